@@ -1,0 +1,51 @@
+#!/usr/bin/env node
+// keyraft-server: starts a server from Redis-style arguments —
+//   keyraft-server [/path/to/keyraft.conf] [--directive value ...]
+// with KEYRAFT_<DIRECTIVE> environment variables in between (flags > env > file > defaults).
+// Stops cleanly on SIGINT/SIGTERM and on SHUTDOWN.
+
+import { loadConfig, ConfigError } from '../config/config.js';
+import { ServerState } from '../server/state.js';
+import { KEYRAFT_VERSION, REDIS_COMPAT_VERSION } from '../version.js';
+
+async function main(): Promise<void> {
+  const argv = process.argv.slice(2);
+  if (argv[0] === '--version' || argv[0] === '-v') {
+    console.log(`keyraft-server v=${KEYRAFT_VERSION} (redis compatibility ${REDIS_COMPAT_VERSION})`);
+    return;
+  }
+  if (argv[0] === '--help' || argv[0] === '-h') {
+    console.log('Usage: keyraft-server [/path/to/keyraft.conf] [--port 6379] [--bind 127.0.0.1] [--directive value ...]');
+    console.log('Every directive may also be set as KEYRAFT_<DIRECTIVE> in the environment. See README.md.');
+    return;
+  }
+  let server: ServerState;
+  try {
+    server = new ServerState(loadConfig(argv, process.env));
+  } catch (e) {
+    if (e instanceof ConfigError) {
+      console.error(`*** FATAL CONFIG ERROR: ${e.message}`);
+      process.exit(1);
+    }
+    throw e;
+  }
+  let stopping = false;
+  const stop = async (why: string) => {
+    if (stopping) return;
+    stopping = true;
+    server.log.notice(`${why}, shutting down. Bye bye...`);
+    await server.close();
+    process.exit(0);
+  };
+  server.onShutdown = () => void stop('User requested shutdown');
+  process.on('SIGINT', () => void stop('Received SIGINT scheduling shutdown'));
+  process.on('SIGTERM', () => void stop('Received SIGTERM scheduling shutdown'));
+  try {
+    await server.listen();
+  } catch (e) {
+    server.log.warning(`Could not start listening: ${(e as Error).message}`);
+    process.exit(1);
+  }
+}
+
+void main();

@@ -1,0 +1,19 @@
+// Every command family, in one list the registry builds the command table from. Adding a family
+// means adding its module here; docs/COMMANDS.md is generated from the resulting table.
+
+import type { CommandDef } from './types.js';
+import { connectionCommands } from './connection.js';
+import { serverCommands } from './server.js';
+import { clientCommands } from './client.js';
+import { stringCommands } from './strings.js';
+import { bitmapCommands } from './bitmaps.js';
+import { keyCommands } from './keys.js';
+
+export const ALL_FAMILIES: readonly (readonly CommandDef[])[] = [
+  connectionCommands,
+  serverCommands,
+  clientCommands,
+  stringCommands,
+  bitmapCommands,
+  keyCommands,
+];

@@ -1,0 +1,4 @@
+// Placeholder: filled in by the keys family work.
+import type { CommandDef } from './types.js';
+
+export const keyCommands: CommandDef[] = [];

@@ -1,0 +1,160 @@
+// Every configuration directive keyraft understands, declared once: its type, default, whether
+// CONFIG SET may change it at run time, and how its value is shown by CONFIG GET. The config
+// file, command-line flags, environment variables and CONFIG GET/SET/REWRITE all go through this
+// table, so a directive cannot be accepted in one place and unknown in another.
+
+export type DirectiveType = 'int' | 'memory' | 'bool' | 'string' | 'enum' | 'save' | 'bind' | 'cobl';
+
+export interface Directive {
+  name: string;
+  type: DirectiveType;
+  default: string;
+  /** CONFIG SET allowed while running. */
+  mutable: boolean;
+  min?: number;
+  max?: number;
+  values?: readonly string[];
+  aliases?: readonly string[];
+  /** Shown by CONFIG GET but never stored in the file (passwords). */
+  sensitive?: boolean;
+}
+
+const LLMAX = Number.MAX_SAFE_INTEGER;
+
+export const DIRECTIVES: readonly Directive[] = [
+  { name: 'port', type: 'int', default: '6379', mutable: true, min: 0, max: 65535 },
+  { name: 'bind', type: 'bind', default: '127.0.0.1', mutable: true },
+  { name: 'protected-mode', type: 'bool', default: 'yes', mutable: true },
+  { name: 'requirepass', type: 'string', default: '', mutable: true, sensitive: true },
+  { name: 'databases', type: 'int', default: '16', mutable: false, min: 1, max: 1 << 20 },
+  { name: 'dir', type: 'string', default: '.', mutable: true },
+  { name: 'loglevel', type: 'enum', default: 'notice', mutable: true, values: ['debug', 'verbose', 'notice', 'warning', 'nothing'] },
+  { name: 'logfile', type: 'string', default: '', mutable: false },
+  { name: 'daemonize', type: 'bool', default: 'no', mutable: false },
+  { name: 'pidfile', type: 'string', default: '', mutable: false },
+  { name: 'timeout', type: 'int', default: '0', mutable: true, min: 0, max: 2147483647 },
+  { name: 'tcp-keepalive', type: 'int', default: '300', mutable: true, min: 0, max: 2147483647 },
+  { name: 'tcp-backlog', type: 'int', default: '511', mutable: false, min: 0, max: 2147483647 },
+  { name: 'maxclients', type: 'int', default: '10000', mutable: true, min: 1, max: 2147483647 },
+  { name: 'hz', type: 'int', default: '10', mutable: true, min: 1, max: 500 },
+  { name: 'proto-max-bulk-len', type: 'memory', default: '536870912', mutable: true, min: 1024 * 1024, max: LLMAX },
+  { name: 'client-query-buffer-limit', type: 'memory', default: '1073741824', mutable: true, min: 1024 * 1024, max: LLMAX },
+  {
+    name: 'client-output-buffer-limit',
+    type: 'cobl',
+    default: 'normal 0 0 0 slave 268435456 67108864 60 pubsub 33554432 8388608 60',
+    mutable: true,
+  },
+  { name: 'maxmemory', type: 'memory', default: '0', mutable: true, min: 0, max: LLMAX },
+  {
+    name: 'maxmemory-policy',
+    type: 'enum',
+    default: 'noeviction',
+    mutable: true,
+    values: ['volatile-lru', 'volatile-lfu', 'volatile-random', 'volatile-ttl', 'allkeys-lru', 'allkeys-lfu', 'allkeys-random', 'noeviction'],
+  },
+  { name: 'save', type: 'save', default: '3600 1 300 100 60 10000', mutable: true },
+  { name: 'dbfilename', type: 'string', default: 'dump.krdb', mutable: true },
+  { name: 'appendonly', type: 'bool', default: 'no', mutable: true },
+  { name: 'appendfilename', type: 'string', default: 'appendonly.aof', mutable: false },
+  { name: 'appenddirname', type: 'string', default: 'appendonlydir', mutable: false },
+  { name: 'appendfsync', type: 'enum', default: 'everysec', mutable: true, values: ['always', 'everysec', 'no'] },
+  { name: 'slowlog-log-slower-than', type: 'int', default: '10000', mutable: true, min: -1, max: LLMAX },
+  { name: 'slowlog-max-len', type: 'int', default: '128', mutable: true, min: 0, max: LLMAX },
+  { name: 'notify-keyspace-events', type: 'string', default: '', mutable: true },
+  { name: 'busy-reply-threshold', type: 'int', default: '5000', mutable: true, min: 0, max: LLMAX, aliases: ['lua-time-limit'] },
+  { name: 'latency-monitor-threshold', type: 'int', default: '0', mutable: true, min: 0, max: LLMAX },
+  { name: 'io-threads', type: 'int', default: '1', mutable: false, min: 1, max: 128 },
+  { name: 'metrics-port', type: 'int', default: '0', mutable: false, min: 0, max: 65535 },
+];
+
+const BY_NAME = new Map<string, Directive>();
+for (const d of DIRECTIVES) {
+  BY_NAME.set(d.name, d);
+  for (const a of d.aliases ?? []) BY_NAME.set(a, d);
+}
+
+export function findDirective(name: string): Directive | undefined {
+  return BY_NAME.get(name.toLowerCase());
+}
+
+/** Redis's memtoull: an integer with an optional unit (b, k, kb, m, mb, g, gb), case-insensitive. */
+export function parseMemory(text: string): number | null {
+  const m = /^(-?\d+)(b|k|kb|m|mb|g|gb)?$/i.exec(text);
+  if (!m) return null;
+  const units: Record<string, number> = { b: 1, k: 1000, kb: 1024, m: 1e6, mb: 1024 ** 2, g: 1e9, gb: 1024 ** 3 };
+  const v = Number(m[1]) * (m[2] ? units[m[2].toLowerCase()]! : 1);
+  return Number.isSafeInteger(v) ? v : null;
+}
+
+/** Client output buffer limit for one class: hard and soft limits in bytes, soft seconds. */
+export interface OutputBufferLimit {
+  hardBytes: number;
+  softBytes: number;
+  softSeconds: number;
+}
+
+export type OutputBufferClass = 'normal' | 'replica' | 'pubsub';
+
+/** Parses "class hard soft seconds [class hard soft seconds ...]"; null if malformed. */
+export function parseOutputBufferLimits(text: string): Partial<Record<OutputBufferClass, OutputBufferLimit>> | null {
+  const parts = text.trim().split(/\s+/);
+  if (parts.length % 4 !== 0) return null;
+  const out: Partial<Record<OutputBufferClass, OutputBufferLimit>> = {};
+  for (let i = 0; i < parts.length; i += 4) {
+    const name = parts[i]!.toLowerCase();
+    const cls: OutputBufferClass | null = name === 'normal' ? 'normal' : name === 'slave' || name === 'replica' ? 'replica' : name === 'pubsub' ? 'pubsub' : null;
+    const hard = parseMemory(parts[i + 1]!);
+    const soft = parseMemory(parts[i + 2]!);
+    const secs = /^\d+$/.test(parts[i + 3]!) ? Number(parts[i + 3]) : null;
+    if (cls === null || hard === null || soft === null || secs === null || hard < 0 || soft < 0) return null;
+    out[cls] = { hardBytes: hard, softBytes: soft, softSeconds: secs };
+  }
+  return out;
+}
+
+/**
+ * Validates and normalizes a directive's value as given in a file, flag, env var or CONFIG SET.
+ * Returns the canonical text, or an error message in Redis's words.
+ */
+export function normalizeValue(d: Directive, raw: string): { value: string } | { error: string } {
+  switch (d.type) {
+    case 'int':
+    case 'memory': {
+      const v = d.type === 'memory' ? parseMemory(raw) : /^-?\d+$/.test(raw) ? Number(raw) : null;
+      if (v === null || !Number.isSafeInteger(v)) {
+        return { error: d.type === 'memory' ? 'argument must be a memory value' : 'argument couldn\'t be parsed into an integer' };
+      }
+      if ((d.min !== undefined && v < d.min) || (d.max !== undefined && v > d.max)) {
+        return { error: `argument must be between ${d.min} and ${d.max} inclusive` };
+      }
+      return { value: String(v) };
+    }
+    case 'bool': {
+      const v = raw.toLowerCase();
+      if (v !== 'yes' && v !== 'no') return { error: 'argument must be \'yes\' or \'no\'' };
+      return { value: v };
+    }
+    case 'enum': {
+      const v = raw.toLowerCase();
+      if (!d.values!.includes(v)) return { error: `argument(s) must be one of the following: ${d.values!.join(', ')}` };
+      return { value: v };
+    }
+    case 'save': {
+      const parts = raw.trim() === '' ? [] : raw.trim().split(/\s+/);
+      if (parts.length % 2 !== 0 || parts.some((p) => !/^\d+$/.test(p))) return { error: 'Invalid save parameters' };
+      return { value: parts.join(' ') };
+    }
+    case 'bind': {
+      const parts = raw.trim().split(/\s+/).filter((p) => p.length > 0);
+      if (parts.length === 0) return { error: 'Invalid bind address' };
+      return { value: parts.join(' ') };
+    }
+    case 'cobl': {
+      if (parseOutputBufferLimits(raw) === null) return { error: 'Wrong number of arguments in buffer limit configuration.' };
+      return { value: raw.trim().split(/\s+/).join(' ') };
+    }
+    case 'string':
+      return { value: raw };
+  }
+}

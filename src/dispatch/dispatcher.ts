@@ -1,0 +1,85 @@
+// The central checks every command passes before its handler runs, so handlers never repeat
+// them: lookup (with Redis's unknown command / subcommand texts), arity, authentication, reply
+// mode (CLIENT REPLY), and the per-command statistics behind INFO commandstats. Later layers
+// (MULTI queueing, pub/sub mode, cluster routing, read-only followers) slot in here too.
+
+import type { Client } from '../net/client.js';
+import type { ServerState } from '../server/state.js';
+import type { Command } from '../commands/types.js';
+import { performance } from 'node:perf_hooks';
+
+/** Redis's "unknown command" text, with the first arguments quoted, each cut to fit 128 bytes. */
+export function unknownCommandError(argv: readonly string[]): string {
+  let args = '';
+  for (let i = 1; i < argv.length && args.length < 128; i++) args += `'${argv[i]!.slice(0, 128 - args.length)}' `;
+  return `ERR unknown command '${argv[0]!.slice(0, 128)}', with args beginning with: ${args}`;
+}
+
+export function unknownSubcommandError(cmd: Command, sub: string): string {
+  return `ERR unknown subcommand '${sub.slice(0, 128)}'. Try ${cmd.name.toUpperCase()} HELP.`;
+}
+
+export function arityError(cmd: Command): string {
+  return `ERR wrong number of arguments for '${cmd.fullName}' command`;
+}
+
+export class Dispatcher {
+  constructor(private readonly server: ServerState) {}
+
+  dispatch(client: Client, argv: string[]): void {
+    const server = this.server;
+    const writer = client.writer;
+    let cmd = server.commands.lookup(argv[0]!);
+    if (cmd === undefined) {
+      this.reject(client, unknownCommandError(argv));
+      return;
+    }
+    if (cmd.subcommands !== undefined && argv.length >= 2) {
+      const sub = cmd.subcommands.get(argv[1]!.toLowerCase());
+      if (sub === undefined) {
+        this.reject(client, unknownSubcommandError(cmd, argv[1]!));
+        return;
+      }
+      cmd = sub;
+    }
+    const arity = cmd.arity;
+    if ((arity > 0 && argv.length !== arity) || argv.length < -arity) {
+      this.reject(client, arityError(cmd), cmd);
+      return;
+    }
+    if (!client.authenticated && !cmd.flags.has('no_auth')) {
+      this.reject(client, 'NOAUTH Authentication required.', cmd);
+      return;
+    }
+    if (cmd.handler === undefined) {
+      this.reject(client, `ERR '${cmd.fullName}' is not implemented by keyraft yet`, cmd);
+      return;
+    }
+    client.lastCommand = cmd.fullName;
+    const mark = writer.length;
+    const errorsBefore = writer.errorCount;
+    const start = performance.now();
+    server.engine.execute(cmd, argv, client, client.dbIndex, writer, server.clock.now());
+    const usec = (performance.now() - start) * 1000;
+    const stats = cmd.stats;
+    stats.calls++;
+    stats.usec += usec;
+    if (writer.errorCount !== errorsBefore) stats.failedCalls++;
+    server.stats.totalCommands++;
+    // CLIENT REPLY decides about its own reply; OFF drops every other reply, SKIP just one.
+    if (client.replyMode !== 'on' && cmd.fullName !== 'client|reply') this.dropReply(client, mark);
+  }
+
+  private dropReply(client: Client, mark: number): void {
+    client.writer.truncate(mark);
+    if (client.replyMode === 'skip') client.replyMode = 'on';
+  }
+
+  private reject(client: Client, error: string, cmd?: Command): void {
+    if (cmd) cmd.stats.rejectedCalls++;
+    const mark = client.writer.length;
+    client.writer.error(error);
+    this.server.stats.totalCommands++;
+    if (client.replyMode !== 'on') this.dropReply(client, mark);
+  }
+}

@@ -1,0 +1,291 @@
+// One logical database: keys, values, expiry times, and the per-key access clock.
+//
+// Layout: `index` maps a key to a slot; `keys`/`values` are parallel arrays indexed by slot;
+// freed slots are reused. Slots never move while a database is dense enough, which is what gives
+// SCAN Redis's guarantee cheaply: the cursor is a slot number, and a key that stays in the
+// database for a whole iteration sits in one slot the whole time, so it is returned exactly once.
+// When the database becomes sparse (live < capacity / 4) the slots are compacted; the cursor
+// carries a compaction epoch, and a cursor from an older epoch restarts from slot 0 — duplicates
+// are allowed by SCAN's contract, misses are not.
+//
+// Expiry: reads treat a key whose time has passed as absent without removing it (so a read
+// never mutates state and reads stay off the write path in cluster mode); writes remove it; the
+// active cycle (expireCycle) reclaims the rest through a heap ordered by expiry time. All of it
+// takes `now` from the caller: code that applies writes never reads the clock itself.
+
+import { ExpiryHeap } from './expiry-heap.js';
+import type { Value } from '../types/value.js';
+
+const COMPACT_CAPACITY_MIN = 1024;
+const EPOCH_SHIFT = 2 ** 32;
+const EPOCHS = 1 << 16;
+
+/** A seconds clock for OBJECT IDLETIME, shared by all databases. */
+export const lruClock = { seconds: 0 };
+
+export class Db {
+  private index = new Map<string, number>();
+  private slotKeys: (string | undefined)[] = [];
+  private slotValues: (Value | undefined)[] = [];
+  private slotAccess = new Uint32Array(64);
+  private freeSlots: number[] = [];
+  private epoch = 0;
+  /** Absolute expiry time in ms for keys that have one. */
+  expires = new Map<string, number>();
+  private heap = new ExpiryHeap();
+
+  constructor(readonly id: number) {}
+
+  /** Number of keys stored, including expired ones not yet reclaimed (as Redis's DBSIZE). */
+  get size(): number {
+    return this.index.size;
+  }
+
+  get expiresCount(): number {
+    return this.expires.size;
+  }
+
+  // ----- reads -------------------------------------------------------------------------------
+
+  /** The value of a live key, or undefined. Does not mutate the keyspace. */
+  get(key: string, now: number): Value | undefined {
+    const slot = this.index.get(key);
+    if (slot === undefined) return undefined;
+    if (this.expires.size > 0) {
+      const at = this.expires.get(key);
+      if (at !== undefined && at <= now) return undefined;
+    }
+    this.slotAccess[slot] = lruClock.seconds;
+    return this.slotValues[slot];
+  }
+
+  /** Like get() but without updating the key's access time (OBJECT, TYPE in NO-TOUCH mode). */
+  peek(key: string, now: number): Value | undefined {
+    const slot = this.index.get(key);
+    if (slot === undefined) return undefined;
+    const at = this.expires.get(key);
+    if (at !== undefined && at <= now) return undefined;
+    return this.slotValues[slot];
+  }
+
+  has(key: string, now: number): boolean {
+    if (!this.index.has(key)) return false;
+    const at = this.expires.get(key);
+    return at === undefined || at > now;
+  }
+
+  /** Seconds since the key was last accessed. */
+  idleSeconds(key: string): number {
+    const slot = this.index.get(key);
+    if (slot === undefined) return 0;
+    return Math.max(0, lruClock.seconds - this.slotAccess[slot]!);
+  }
+
+  /** The key's absolute expiry time in ms, or undefined when it has none. */
+  getExpire(key: string): number | undefined {
+    return this.expires.get(key);
+  }
+
+  // ----- writes ------------------------------------------------------------------------------
+
+  /**
+   * Lookup for a command that is about to write: an expired key is removed first and reported
+   * through `onExpired`, so the write sees the key as absent, as Redis's expireIfNeeded does.
+   */
+  getForWrite(key: string, now: number, onExpired?: (key: string) => void): Value | undefined {
+    const slot = this.index.get(key);
+    if (slot === undefined) return undefined;
+    if (this.expires.size > 0) {
+      const at = this.expires.get(key);
+      if (at !== undefined && at <= now) {
+        this.delete(key);
+        onExpired?.(key);
+        return undefined;
+      }
+    }
+    this.slotAccess[slot] = lruClock.seconds;
+    return this.slotValues[slot];
+  }
+
+  /** Stores a value. The key's TTL is removed unless keepTtl is set (Redis's setKey). */
+  set(key: string, value: Value, keepTtl = false): void {
+    const slot = this.index.get(key);
+    if (slot !== undefined) {
+      this.slotValues[slot] = value;
+      this.slotAccess[slot] = lruClock.seconds;
+      if (!keepTtl && this.expires.size > 0) this.expires.delete(key);
+      return;
+    }
+    this.insert(key, value);
+  }
+
+  /** Adds a key known to be absent (RENAME, COPY, MOVE targets). */
+  add(key: string, value: Value): void {
+    this.set(key, value);
+  }
+
+  /** Replaces the value of an existing key, keeping its TTL (INCR, APPEND, collections). */
+  replace(key: string, value: Value): void {
+    const slot = this.index.get(key);
+    if (slot === undefined) this.insert(key, value);
+    else this.slotValues[slot] = value;
+  }
+
+  private insert(key: string, value: Value): void {
+    let slot = this.freeSlots.pop();
+    if (slot === undefined) {
+      slot = this.slotKeys.length;
+      this.slotKeys.push(key);
+      this.slotValues.push(value);
+      if (slot >= this.slotAccess.length) {
+        const grown = new Uint32Array(this.slotAccess.length * 2);
+        grown.set(this.slotAccess);
+        this.slotAccess = grown;
+      }
+    } else {
+      this.slotKeys[slot] = key;
+      this.slotValues[slot] = value;
+    }
+    this.slotAccess[slot] = lruClock.seconds;
+    this.index.set(key, slot);
+  }
+
+  delete(key: string): boolean {
+    const slot = this.index.get(key);
+    if (slot === undefined) return false;
+    this.index.delete(key);
+    this.slotKeys[slot] = undefined;
+    this.slotValues[slot] = undefined;
+    this.freeSlots.push(slot);
+    if (this.expires.size > 0) this.expires.delete(key);
+    this.maybeCompact();
+    return true;
+  }
+
+  setExpire(key: string, atMs: number): void {
+    this.expires.set(key, atMs);
+    this.heap.push(atMs, key);
+    if (this.heap.size > 2 * this.expires.size + 1024) this.heap.rebuild(this.expires);
+  }
+
+  /** Removes the key's TTL; returns whether it had one. */
+  persist(key: string): boolean {
+    return this.expires.delete(key);
+  }
+
+  clear(): void {
+    this.index.clear();
+    this.slotKeys = [];
+    this.slotValues = [];
+    this.slotAccess = new Uint32Array(64);
+    this.freeSlots = [];
+    this.expires.clear();
+    this.heap.clear();
+    this.epoch = (this.epoch + 1) % EPOCHS;
+  }
+
+  /** Exchanges the contents of two databases (SWAPDB). */
+  swapWith(other: Db): void {
+    const fields = ['index', 'slotKeys', 'slotValues', 'slotAccess', 'freeSlots', 'expires', 'heap'] as const;
+    for (const f of fields) {
+      const mine = this[f];
+      (this as unknown as Record<string, unknown>)[f] = other[f];
+      (other as unknown as Record<string, unknown>)[f] = mine;
+    }
+    this.epoch = (this.epoch + 1) % EPOCHS;
+    other.epoch = (other.epoch + 1) % EPOCHS;
+  }
+
+  private maybeCompact(): void {
+    const capacity = this.slotKeys.length;
+    if (capacity < COMPACT_CAPACITY_MIN || this.index.size * 4 >= capacity) return;
+    const keys: string[] = [];
+    const values: Value[] = [];
+    const access = new Uint32Array(Math.max(64, this.index.size * 2));
+    for (let slot = 0; slot < capacity; slot++) {
+      const k = this.slotKeys[slot];
+      if (k === undefined) continue;
+      access[keys.length] = this.slotAccess[slot]!;
+      this.index.set(k, keys.length);
+      keys.push(k);
+      values.push(this.slotValues[slot]!);
+    }
+    this.slotKeys = keys;
+    this.slotValues = values;
+    this.slotAccess = access;
+    this.freeSlots = [];
+    this.epoch = (this.epoch + 1) % EPOCHS;
+  }
+
+  // ----- iteration ---------------------------------------------------------------------------
+
+  /** All stored keys, expired ones included (callers filter with has()). */
+  keys(): IterableIterator<string> {
+    return this.index.keys();
+  }
+
+  /**
+   * One SCAN step: visits about `count` slots starting at `cursor`, calling `visit` for each key
+   * found there, and returns the next cursor (0 when the iteration is complete).
+   */
+  scan(cursor: number, count: number, visit: (key: string, value: Value) => void): number {
+    let slot = cursor % EPOCH_SHIFT;
+    const epoch = Math.floor(cursor / EPOCH_SHIFT);
+    if (epoch !== this.epoch) slot = 0;
+    const capacity = this.slotKeys.length;
+    let visited = 0;
+    // Visit at least `count` slots, and keep going through empty ones up to 10x that, so a
+    // sparse table still returns something per call (Redis bounds empty-bucket visits the same way).
+    while (slot < capacity && visited < count * 10) {
+      const key = this.slotKeys[slot];
+      slot++;
+      if (key !== undefined) {
+        visit(key, this.slotValues[slot - 1]!);
+        visited += 10;
+      } else {
+        visited += 1;
+      }
+    }
+    if (slot >= capacity) return 0;
+    return this.epoch * EPOCH_SHIFT + slot;
+  }
+
+  /** A random live key (reads may use any randomness), or undefined. */
+  randomKey(now: number, random: () => number = Math.random): string | undefined {
+    const capacity = this.slotKeys.length;
+    if (this.index.size === 0) return undefined;
+    for (let tries = 0; tries < 1000; tries++) {
+      const key = this.slotKeys[Math.floor(random() * capacity)];
+      if (key !== undefined && this.has(key, now)) return key;
+    }
+    for (const key of this.index.keys()) if (this.has(key, now)) return key;
+    return undefined;
+  }
+
+  // ----- active expiry -----------------------------------------------------------------------
+
+  /**
+   * Removes up to `limit` keys whose expiry time is <= now, calling `onExpired` for each.
+   * Returns how many were removed. Bounded so one call never stalls the event loop.
+   */
+  expireCycle(now: number, limit: number, onExpired?: (key: string) => void): number {
+    let removed = 0;
+    let examined = 0;
+    while (this.heap.size > 0 && this.heap.peekTime() <= now && examined < limit * 4) {
+      const key = this.heap.peekKey()!;
+      const time = this.heap.peekTime();
+      this.heap.pop();
+      examined++;
+      if (this.expires.get(key) !== time) continue; // stale heap entry
+      this.delete(key);
+      onExpired?.(key);
+      if (++removed >= limit) break;
+    }
+    return removed;
+  }
+
+  /** The earliest expiry time that may still be pending, or Infinity. */
+  nextExpiry(): number {
+    return this.heap.peekTime();
+  }
+}

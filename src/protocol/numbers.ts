@@ -1,0 +1,154 @@
+// Number parsing and formatting exactly as Redis 7.0 does it. Clients and the differential
+// harness compare bytes, so "1.1000000000000001" versus "1.1" matters: Redis 7.0 replies with
+// printf's "%.17g", parses integers with its strict string2ll and doubles with strtod plus a
+// few extra rejections. Signed 64-bit integers are numbers while they are exact (|n| < 2^53)
+// and bigints beyond.
+
+export const INT64_MIN = -(2n ** 63n);
+export const INT64_MAX = 2n ** 63n - 1n;
+
+/** A signed 64-bit integer: a number when it is a safe integer, a bigint otherwise. */
+export type Int64 = number | bigint;
+
+/**
+ * Redis's string2ll: optional '-', no '+', no leading zeros, no spaces, within int64.
+ * Returns null when the text is not such an integer.
+ */
+export function parseInt64(s: string): Int64 | null {
+  const n = s.length;
+  if (n === 0 || n > 20) return null;
+  let i = 0;
+  let negative = false;
+  if (s.charCodeAt(0) === 45) {
+    negative = true;
+    i = 1;
+    if (n === 1) return null;
+  }
+  const first = s.charCodeAt(i);
+  if (first === 48) return n === 1 ? 0 : null; // "0" only; "-0" and "01" are not integers
+  if (first < 49 || first > 57) return null;
+  if (n - i <= 15) {
+    let v = 0;
+    for (; i < n; i++) {
+      const c = s.charCodeAt(i) - 48;
+      if (c < 0 || c > 9) return null;
+      v = v * 10 + c;
+    }
+    return negative ? -v : v;
+  }
+  for (let j = i; j < n; j++) {
+    const c = s.charCodeAt(j);
+    if (c < 48 || c > 57) return null;
+  }
+  const big = BigInt(s);
+  if (big < INT64_MIN || big > INT64_MAX) return null;
+  return normalizeInt64(big);
+}
+
+/** A bigint as a number when that is exact. */
+export function normalizeInt64(v: bigint): Int64 {
+  return v >= -9007199254740991n && v <= 9007199254740991n ? Number(v) : v;
+}
+
+/** Parses a non-negative or negative int64 and returns it as a number if it fits safely, else null. */
+export function parseSafeInteger(s: string): number | null {
+  const v = parseInt64(s);
+  return typeof v === 'number' ? v : null;
+}
+
+/** Adds two int64 values; null on overflow (Redis: "increment or decrement would overflow"). */
+export function addInt64(a: Int64, b: Int64): Int64 | null {
+  if (typeof a === 'number' && typeof b === 'number') {
+    const r = a + b;
+    if (Number.isSafeInteger(r)) return r;
+  }
+  const r = BigInt(a) + BigInt(b);
+  if (r < INT64_MIN || r > INT64_MAX) return null;
+  return normalizeInt64(r);
+}
+
+const DECIMAL_FLOAT = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
+const HEX_FLOAT = /^[+-]?0[xX](?:[0-9a-fA-F]+\.?[0-9a-fA-F]*|\.[0-9a-fA-F]+)(?:[pP][+-]?\d+)?$/;
+const INF_TEXT = /^[+-]?(?:inf|infinity)$/i;
+
+/**
+ * Redis's getDoubleFromObject: strtod over the whole string; rejects empty input, leading
+ * space, trailing garbage, NaN, and results that overflowed to infinity or underflowed to zero.
+ */
+export function parseDouble(s: string): number | null {
+  if (s.length === 0 || s.length > 5000) return null;
+  if (DECIMAL_FLOAT.test(s)) {
+    const v = Number(s);
+    if (!Number.isFinite(v)) return null;
+    if (v === 0 && /[1-9]/.test(mantissaOf(s))) return null;
+    return v;
+  }
+  if (INF_TEXT.test(s)) return s.charCodeAt(0) === 45 ? -Infinity : Infinity;
+  if (HEX_FLOAT.test(s)) return parseHexFloat(s);
+  return null;
+}
+
+function mantissaOf(s: string): string {
+  const e = s.search(/[eE]/);
+  return e < 0 ? s : s.slice(0, e);
+}
+
+function parseHexFloat(s: string): number | null {
+  const m = /^([+-]?)0[xX]([0-9a-fA-F]*)\.?([0-9a-fA-F]*)(?:[pP]([+-]?\d+))?$/.exec(s);
+  if (!m) return null;
+  const digits = (m[2] ?? '') + (m[3] ?? '');
+  let v = 0;
+  for (const ch of digits) v = v * 16 + parseInt(ch, 16);
+  const exp = Number(m[4] ?? '0') - 4 * (m[3] ?? '').length;
+  v = v * Math.pow(2, exp);
+  if (!Number.isFinite(v)) return null;
+  return m[1] === '-' ? -v : v;
+}
+
+/** printf("%.17g", v) for finite v; "inf"/"-inf"/"nan" otherwise (Redis's addReplyDouble). */
+export function formatDouble(v: number): string {
+  if (v === Infinity) return 'inf';
+  if (v === -Infinity) return '-inf';
+  if (Number.isNaN(v)) return 'nan';
+  return formatG(v, 17);
+}
+
+/** printf("%.<precision>g", v) for finite v. */
+export function formatG(v: number, precision: number): string {
+  if (v === 0) return Object.is(v, -0) ? '-0' : '0';
+  const exp = v.toExponential(precision - 1); // "d.ddddde+X"
+  const ePos = exp.indexOf('e');
+  let mantissa = exp.slice(0, ePos);
+  const x = Number(exp.slice(ePos + 1));
+  if (x < -4 || x >= precision) {
+    if (mantissa.indexOf('.') >= 0) mantissa = mantissa.replace(/\.?0+$/, '');
+    const sign = x < 0 ? '-' : '+';
+    const ax = Math.abs(x);
+    return `${mantissa}e${sign}${ax < 10 ? '0' : ''}${ax}`;
+  }
+  const negative = mantissa.charCodeAt(0) === 45;
+  const digits = mantissa.replace('-', '').replace('.', '');
+  let out: string;
+  if (x >= 0) {
+    const intPart = digits.slice(0, x + 1);
+    const frac = digits.slice(x + 1).replace(/0+$/, '');
+    out = frac.length > 0 ? `${intPart}.${frac}` : intPart;
+  } else {
+    const frac = ('0'.repeat(-x - 1) + digits).replace(/0+$/, '');
+    out = `0.${frac}`;
+  }
+  return negative ? `-${out}` : out;
+}
+
+/**
+ * Redis's d2string (used where it stores or replies a double as text, e.g. HINCRBYFLOAT's
+ * sibling paths in 7.0): integers in (-2^52, 2^52) print as integers, others as "%.17g".
+ */
+export function d2string(v: number): string {
+  if (Number.isNaN(v)) return 'nan';
+  if (v === Infinity) return 'inf';
+  if (v === -Infinity) return '-inf';
+  if (v === 0) return Object.is(v, -0) ? '-0' : '0';
+  if (v > -4503599627370495 && v < 4503599627370496 && Number.isInteger(v)) return String(v);
+  return formatG(v, 17);
+}

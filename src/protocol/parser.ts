@@ -1,0 +1,290 @@
+// Resumable RESP request parser. The connection feeds it socket chunks and pulls one command at
+// a time with next(), so it can stop pulling while the client is blocked or paused. State
+// survives between chunks (how many arguments are still expected, the pending bulk length), so a
+// large command arriving in many chunks is scanned once, not once per chunk.
+//
+// Arguments come out as latin1 strings: one char per byte, binary-safe, compared byte-wise, and
+// the representation the keyspace stores. The common case (whole commands in one chunk) keeps
+// no copy of the chunk at all.
+//
+// Limits and error texts follow Redis 7.0's networking.c (processMultibulkBuffer and
+// processInlineBuffer); a protocol error is returned once and the connection must then reply
+// and close.
+
+/** Largest inline request or count line Redis accepts before it sees a newline. */
+export const INLINE_BYTES_MAX = 64 * 1024;
+/** Largest number of arguments in one multibulk request (Redis: INT_MAX; we cap at 1M). */
+export const MULTIBULK_ARGS_MAX = 1024 * 1024;
+/** Largest string V8 can hold; bulk arguments beyond this cannot be represented. */
+export const STRING_BYTES_MAX = 0x1fffffe8;
+/** Bulk arguments at least this big get a buffer of their exact size up front. */
+const BIG_ARG_BYTES = 32 * 1024;
+
+export interface ParserLimits {
+  /** proto-max-bulk-len */
+  bulkBytesMax: number;
+  /** client-query-buffer-limit */
+  queryBufferBytesMax: number;
+}
+
+export class ProtocolError {
+  constructor(readonly message: string) {}
+}
+
+/** The result of next(): a command, nothing complete yet (null), or a protocol error. */
+export type ParseResult = string[] | null | ProtocolError;
+
+export class RequestParser {
+  private buf: Buffer = EMPTY;
+  private pos = 0;
+  private end = 0;
+  /** Arguments still expected in the current multibulk request (0 = between requests). */
+  private argsLeft = 0;
+  /** Length of the bulk argument being read, or -1 when its `$` line is still to be read. */
+  private bulkLen = -1;
+  private args: string[] = [];
+  /** Whether the client has authenticated; unauthenticated clients get tighter limits. */
+  authenticated = true;
+
+  constructor(private readonly limits: ParserLimits) {}
+
+  /** Bytes received but not yet consumed (Redis's query buffer length). */
+  get pendingBytes(): number {
+    return this.end - this.pos;
+  }
+
+  /** Appends a received chunk. Returns false when the query buffer limit is exceeded. */
+  feed(chunk: Buffer): boolean {
+    const pending = this.end - this.pos;
+    if (pending === 0) {
+      // Nothing left over: parse straight out of the chunk, no copy.
+      this.buf = chunk;
+      this.pos = 0;
+      this.end = chunk.length;
+      this.ownsBuffer = false;
+      return true;
+    }
+    const need = pending + chunk.length;
+    if (need > this.limits.queryBufferBytesMax) return false;
+    if (this.ownsBuffer && this.buf.length - this.end >= chunk.length) {
+      chunk.copy(this.buf, this.end);
+      this.end += chunk.length;
+      return true;
+    }
+    let size = Math.max(need, pending * 2, 4096);
+    // A big bulk argument in flight: size the buffer for all of it at once.
+    if (this.argsLeft > 0 && this.bulkLen >= BIG_ARG_BYTES) size = Math.max(need, this.bulkLen + 2);
+    const next = Buffer.allocUnsafe(Math.max(need, Math.min(size, this.limits.queryBufferBytesMax)));
+    this.buf.copy(next, 0, this.pos, this.end);
+    chunk.copy(next, pending);
+    this.buf = next;
+    this.ownsBuffer = true;
+    this.pos = 0;
+    this.end = need;
+    return true;
+  }
+
+  /** Whether `buf` is ours to append into (false while it is a chunk handed to us). */
+  private ownsBuffer = false;
+
+  /** Parses the next complete command, if any. */
+  next(): ParseResult {
+    if (this.argsLeft === 0) {
+      // Skip empty requests ("*0", "*-1", blank inline lines) as Redis does.
+      for (;;) {
+        if (this.pos >= this.end) return this.release();
+        if (this.buf[this.pos] === 0x2a) {
+          const r = this.readMultibulkHeader();
+          if (r !== true) return r;
+          if (this.argsLeft > 0) break;
+        } else {
+          const r = this.readInline();
+          if (r === SKIP) continue;
+          return r;
+        }
+      }
+    }
+    return this.readBulks();
+  }
+
+  private release(): null {
+    // Drop the reference to a fully consumed chunk so it can be collected.
+    this.buf = EMPTY;
+    this.pos = 0;
+    this.end = 0;
+    this.ownsBuffer = false;
+    return null;
+  }
+
+  private findCRLF(from: number): number {
+    const i = this.buf.indexOf(0x0d, from);
+    return i < 0 || i + 1 >= this.end ? -1 : i;
+  }
+
+  private readMultibulkHeader(): true | null | ProtocolError {
+    const cr = this.findCRLF(this.pos);
+    if (cr < 0) {
+      if (this.end - this.pos > INLINE_BYTES_MAX) return new ProtocolError('Protocol error: too big mbulk count string');
+      return null;
+    }
+    const n = parseLength(this.buf, this.pos + 1, cr);
+    if (n === null || n > MULTIBULK_ARGS_MAX) return new ProtocolError('Protocol error: invalid multibulk length');
+    if (n > 10 && !this.authenticated) return new ProtocolError('Protocol error: unauthenticated multibulk length');
+    this.pos = cr + 2;
+    if (n <= 0) return true;
+    this.argsLeft = n;
+    this.bulkLen = -1;
+    this.args = new Array<string>();
+    return true;
+  }
+
+  private readBulks(): ParseResult {
+    const buf = this.buf;
+    while (this.argsLeft > 0) {
+      if (this.bulkLen < 0) {
+        if (this.pos >= this.end) return null;
+        const cr = this.findCRLF(this.pos);
+        if (cr < 0) {
+          if (this.end - this.pos > INLINE_BYTES_MAX) return new ProtocolError('Protocol error: too big bulk count string');
+          return null;
+        }
+        if (buf[this.pos] !== 0x24) return expectedDollar(buf[this.pos]!);
+        const n = parseLength(buf, this.pos + 1, cr);
+        if (n === null || n < 0 || n > this.limits.bulkBytesMax || n > STRING_BYTES_MAX) {
+          return new ProtocolError('Protocol error: invalid bulk length');
+        }
+        if (n > 16384 && !this.authenticated) return new ProtocolError('Protocol error: unauthenticated bulk length');
+        this.pos = cr + 2;
+        this.bulkLen = n;
+      }
+      if (this.end - this.pos < this.bulkLen + 2) return null;
+      const start = this.pos;
+      this.args.push(this.buf.latin1Slice(start, start + this.bulkLen));
+      // Like Redis, the two bytes after the payload are skipped without being checked.
+      this.pos = start + this.bulkLen + 2;
+      this.bulkLen = -1;
+      this.argsLeft--;
+    }
+    const args = this.args;
+    this.args = [];
+    if (this.pos >= this.end) this.release();
+    return args;
+  }
+
+  private readInline(): ParseResult | typeof SKIP {
+    const nl = this.buf.indexOf(0x0a, this.pos);
+    if (nl < 0 || nl >= this.end) {
+      if (this.end - this.pos > INLINE_BYTES_MAX) return new ProtocolError('Protocol error: too big inline request');
+      return null;
+    }
+    let lineEnd = nl;
+    if (lineEnd > this.pos && this.buf[lineEnd - 1] === 0x0d) lineEnd--;
+    const line = this.buf.latin1Slice(this.pos, lineEnd);
+    this.pos = nl + 1;
+    const args = splitInlineArgs(line);
+    if (args === null) return new ProtocolError('Protocol error: unbalanced quotes in request');
+    if (args.length === 0) return SKIP;
+    if (this.pos >= this.end) this.release();
+    return args;
+  }
+}
+
+const EMPTY = Buffer.alloc(0);
+const SKIP = Symbol('skip');
+
+function expectedDollar(byte: number): ProtocolError {
+  return new ProtocolError(`Protocol error: expected '$', got '${String.fromCharCode(byte)}'`);
+}
+
+/** Parses the integer between `from` and `to` like Redis's string2ll; null if malformed. */
+function parseLength(buf: Buffer, from: number, to: number): number | null {
+  if (from >= to || to - from > 20) return null;
+  let i = from;
+  let negative = false;
+  if (buf[i] === 0x2d) {
+    negative = true;
+    i++;
+    if (i === to) return null;
+  }
+  if (buf[i] === 0x30) return to - i === 1 ? 0 : null;
+  let v = 0;
+  for (; i < to; i++) {
+    const c = buf[i]! - 48;
+    if (c < 0 || c > 9) return null;
+    v = v * 10 + c;
+  }
+  if (negative) return -v;
+  return v > 2147483647 ? null : v;
+}
+
+const HEX = '0123456789abcdefABCDEF';
+
+function isHex(ch: string | undefined): boolean {
+  return ch !== undefined && ch !== '' && HEX.includes(ch);
+}
+
+function isSpace(ch: string): boolean {
+  return ch === ' ' || ch === '\n' || ch === '\r' || ch === '\t' || ch === '\v' || ch === '\f';
+}
+
+/**
+ * Redis's sdssplitargs: whitespace-separated arguments with "double quotes" (C escapes and
+ * \xHH) and 'single quotes' (only \' escaped). A closing quote must be followed by a space or
+ * the end. Returns null for unbalanced quotes.
+ */
+export function splitInlineArgs(line: string): string[] | null {
+  const out: string[] = [];
+  let i = 0;
+  const n = line.length;
+  for (;;) {
+    while (i < n && isSpace(line[i]!)) i++;
+    if (i >= n) return out;
+    let current = '';
+    let inDouble = false;
+    let inSingle = false;
+    let done = false;
+    while (!done) {
+      if (inDouble) {
+        if (i >= n) return null;
+        const ch = line[i]!;
+        if (ch === '\\' && line[i + 1] === 'x' && isHex(line[i + 2]) && isHex(line[i + 3])) {
+          current += String.fromCharCode(parseInt(line.slice(i + 2, i + 4), 16));
+          i += 3;
+        } else if (ch === '\\' && i + 1 < n) {
+          i++;
+          const e = line[i]!;
+          current += e === 'n' ? '\n' : e === 'r' ? '\r' : e === 't' ? '\t' : e === 'b' ? '\b' : e === 'a' ? '\x07' : e;
+        } else if (ch === '"') {
+          if (i + 1 < n && !isSpace(line[i + 1]!)) return null;
+          done = true;
+        } else {
+          current += ch;
+        }
+      } else if (inSingle) {
+        if (i >= n) return null;
+        const ch = line[i]!;
+        if (ch === '\\' && line[i + 1] === "'") {
+          i++;
+          current += "'";
+        } else if (ch === "'") {
+          if (i + 1 < n && !isSpace(line[i + 1]!)) return null;
+          done = true;
+        } else {
+          current += ch;
+        }
+      } else {
+        if (i >= n) {
+          done = true;
+          break;
+        }
+        const ch = line[i]!;
+        if (isSpace(ch)) done = true;
+        else if (ch === '"') inDouble = true;
+        else if (ch === "'") inSingle = true;
+        else current += ch;
+      }
+      if (i < n) i++;
+    }
+    out.push(current);
+  }
+}

@@ -1,0 +1,173 @@
+// The server: owns the configuration, the databases, the command table, the engine, the
+// connected clients, the statistics and the listening sockets, and runs the periodic work
+// (active expiry, the LRU clock). Everything a command handler may need is reachable from here,
+// which keeps handlers free of globals and lets tests run several servers in one process.
+
+import { createServer, type Server as NetServer } from 'node:net';
+import { randomBytes } from 'node:crypto';
+import { Config } from '../config/config.js';
+import { Db, lruClock } from '../keyspace/db.js';
+import { CommandTable } from '../commands/registry.js';
+import { ALL_FAMILIES } from '../commands/index.js';
+import { Dispatcher } from '../dispatch/dispatcher.js';
+import { Engine } from '../engine/engine.js';
+import { Client } from '../net/client.js';
+import { Logger } from '../util/log.js';
+import { NullReply } from '../protocol/reply.js';
+import { KEYRAFT_VERSION } from '../version.js';
+
+/** Keys removed per database per active-expiry run; bounds the work of one event-loop turn. */
+const ACTIVE_EXPIRE_KEYS_PER_RUN = 200;
+
+export interface Clock {
+  now(): number;
+}
+
+export class Stats {
+  totalConnections = 0;
+  rejectedConnections = 0;
+  totalCommands = 0;
+  netInputBytes = 0;
+  netOutputBytes = 0;
+  expiredKeys = 0;
+  evictedKeys = 0;
+  keyspaceHits = 0;
+  keyspaceMisses = 0;
+  totalErrorReplies = 0;
+  /** Error replies by their first word (ERR, WRONGTYPE…), for INFO errorstats. */
+  errors = new Map<string, number>();
+
+  recordError(text: string): void {
+    this.totalErrorReplies++;
+    const space = text.indexOf(' ');
+    const code = space < 0 ? text : text.slice(0, space);
+    this.errors.set(code, (this.errors.get(code) ?? 0) + 1);
+  }
+
+  reset(): void {
+    const fresh = new Stats();
+    Object.assign(this, fresh);
+  }
+}
+
+export class ServerState {
+  readonly config: Config;
+  readonly log = new Logger();
+  readonly dbs: Db[];
+  readonly commands: CommandTable;
+  readonly dispatcher: Dispatcher;
+  readonly engine: Engine;
+  readonly clients = new Map<number, Client>();
+  readonly stats = new Stats();
+  readonly runId = randomBytes(20).toString('hex');
+  readonly startedAt = Date.now();
+  clock: Clock = { now: () => Date.now() };
+  lastSaveAt = Math.floor(Date.now() / 1000);
+  private nextClientId = 1;
+  private listeners: NetServer[] = [];
+  private timers: NodeJS.Timeout[] = [];
+  /** Ports actually bound (useful when configured with port 0). */
+  boundPorts: number[] = [];
+  /** Called when SHUTDOWN or a signal asks the process to stop. */
+  onShutdown: (() => void) | null = null;
+  shuttingDown = false;
+
+  constructor(config: Config) {
+    this.config = config;
+    this.log.setLevel(config.get('loglevel'));
+    this.log.file = config.get('logfile');
+    const n = config.int('databases');
+    this.dbs = Array.from({ length: n }, (_, i) => new Db(i));
+    this.commands = new CommandTable(ALL_FAMILIES);
+    this.engine = new Engine(this);
+    this.dispatcher = new Dispatcher(this);
+    config.onChange((name, value) => {
+      if (name === 'loglevel') this.log.setLevel(value);
+      if (name === 'hz') this.startTimers();
+    });
+  }
+
+  async listen(): Promise<void> {
+    const port = this.config.int('port');
+    const addresses = this.config.get('bind').split(' ');
+    this.log.notice(`keyraft ${KEYRAFT_VERSION} starting, port=${port}, pid=${process.pid}`);
+    for (const address of addresses) {
+      const host = address.startsWith('-') ? address.slice(1) : address;
+      const server = createServer({ noDelay: true }, (socket) => this.accept(socket));
+      await new Promise<void>((resolve, reject) => {
+        server.once('error', reject);
+        server.listen({ port, host, backlog: this.config.int('tcp-backlog') }, () => {
+          server.off('error', reject);
+          resolve();
+        });
+      });
+      const addr = server.address();
+      const boundPort = typeof addr === 'object' && addr ? addr.port : port;
+      this.boundPorts.push(boundPort);
+      this.listeners.push(server);
+      this.log.notice(`Ready to accept connections tcp on ${host}:${boundPort}`);
+    }
+    this.startTimers();
+  }
+
+  private accept(socket: import('node:net').Socket): void {
+    if (this.shuttingDown) {
+      socket.destroy();
+      return;
+    }
+    if (this.clients.size >= this.config.int('maxclients')) {
+      this.stats.rejectedConnections++;
+      socket.end('-ERR max number of clients reached\r\n');
+      return;
+    }
+    this.stats.totalConnections++;
+    const client = new Client(this, socket, this.nextClientId++);
+    client.writer.onError = (text) => this.stats.recordError(text);
+    this.clients.set(client.id, client);
+  }
+
+  removeClient(client: Client): void {
+    this.clients.delete(client.id);
+  }
+
+  private startTimers(): void {
+    for (const t of this.timers) clearInterval(t);
+    const hz = this.config.int('hz');
+    lruClock.seconds = Math.floor(Date.now() / 1000);
+    this.timers = [
+      setInterval(() => {
+        lruClock.seconds = Math.floor(Date.now() / 1000);
+        this.activeExpire();
+      }, Math.max(2, Math.floor(1000 / hz))),
+    ];
+    for (const t of this.timers) t.unref();
+  }
+
+  /** One bounded pass of active expiry over every database. */
+  activeExpire(): void {
+    const now = this.clock.now();
+    const reply = new NullReply();
+    for (const db of this.dbs) {
+      if (db.nextExpiry() > now) continue;
+      const ctx = this.engine.internalContext(db.id, reply, now);
+      db.expireCycle(now, ACTIVE_EXPIRE_KEYS_PER_RUN, (key) => {
+        this.stats.expiredKeys++;
+        ctx.modified(key, db);
+        ctx.notify('x', 'expired', key, db.id);
+      });
+    }
+  }
+
+  /** Stops listening, closes clients and timers. */
+  async close(): Promise<void> {
+    this.shuttingDown = true;
+    for (const t of this.timers) clearInterval(t);
+    this.timers = [];
+    for (const client of [...this.clients.values()]) {
+      client.flush();
+      client.close();
+    }
+    await Promise.all(this.listeners.map((l) => new Promise<void>((resolve) => l.close(() => resolve()))));
+    this.listeners = [];
+  }
+}
