@@ -15,6 +15,7 @@ import type { Reply } from '../protocol/reply.js';
 import type { Db } from '../keyspace/db.js';
 import type { ServerState } from '../server/state.js';
 import type { Client } from '../net/client.js';
+import type { Value } from '../types/value.js';
 
 export type CommandFlag =
   | 'write'
@@ -67,6 +68,16 @@ export interface ExecContext {
   /** Milliseconds since the epoch, fixed once for the whole entry. */
   readonly now: number;
   readonly reply: Reply;
+  /**
+   * Looks a key up for reading in the selected db: an expired key reads as absent (nothing is
+   * removed), and INFO's keyspace_hits/misses are counted. Returns undefined when absent.
+   */
+  lookupRead(key: string): Value | undefined;
+  /**
+   * Looks a key up in a command that writes: an expired key is removed first (with its
+   * "expired" event), so the command sees it as absent. `db` defaults to the selected one.
+   */
+  lookupWrite(key: string, db?: Db): Value | undefined;
   /** Deterministic random number in [0, 1) seeded from the entry. */
   random(): number;
   /** A key's value changed or the key was removed (Redis's signalModifiedKey). */

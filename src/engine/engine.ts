@@ -11,6 +11,7 @@ import type { Db } from '../keyspace/db.js';
 import type { ServerState } from '../server/state.js';
 import type { Client } from '../net/client.js';
 import { Random } from '../util/random.js';
+import type { Value } from '../types/value.js';
 
 export interface WriteEntry {
   time: number;
@@ -46,6 +47,22 @@ class Context implements ExecContext {
     this.seed = seed;
     this.changes = 0;
     this.rng = null;
+  }
+
+  lookupRead(key: string): Value | undefined {
+    const v = this.client !== null && this.client.noTouch ? this.db.peek(key, this.now) : this.db.get(key, this.now);
+    if (v === undefined) this.server.stats.keyspaceMisses++;
+    else this.server.stats.keyspaceHits++;
+    return v;
+  }
+
+  lookupWrite(key: string, db?: Db): Value | undefined {
+    const target = db ?? this.db;
+    return target.getForWrite(key, this.now, (expired) => {
+      this.server.stats.expiredKeys++;
+      this.modified(expired, target);
+      this.notify('x', 'expired', expired, target.id);
+    });
   }
 
   random(): number {

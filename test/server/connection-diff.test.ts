@@ -1,0 +1,41 @@
+// Connection commands and dispatcher errors compared byte for byte with real Redis.
+import { test, before, after } from 'node:test';
+import { DifferentialPair } from '../helpers/differential.js';
+import { referenceRedisSkipReason } from '../helpers/servers.js';
+
+const skip = referenceRedisSkipReason();
+let pair: DifferentialPair;
+
+before(async () => {
+  if (!skip) pair = await DifferentialPair.start();
+});
+after(async () => {
+  await pair?.stop();
+});
+
+test('connection commands and dispatcher errors match Redis', { skip }, async () => {
+  await pair.assertSame('connection', [
+    ['PING'],
+    ['ping', 'hello'],
+    ['PING', 'a', 'b'],
+    ['ECHO', 'x\x00y'],
+    ['ECHO'],
+    ['NOSUCHCOMMAND'],
+    ['nosuch', 'a', 'b c', 'x'.repeat(200)],
+    ['SELECT', '1'],
+    ['SELECT', '16'],
+    ['SELECT', '-1'],
+    ['SELECT', 'abc'],
+    ['SELECT', '01'],
+    ['AUTH', 'x'],
+    ['AUTH', 'default', 'x'],
+    ['AUTH', 'bob', 'x'],
+    ['AUTH', 'a', 'b', 'c'],
+    ['HELLO', '4'],
+    ['HELLO', 'x'],
+    ['HELLO', '2', 'SETNAME', 'a b'],
+    ['HELLO', '2', 'FOO'],
+    ['GET'],
+    ['get', 'a', 'b'],
+  ]);
+});
