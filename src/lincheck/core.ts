@@ -1,0 +1,361 @@
+// The generic linearizability search: Lowe's variant of the Wing–Gong algorithm (WGL), as in
+// Porcupine. This module owns the search only — the entry list with lift/unlift, the memo of
+// (linearized-set bitset, model state) pairs, the time budget, and the longest prefix kept for
+// counterexamples. It knows nothing about registers or keys (see models.ts) and does no I/O, so
+// the simulator can run it in-process and tests can compare it with a brute-force checker.
+//
+// Unknown outcomes: an operation whose `ret` is null may have taken effect at any point after its
+// call, or not at all. It gets return time +Infinity (so it never constrains later operations),
+// the model is asked to accept any output for it, and the search succeeds as soon as every
+// operation with a definite outcome is linearized — unknown ones left over are "never happened".
+
+/** One operation of a history, for model M with inputs I and outputs O. */
+export interface Operation<I, O> {
+  client: number;
+  input: I;
+  /** Ignored when `ret` is null (the outcome is unknown). */
+  output: O | undefined;
+  call: number;
+  /** Return time; null = outcome unknown (may or may not have taken effect). */
+  ret: number | null;
+}
+
+/** A sequential specification. States must not be `undefined` (that value means "rejected"). */
+export interface Model<S, I, O> {
+  readonly name: string;
+  init(): S;
+  /**
+   * Apply `input` to `state`. `known` false means the outcome is unknown: accept any output
+   * (`output` is then undefined). Returns the next state, or undefined if the output is impossible.
+   */
+  step(state: S, input: I, output: O | undefined, known: boolean): S | undefined;
+  /** Equal states must give equal keys; used to memoize the search. */
+  stateKey(state: S): string;
+  /** Inputs that never change the state; unknown-outcome operations with them are dropped. */
+  readOnly?(input: I): boolean;
+  describeOp(input: I, output: O | undefined, known: boolean): string;
+  describeState(state: S): string;
+}
+
+export type Verdict = 'linearizable' | 'not-linearizable' | 'unknown';
+
+export interface SearchOptions {
+  /** Absolute deadline in Date.now() milliseconds; the search returns 'unknown' after it. */
+  deadline?: number;
+  /** Relative budget, used when `deadline` is absent. Default: no limit. */
+  timeoutMs?: number;
+}
+
+export interface SearchResult {
+  verdict: Verdict;
+  /** Indices into the input `ops` of the longest linearizable prefix found (not-linearizable only). */
+  longestPrefix?: number[];
+  /** Indices of operations that could have come next after that prefix but did not fit. */
+  stuck?: number[];
+  /** Search steps taken (for measurements). */
+  steps: number;
+}
+
+const NIL = -1;
+
+/** xorshift32, seeded: the Zobrist hashes must be reproducible but need no quality beyond mixing. */
+function rng(seed: number): () => number {
+  let x = seed | 0 || 1;
+  return () => {
+    x ^= x << 13;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    return x >>> 0;
+  };
+}
+
+function now(): number {
+  return Date.now();
+}
+
+/** Checks one independent history (one key). Throws on malformed times (ret < call, NaN). */
+export function checkOperations<S, I, O>(
+  model: Model<S, I, O>,
+  ops: readonly Operation<I, O>[],
+  opts: SearchOptions = {},
+): SearchResult {
+  const deadline = opts.deadline ?? (opts.timeoutMs !== undefined ? now() + opts.timeoutMs : Infinity);
+
+  // Unknown-outcome operations that cannot change the state are irrelevant: drop them.
+  const idx: number[] = [];
+  for (let i = 0; i < ops.length; i++) {
+    const o = ops[i]!;
+    if (!Number.isFinite(o.call)) throw new Error(`operation ${i}: call time ${o.call} is not a finite number`);
+    if (o.ret !== null && (!Number.isFinite(o.ret) || o.ret < o.call)) {
+      throw new Error(`operation ${i}: return time ${o.ret} is before call time ${o.call} or not finite`);
+    }
+    if (o.ret === null && model.readOnly?.(o.input)) continue;
+    idx.push(i);
+  }
+  const n = idx.length;
+  const known = new Uint8Array(n);
+  let definite = 0;
+  for (let k = 0; k < n; k++) {
+    if (ops[idx[k]!]!.ret !== null) {
+      known[k] = 1;
+      definite++;
+    }
+  }
+  if (definite === 0) return { verdict: 'linearizable', steps: 0 };
+
+  // Entry list: entry 0 is the head sentinel; entry 2k+1 is op k's call, 2k+2 its return.
+  // Sorted by time; at equal times calls come first, so touching intervals count as concurrent.
+  const events: number[] = [];
+  for (let k = 0; k < n; k++) events.push(2 * k + 1, 2 * k + 2);
+  const timeOf = (e: number): number => {
+    const o = ops[idx[(e - 1) >> 1]!]!;
+    return (e & 1) === 1 ? o.call : (o.ret ?? Infinity);
+  };
+  events.sort((a, b) => {
+    const ta = timeOf(a);
+    const tb = timeOf(b);
+    if (ta !== tb) return ta < tb ? -1 : 1;
+    const ca = a & 1;
+    const cb = b & 1;
+    if (ca !== cb) return cb - ca; // call (odd) before return
+    return a - b;
+  });
+  const size = 2 * n + 1;
+  const nxt = new Int32Array(size);
+  const prv = new Int32Array(size);
+  let last = 0;
+  for (const e of events) {
+    nxt[last] = e;
+    prv[e] = last;
+    last = e;
+  }
+  nxt[last] = NIL;
+
+  const lift = (call: number): void => {
+    nxt[prv[call]!] = nxt[call]!;
+    if (nxt[call] !== NIL) prv[nxt[call]!] = prv[call]!;
+    const ret = call + 1;
+    nxt[prv[ret]!] = nxt[ret]!;
+    if (nxt[ret] !== NIL) prv[nxt[ret]!] = prv[ret]!;
+  };
+  const unlift = (call: number): void => {
+    const ret = call + 1;
+    nxt[prv[ret]!] = ret;
+    if (nxt[ret] !== NIL) prv[nxt[ret]!] = ret;
+    nxt[prv[call]!] = call;
+    if (nxt[call] !== NIL) prv[nxt[call]!] = call;
+  };
+
+  // Memo of visited (linearized set, state) pairs, keyed by Zobrist hash of the set + state id.
+  const words = (n + 31) >>> 5;
+  const bits = new Uint32Array(words);
+  const rand = rng(0x9e3779b9);
+  const z1 = new Uint32Array(n);
+  const z2 = new Uint32Array(n);
+  for (let k = 0; k < n; k++) {
+    z1[k] = rand();
+    z2[k] = rand();
+  }
+  let h1 = 0;
+  let h2 = 0;
+  const stateIds = new Map<string, number>();
+  const intern = (s: S): number => {
+    const key = model.stateKey(s);
+    let id = stateIds.get(key);
+    if (id === undefined) {
+      id = stateIds.size;
+      stateIds.set(key, id);
+    }
+    return id;
+  };
+  interface MemoEntry {
+    sid: number;
+    bits: Uint32Array;
+  }
+  const memo = new Map<number, MemoEntry[]>();
+  /** Returns true if (bits, sid) was already visited; otherwise records it. */
+  const seen = (sid: number): boolean => {
+    const key = ((h1 ^ Math.imul(sid, 0x9e3779b1)) >>> 0) * 0x200000 + ((h2 ^ sid) & 0x1fffff);
+    let bucket = memo.get(key);
+    if (bucket === undefined) {
+      bucket = [];
+      memo.set(key, bucket);
+    } else {
+      outer: for (const m of bucket) {
+        if (m.sid !== sid) continue;
+        for (let w = 0; w < words; w++) if (m.bits[w] !== bits[w]) continue outer;
+        return true;
+      }
+    }
+    bucket.push({ sid, bits: bits.slice() });
+    return false;
+  };
+
+  const stackEntry: number[] = [];
+  const stackState: S[] = [];
+  let best: number[] = [];
+  let state = model.init();
+  let remaining = definite;
+  let entry = nxt[0]!;
+  let steps = 0;
+
+  for (;;) {
+    if ((++steps & 1023) === 0 && now() > deadline) return { verdict: 'unknown', steps };
+    if (entry !== NIL && (entry & 1) === 1) {
+      const k = (entry - 1) >> 1;
+      const o = ops[idx[k]!]!;
+      const isKnown = known[k] === 1;
+      const next = model.step(state, o.input, isKnown ? o.output : undefined, isKnown);
+      if (next !== undefined) {
+        bits[k >>> 5]! |= 1 << (k & 31);
+        h1 ^= z1[k]!;
+        h2 ^= z2[k]!;
+        if (!seen(intern(next))) {
+          stackEntry.push(entry);
+          stackState.push(state);
+          state = next;
+          if (isKnown) remaining--;
+          lift(entry);
+          if (remaining === 0) return { verdict: 'linearizable', steps };
+          if (stackEntry.length > best.length) best = stackEntry.map((e) => idx[(e - 1) >> 1]!);
+          entry = nxt[0]!;
+          continue;
+        }
+        bits[k >>> 5]! &= ~(1 << (k & 31));
+        h1 ^= z1[k]!;
+        h2 ^= z2[k]!;
+      }
+      entry = nxt[entry]!;
+    } else {
+      // A return entry (or the end): its operation must have been linearized already. Backtrack.
+      if (stackEntry.length === 0) {
+        return { verdict: 'not-linearizable', longestPrefix: best, stuck: stuckAfter(model, ops, best), steps };
+      }
+      entry = stackEntry.pop()!;
+      state = stackState.pop()!;
+      const k = (entry - 1) >> 1;
+      bits[k >>> 5]! &= ~(1 << (k & 31));
+      h1 ^= z1[k]!;
+      h2 ^= z2[k]!;
+      if (known[k] === 1) remaining++;
+      unlift(entry);
+      entry = nxt[entry]!;
+    }
+  }
+}
+
+/**
+ * The operations that could be linearized right after `prefix` by real-time order: not in the
+ * prefix, and called no later than the earliest return among the definite operations left.
+ */
+function stuckAfter<S, I, O>(model: Model<S, I, O>, ops: readonly Operation<I, O>[], prefix: number[]): number[] {
+  const done = new Set(prefix);
+  let minRet = Infinity;
+  for (let i = 0; i < ops.length; i++) {
+    const r = ops[i]!.ret;
+    if (!done.has(i) && r !== null && r < minRet) minRet = r;
+  }
+  const out: number[] = [];
+  for (let i = 0; i < ops.length; i++) {
+    const o = ops[i]!;
+    if (done.has(i) || o.call > minRet) continue;
+    if (o.ret === null && model.readOnly?.(o.input)) continue;
+    out.push(i);
+  }
+  return out;
+}
+
+function fmtTime(t: number | null): string {
+  return t === null ? '?' : String(t);
+}
+
+/**
+ * A readable account of why a history is not linearizable: the longest linearizable prefix the
+ * search found (most recent `maxPrefix` operations, with the model state after each) and, for every
+ * operation that could have come next, whether the model rejected it or it led only to dead ends.
+ */
+export function explain<S, I, O>(
+  model: Model<S, I, O>,
+  ops: readonly Operation<I, O>[],
+  result: SearchResult,
+  maxPrefix = 20,
+): string {
+  if (result.verdict !== 'not-linearizable' || !result.longestPrefix) return `verdict: ${result.verdict}`;
+  const line = (i: number): string => {
+    const o = ops[i]!;
+    const known = o.ret !== null;
+    return `client ${o.client}  ${model.describeOp(o.input, known ? o.output : undefined, known)}  [call ${o.call}, ret ${fmtTime(o.ret)}]`;
+  };
+  const prefix = result.longestPrefix;
+  const out: string[] = [];
+  out.push(`longest linearizable prefix: ${prefix.length} of ${ops.length} operations`);
+  let state = model.init();
+  const skip = Math.max(0, prefix.length - maxPrefix);
+  if (skip > 0) out.push(`  ... ${skip} earlier operations`);
+  for (let j = 0; j < prefix.length; j++) {
+    const o = ops[prefix[j]!]!;
+    const known = o.ret !== null;
+    const next = model.step(state, o.input, known ? o.output : undefined, known);
+    if (next === undefined) throw new Error('internal error: longest prefix does not replay');
+    state = next;
+    if (j >= skip) out.push(`  ${j + 1}. ${line(prefix[j]!)}  => ${model.describeState(state)}`);
+  }
+  out.push(`state after the prefix: ${model.describeState(state)}`);
+  out.push('could not place next:');
+  for (const i of result.stuck ?? []) {
+    const o = ops[i]!;
+    const known = o.ret !== null;
+    const ok = model.step(state, o.input, known ? o.output : undefined, known) !== undefined;
+    out.push(`  - ${line(i)}  (${ok ? 'fits here, but no order of the rest fits after it' : 'impossible in this state'})`);
+  }
+  return out.join('\n');
+}
+
+/** Result of checking a history split into independent partitions (e.g. one per key). */
+export interface PartitionedResult {
+  verdict: Verdict;
+  /** The partition that decided the verdict (not-linearizable or unknown). */
+  partition?: string;
+  explanation?: string;
+  elapsedMs: number;
+}
+
+/**
+ * Checks each partition in turn under one overall budget. Any not-linearizable partition makes the
+ * history not linearizable; otherwise any partition that ran out of time makes it unknown.
+ * Smaller partitions are checked first, so a cheap violation is found before an expensive search.
+ */
+export function checkPartitions<S, I, O>(
+  model: Model<S, I, O>,
+  partitions: ReadonlyMap<string, readonly Operation<I, O>[]>,
+  opts: SearchOptions = {},
+): PartitionedResult {
+  const start = now();
+  const deadline = opts.deadline ?? (opts.timeoutMs !== undefined ? start + opts.timeoutMs : Infinity);
+  const order = [...partitions.entries()].sort((a, b) => a[1].length - b[1].length);
+  let unknownKey: string | undefined;
+  for (const [key, ops] of order) {
+    const r = checkOperations(model, ops, { deadline });
+    if (r.verdict === 'not-linearizable') {
+      return {
+        verdict: 'not-linearizable',
+        partition: key,
+        explanation: `key ${JSON.stringify(key)}: ${explain(model, ops, r)}`,
+        elapsedMs: now() - start,
+      };
+    }
+    if (r.verdict === 'unknown') {
+      unknownKey ??= key;
+      if (now() > deadline) break;
+    }
+  }
+  if (unknownKey !== undefined) {
+    return {
+      verdict: 'unknown',
+      partition: unknownKey,
+      explanation: `key ${JSON.stringify(unknownKey)}: time budget ran out before the search finished`,
+      elapsedMs: now() - start,
+    };
+  }
+  return { verdict: 'linearizable', elapsedMs: now() - start };
+}
