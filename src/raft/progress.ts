@@ -39,6 +39,10 @@ export class Inflights {
     }
   }
 
+  freeFirstOne(): void {
+    if (this.count > 0) this.freeLE(this.idx[this.start]!);
+  }
+
   full(): boolean {
     return this.count >= this.inflightMessagesMax || this.totalBytes >= this.inflightBytesMax;
   }

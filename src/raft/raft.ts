@@ -572,6 +572,8 @@ export class Raft {
         if (pr === undefined) return;
         pr.recentActive = true;
         pr.probeSent = false;
+        // Acks may have been lost: let one more message out so the window cannot stay stuck.
+        if (pr.state === 'replicate' && pr.inflights.full()) pr.inflights.freeFirstOne();
         if (pr.state === 'snapshot') this.sendSnapChunk(pr); // retransmit a lost chunk
         else if (pr.match < this.log.lastIndex()) this.maybeSendAppend(m.from, true);
         if (m.round !== 0) {
