@@ -34,6 +34,18 @@ export class MemoryStorage implements Storage {
     this.ents = [{ term: 0, index: 0, type: 'normal', data: new Uint8Array(0) }];
   }
 
+  /**
+   * Storage of an initial cluster member: a bootstrap snapshot at (index 1, term 1) holding the
+   * initial membership. A node added later starts from `new MemoryStorage()` (empty membership)
+   * and, being behind index 1, receives a snapshot — so it always learns the full membership.
+   */
+  static bootstrap(conf: ConfState): MemoryStorage {
+    const s = new MemoryStorage();
+    s.applySnapshot({ meta: { index: 1, term: 1, conf: copyConf(conf) }, data: new Uint8Array(0) });
+    s.setHardState({ term: 1, vote: 0, commit: 1 });
+    return s;
+  }
+
   initialState(): { hardState: HardState; confState: ConfState } {
     return { hardState: { ...this.hardState }, confState: copyConf(this.snap.meta.conf) };
   }

@@ -7,18 +7,18 @@ test('a node elects itself leader and commits an empty entry of its term', () =>
   net.elect(1);
   assert.deepEqual(net.leaders(), [1]);
   const r1 = net.node(1).raw.raft;
-  assert.equal(r1.term, 1);
+  assert.equal(r1.term, 2);
   for (const id of [2, 3]) {
     const r = net.node(id).raw.raft;
     assert.equal(r.role, 'follower');
     assert.equal(r.lead, 1);
-    assert.equal(r.term, 1);
+    assert.equal(r.term, 2);
   }
-  // The no-op entry of term 1 is committed and applied everywhere.
+  // The no-op entry of term 2 (after the bootstrap snapshot at 1) is committed and applied everywhere.
   for (const n of net.nodes.values()) {
-    assert.equal(n.raw.raft.log.committed, 1);
+    assert.equal(n.raw.raft.log.committed, 2);
     assert.equal(n.applied.length, 1);
-    assert.equal(n.applied[0]!.term, 1);
+    assert.equal(n.applied[0]!.term, 2);
   }
 });
 
@@ -48,12 +48,12 @@ test('PreVote: a partitioned node does not inflate its term, and rejoining does 
   net.isolate(3);
   net.tick(3, 100);
   const r3 = net.node(3).raw.raft;
-  assert.equal(r3.term, 1, 'pre-candidate keeps its term');
+  assert.equal(r3.term, 2, 'pre-candidate keeps its term');
   assert.equal(r3.role, 'preCandidate');
   net.heal();
   net.tickAll(3);
   assert.deepEqual(net.leaders(), [1]);
-  assert.equal(net.node(1).raw.raft.term, 1);
+  assert.equal(net.node(1).raw.raft.term, 2);
   assert.equal(r3.lead, 1);
 });
 
@@ -62,7 +62,7 @@ test('without PreVote a partitioned node bumps its term and disrupts on rejoin',
   net.elect(1);
   net.isolate(3);
   net.tick(3, 100);
-  assert.ok(net.node(3).raw.raft.term > 1);
+  assert.ok(net.node(3).raw.raft.term > 2);
 });
 
 test('CheckQuorum: an isolated leader steps down within two election timeouts; the rest elect a new one', () => {
@@ -77,7 +77,7 @@ test('CheckQuorum: an isolated leader steps down within two election timeouts; t
   for (let i = 0; i < 60 && net.leaders().length === 0; i++) net.tickAll();
   const leaders = net.leaders().filter((id) => id !== 1);
   assert.equal(leaders.length, 1);
-  assert.ok(net.node(leaders[0]!).raw.raft.term >= 2);
+  assert.ok(net.node(leaders[0]!).raw.raft.term >= 3);
 });
 
 test('leader lease: followers hearing from a leader ignore vote requests', () => {

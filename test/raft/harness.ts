@@ -43,7 +43,7 @@ export class Net {
   constructor(ids: NodeId[], cfg: Partial<RaftConfig> = {}, conf?: ConfState) {
     this.cfgOverride = cfg;
     const cs = conf ?? { voters: ids, learners: [] };
-    for (const id of ids) this.add(id, new MemoryStorage(cs));
+    for (const id of ids) this.add(id, MemoryStorage.bootstrap(cs));
   }
 
   add(id: NodeId, storage: MemoryStorage): TNode {

@@ -10,7 +10,7 @@ test('ReadIndex on the leader is served at the commit index after one heartbeat 
   const last = net.node(1).raw.raft.log.lastIndex();
   net.node(1).raw.readIndex('r1');
   net.settle();
-  assert.deepEqual(net.node(1).reads, [{ index: 2, context: 'r1' }]);
+  assert.deepEqual(net.node(1).reads, [{ index: 3, context: 'r1' }]);
   assert.equal(net.node(1).raw.raft.log.lastIndex(), last, 'no entry was appended');
 });
 
@@ -33,7 +33,7 @@ test('ReadIndex from a follower is forwarded and answered with the leader commit
   net.settle();
   net.node(2).raw.readIndex('f1');
   net.settle();
-  assert.deepEqual(net.node(2).reads, [{ index: 2, context: 'f1' }]);
+  assert.deepEqual(net.node(2).reads, [{ index: 3, context: 'f1' }]);
 });
 
 test('a partitioned leader cannot confirm reads; they fail when it steps down', () => {
@@ -63,7 +63,7 @@ test('a new leader serves no read before committing an entry of its term', () =>
   }
   assert.ok(lead !== 0);
   const nl = net.node(lead);
-  assert.equal(nl.raw.raft.term, 2);
+  assert.equal(nl.raw.raft.term, 3);
   nl.raw.readIndex('early');
   net.tick(lead, 3);
   assert.equal(nl.reads.length, 0, 'read waits for a commit in the new term');
@@ -71,7 +71,7 @@ test('a new leader serves no read before committing an entry of its term', () =>
   net.tick(lead, 2);
   assert.equal(nl.reads.length, 1);
   assert.equal(nl.reads[0]!.index, nl.raw.raft.log.committed);
-  assert.equal(nl.raw.raft.log.term(nl.reads[0]!.index), 2);
+  assert.equal(nl.raw.raft.log.term(nl.reads[0]!.index), 3);
 });
 
 test('a follower without a leader fails the read at once', () => {

@@ -141,13 +141,13 @@ test('a restarted node loses unpersisted entries but keeps what it persisted', (
   const leader = net.node(1).raw;
   const rd = leader.ready();
   for (const m of rd.messages) if (m.to === 3) net.node(3).raw.step(m);
-  assert.equal(net.node(3).raw.raft.log.lastIndex(), 3);
+  assert.equal(net.node(3).raw.raft.log.lastIndex(), 4);
   const n3 = net.restart(3);
-  assert.equal(n3.raw.raft.log.lastIndex(), 2);
-  assert.equal(n3.storage.hardState.term, 1);
+  assert.equal(n3.raw.raft.log.lastIndex(), 3);
+  assert.equal(n3.storage.hardState.term, 2);
   net.node(1).storage.append(rd.entries);
   leader.advance();
   net.settle();
   net.tickAll(2);
-  assert.equal(n3.raw.raft.log.lastIndex(), 3);
+  assert.equal(n3.raw.raft.log.lastIndex(), 4);
 });

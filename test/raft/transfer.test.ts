@@ -8,7 +8,7 @@ test('leadership transfer to an up-to-date follower', () => {
   assert.ok(net.node(1).raw.transferLeadership(2));
   net.settle();
   assert.deepEqual(net.leaders(), [2]);
-  assert.equal(net.node(2).raw.raft.term, 2);
+  assert.equal(net.node(2).raw.raft.term, 3);
 });
 
 test('leadership transfer catches a lagging target up first, and proposals are refused meanwhile', () => {
