@@ -57,7 +57,7 @@ export class Config {
     for (const [name, raw] of pairs) {
       const d = findDirective(name);
       if (!d) return { error: `ERR Unknown option or number of arguments for CONFIG SET - '${name}'` };
-      if (seen.has(d.name)) return { error: `ERR Duplicate parameter - '${name}'` };
+      if (seen.has(d.name)) return { error: `ERR CONFIG SET failed (possibly related to argument '${name}') - duplicate parameter` };
       seen.add(d.name);
       if (!d.mutable) return { error: `ERR CONFIG SET failed (possibly related to argument '${name}') - can't set immutable config` };
       const r = normalizeValue(d, raw);

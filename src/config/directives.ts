@@ -17,13 +17,17 @@ export interface Directive {
   aliases?: readonly string[];
   /** Shown by CONFIG GET but never stored in the file (passwords). */
   sensitive?: boolean;
+  /** Out-of-range values are brought into [min, max] instead of rejected (Redis does so for hz). */
+  clamp?: boolean;
 }
 
 const LLMAX = Number.MAX_SAFE_INTEGER;
 
 export const DIRECTIVES: readonly Directive[] = [
-  { name: 'port', type: 'int', default: '6379', mutable: true, min: 0, max: 65535 },
-  { name: 'bind', type: 'bind', default: '127.0.0.1', mutable: true },
+  // Redis rebinds its listeners on CONFIG SET port/bind; keyraft does not (yet), so they are
+  // immutable rather than shown changed while the server still listens on the old address.
+  { name: 'port', type: 'int', default: '6379', mutable: false, min: 0, max: 65535 },
+  { name: 'bind', type: 'bind', default: '127.0.0.1', mutable: false },
   { name: 'protected-mode', type: 'bool', default: 'yes', mutable: true },
   { name: 'requirepass', type: 'string', default: '', mutable: true, sensitive: true },
   { name: 'databases', type: 'int', default: '16', mutable: false, min: 1, max: 1 << 20 },
@@ -35,8 +39,10 @@ export const DIRECTIVES: readonly Directive[] = [
   { name: 'timeout', type: 'int', default: '0', mutable: true, min: 0, max: 2147483647 },
   { name: 'tcp-keepalive', type: 'int', default: '300', mutable: true, min: 0, max: 2147483647 },
   { name: 'tcp-backlog', type: 'int', default: '511', mutable: false, min: 0, max: 2147483647 },
-  { name: 'maxclients', type: 'int', default: '10000', mutable: true, min: 1, max: 2147483647 },
-  { name: 'hz', type: 'int', default: '10', mutable: true, min: 1, max: 500 },
+  { name: 'maxclients', type: 'int', default: '10000', mutable: true, min: 1, max: 4294967295 },
+  { name: 'hz', type: 'int', default: '10', mutable: true, min: 1, max: 500, clamp: true },
+  // DEBUG is refused unless enabled, as in Redis 7.0 ("local": only from loopback connections).
+  { name: 'enable-debug-command', type: 'enum', default: 'no', mutable: false, values: ['no', 'yes', 'local'] },
   { name: 'proto-max-bulk-len', type: 'memory', default: '536870912', mutable: true, min: 1024 * 1024, max: LLMAX },
   { name: 'client-query-buffer-limit', type: 'memory', default: '1073741824', mutable: true, min: 1024 * 1024, max: LLMAX },
   {
@@ -122,9 +128,10 @@ export function normalizeValue(d: Directive, raw: string): { value: string } | {
     case 'int':
     case 'memory': {
       const v = d.type === 'memory' ? parseMemory(raw) : /^-?\d+$/.test(raw) ? Number(raw) : null;
-      if (v === null || !Number.isSafeInteger(v)) {
+      if (v === null || !Number.isSafeInteger(v) || (d.type === 'memory' && v < 0)) {
         return { error: d.type === 'memory' ? 'argument must be a memory value' : 'argument couldn\'t be parsed into an integer' };
       }
+      if (d.clamp) return { value: String(Math.min(d.max ?? v, Math.max(d.min ?? v, v))) };
       if ((d.min !== undefined && v < d.min) || (d.max !== undefined && v > d.max)) {
         return { error: `argument must be between ${d.min} and ${d.max} inclusive` };
       }

@@ -7,7 +7,8 @@
 // unsent bytes exceed a high-water mark, the client stops reading until the socket drains.
 
 import type { Socket } from 'node:net';
-import { RequestParser, ProtocolError } from '../protocol/parser.js';
+import { RequestParser, ProtocolError, type ParserLimits } from '../protocol/parser.js';
+import { ensureSampler } from '../commands/info.js';
 import { ReplyWriter, type ProtocolVersion } from '../protocol/reply.js';
 import type { ServerState } from '../server/state.js';
 
@@ -19,6 +20,8 @@ export type ReplyMode = 'on' | 'off' | 'skip';
 export class Client {
   readonly id: number;
   readonly parser: RequestParser;
+  /** The parser's limits, kept here so CONFIG SET can change them for connected clients. */
+  readonly parserLimits: ParserLimits;
   readonly writer = new ReplyWriter();
   readonly createdAt: number;
   readonly addr: string;
@@ -35,6 +38,14 @@ export class Client {
   replyMode: ReplyMode = 'on';
   noEvict = false;
   noTouch = false;
+  /**
+   * For CLIENT LIST / INFO: channel, pattern and shard-channel subscriptions and the number of
+   * commands queued in MULTI (-1 outside MULTI). Pub/sub and MULTI keep them up to date.
+   */
+  subscriptions = 0;
+  patternSubscriptions = 0;
+  shardSubscriptions = 0;
+  multiQueued = -1;
   /** Close once the pending replies are written (QUIT, protocol errors, CLIENT KILL). */
   closing = false;
   closed = false;
@@ -52,16 +63,24 @@ export class Client {
     this.addr = `${socket.remoteAddress}:${socket.remotePort}`;
     this.laddr = `${socket.localAddress}:${socket.localPort}`;
     this.authenticated = server.config.get('requirepass') === '';
-    this.parser = new RequestParser({
+    this.parserLimits = {
       bulkBytesMax: server.config.int('proto-max-bulk-len'),
       queryBufferBytesMax: server.config.int('client-query-buffer-limit'),
-    });
+    };
+    this.parser = new RequestParser(this.parserLimits);
+    ensureSampler(server);
     this.parser.authenticated = this.authenticated;
     socket.setNoDelay(true);
     socket.on('data', (chunk: Buffer) => this.onData(chunk));
     socket.on('drain', () => this.onDrain());
     socket.on('error', () => this.close());
     socket.on('close', () => this.close());
+  }
+
+  /** The socket's file descriptor (CLIENT LIST fd), -1 when Node does not expose it. */
+  get fd(): number {
+    const handle = (this.socket as unknown as { _handle?: { fd?: number } })._handle;
+    return typeof handle?.fd === 'number' ? handle.fd : -1;
   }
 
   get resp(): ProtocolVersion {
