@@ -44,7 +44,16 @@ export interface SearchOptions {
   deadline?: number;
   /** Relative budget, used when `deadline` is absent. Default: no limit. */
   timeoutMs?: number;
+  /** Give up ('unknown') after about this many search steps. Default: no limit. */
+  maxSteps?: number;
+  /**
+   * Give up ('unknown') when the memo and interned states would use more than about this many
+   * bytes, rather than exhausting the heap. Default DEFAULT_MAX_MEMORY_BYTES (1 GiB).
+   */
+  maxMemoryBytes?: number;
 }
+
+export const DEFAULT_MAX_MEMORY_BYTES = 1 << 30;
 
 export interface SearchResult {
   verdict: Verdict;
@@ -54,6 +63,93 @@ export interface SearchResult {
   stuck?: number[];
   /** Search steps taken (for measurements). */
   steps: number;
+  /** Why the verdict is 'unknown': the time, step or memory budget ran out. */
+  reason?: 'time' | 'steps' | 'memory';
+}
+
+/**
+ * The set of visited (linearized set, state id) pairs: open addressing over typed arrays, so an
+ * entry costs 12 bytes plus the bitset (4 bytes per 32 operations) instead of a JS object each.
+ * Keys are the Zobrist hashes (h1, h2) of the set and the state id; a hit compares the whole
+ * bitset, so a hash collision can never prune a configuration that was not actually visited.
+ */
+class Memo {
+  private slots = new Int32Array(1 << 12); // entry index + 1; 0 = empty
+  private count = 0;
+  private cap = 1 << 11;
+  private sids = new Int32Array(this.cap);
+  private tag1 = new Uint32Array(this.cap);
+  private tag2 = new Uint32Array(this.cap);
+  private sets: Uint32Array;
+
+  constructor(private readonly words: number) {
+    this.sets = new Uint32Array(this.cap * words);
+  }
+
+  bytes(): number {
+    return this.slots.byteLength + this.cap * (12 + 4 * this.words);
+  }
+
+  private slotOf(h1: number, h2: number, sid: number): number {
+    let x = (h1 ^ Math.imul(sid, 0x9e3779b1) ^ Math.imul(h2, 0x85ebca6b)) >>> 0;
+    x = Math.imul(x ^ (x >>> 16), 0x7feb352d);
+    return (x ^ (x >>> 15)) >>> 0;
+  }
+
+  /** True if (bits, sid) was visited before; otherwise records it and returns false. */
+  visit(h1: number, h2: number, sid: number, bits: Uint32Array): boolean {
+    const mask = this.slots.length - 1;
+    const w = this.words;
+    for (let i = this.slotOf(h1, h2, sid) & mask; ; i = (i + 1) & mask) {
+      const e = this.slots[i]! - 1;
+      if (e < 0) {
+        this.insert(i, h1, h2, sid, bits);
+        return false;
+      }
+      if (this.sids[e] !== sid || this.tag1[e] !== h1 || this.tag2[e] !== h2) continue;
+      let same = true;
+      for (let k = 0, o = e * w; k < w; k++, o++) {
+        if (this.sets[o] !== bits[k]) {
+          same = false;
+          break;
+        }
+      }
+      if (same) return true;
+    }
+  }
+
+  private insert(slot: number, h1: number, h2: number, sid: number, bits: Uint32Array): void {
+    if (this.count === this.cap) {
+      this.cap *= 2;
+      const grow = <T extends Int32Array | Uint32Array>(a: T, n: number): T => {
+        const b = new (a.constructor as new (n: number) => T)(n);
+        b.set(a);
+        return b;
+      };
+      this.sids = grow(this.sids, this.cap);
+      this.tag1 = grow(this.tag1, this.cap);
+      this.tag2 = grow(this.tag2, this.cap);
+      this.sets = grow(this.sets, this.cap * this.words);
+    }
+    const e = this.count++;
+    this.sids[e] = sid;
+    this.tag1[e] = h1;
+    this.tag2[e] = h2;
+    this.sets.set(bits, e * this.words);
+    this.slots[slot] = e + 1;
+    if (this.count * 2 > this.slots.length) this.rehash();
+  }
+
+  private rehash(): void {
+    const slots = new Int32Array(this.slots.length * 2);
+    const mask = slots.length - 1;
+    for (let e = 0; e < this.count; e++) {
+      let i = this.slotOf(this.tag1[e]!, this.tag2[e]!, this.sids[e]!) & mask;
+      while (slots[i] !== 0) i = (i + 1) & mask;
+      slots[i] = e + 1;
+    }
+    this.slots = slots;
+  }
 }
 
 const NIL = -1;
@@ -80,6 +176,7 @@ export function checkOperations<S, I, O>(
   opts: SearchOptions = {},
 ): SearchResult {
   const deadline = opts.deadline ?? (opts.timeoutMs !== undefined ? now() + opts.timeoutMs : Infinity);
+  const maxSteps = opts.maxSteps ?? Infinity;
 
   // Unknown-outcome operations that cannot change the state are irrelevant: drop them.
   const idx: number[] = [];
@@ -158,38 +255,21 @@ export function checkOperations<S, I, O>(
   }
   let h1 = 0;
   let h2 = 0;
+  // States are interned to small ids; the interned keys count towards the memory budget.
   const stateIds = new Map<string, number>();
+  let stateChars = 0;
   const intern = (s: S): number => {
     const key = model.stateKey(s);
     let id = stateIds.get(key);
     if (id === undefined) {
       id = stateIds.size;
       stateIds.set(key, id);
+      stateChars += key.length;
     }
     return id;
   };
-  interface MemoEntry {
-    sid: number;
-    bits: Uint32Array;
-  }
-  const memo = new Map<number, MemoEntry[]>();
-  /** Returns true if (bits, sid) was already visited; otherwise records it. */
-  const seen = (sid: number): boolean => {
-    const key = ((h1 ^ Math.imul(sid, 0x9e3779b1)) >>> 0) * 0x200000 + ((h2 ^ sid) & 0x1fffff);
-    let bucket = memo.get(key);
-    if (bucket === undefined) {
-      bucket = [];
-      memo.set(key, bucket);
-    } else {
-      outer: for (const m of bucket) {
-        if (m.sid !== sid) continue;
-        for (let w = 0; w < words; w++) if (m.bits[w] !== bits[w]) continue outer;
-        return true;
-      }
-    }
-    bucket.push({ sid, bits: bits.slice() });
-    return false;
-  };
+  const memo = new Memo(words);
+  const maxBytes = opts.maxMemoryBytes ?? DEFAULT_MAX_MEMORY_BYTES;
 
   const stackEntry: number[] = [];
   const stackState: S[] = [];
@@ -198,19 +278,32 @@ export function checkOperations<S, I, O>(
   let remaining = definite;
   let entry = nxt[0]!;
   let steps = 0;
+  // Candidates (calls before the first remaining return) are tried in two passes: operations with
+  // a definite outcome first, then unknown ones, which are thus linearized only when nothing else
+  // fits. Every candidate is still tried at every node, so the search stays complete.
+  const hasUnknown = definite < n;
+  let unknownPass = false;
 
   for (;;) {
-    if ((++steps & 1023) === 0 && now() > deadline) return { verdict: 'unknown', steps };
+    if ((++steps & 1023) === 0) {
+      if (now() > deadline) return { verdict: 'unknown', steps, reason: 'time' };
+      if (steps > maxSteps) return { verdict: 'unknown', steps, reason: 'steps' };
+      if (memo.bytes() + 2 * stateChars + 64 * stateIds.size > maxBytes) return { verdict: 'unknown', steps, reason: 'memory' };
+    }
     if (entry !== NIL && (entry & 1) === 1) {
       const k = (entry - 1) >> 1;
-      const o = ops[idx[k]!]!;
       const isKnown = known[k] === 1;
+      if (isKnown === unknownPass) {
+        entry = nxt[entry]!; // not this pass's kind of operation
+        continue;
+      }
+      const o = ops[idx[k]!]!;
       const next = model.step(state, o.input, isKnown ? o.output : undefined, isKnown);
       if (next !== undefined) {
         bits[k >>> 5]! |= 1 << (k & 31);
-        h1 ^= z1[k]!;
-        h2 ^= z2[k]!;
-        if (!seen(intern(next))) {
+        h1 = (h1 ^ z1[k]!) >>> 0;
+        h2 = (h2 ^ z2[k]!) >>> 0;
+        if (!memo.visit(h1, h2, intern(next), bits)) {
           stackEntry.push(entry);
           stackState.push(state);
           state = next;
@@ -219,15 +312,22 @@ export function checkOperations<S, I, O>(
           if (remaining === 0) return { verdict: 'linearizable', steps };
           if (stackEntry.length > best.length) best = stackEntry.map((e) => idx[(e - 1) >> 1]!);
           entry = nxt[0]!;
+          unknownPass = false;
           continue;
         }
         bits[k >>> 5]! &= ~(1 << (k & 31));
-        h1 ^= z1[k]!;
-        h2 ^= z2[k]!;
+        h1 = (h1 ^ z1[k]!) >>> 0;
+        h2 = (h2 ^ z2[k]!) >>> 0;
       }
       entry = nxt[entry]!;
     } else {
-      // A return entry (or the end): its operation must have been linearized already. Backtrack.
+      // A return entry (or the end): every candidate of this pass has been tried.
+      if (!unknownPass && hasUnknown) {
+        unknownPass = true;
+        entry = nxt[0]!;
+        continue;
+      }
+      // The operation returning here must have been linearized already. Backtrack.
       if (stackEntry.length === 0) {
         return { verdict: 'not-linearizable', longestPrefix: best, stuck: stuckAfter(model, ops, best), steps };
       }
@@ -235,9 +335,10 @@ export function checkOperations<S, I, O>(
       state = stackState.pop()!;
       const k = (entry - 1) >> 1;
       bits[k >>> 5]! &= ~(1 << (k & 31));
-      h1 ^= z1[k]!;
-      h2 ^= z2[k]!;
+      h1 = (h1 ^ z1[k]!) >>> 0;
+      h2 = (h2 ^ z2[k]!) >>> 0;
       if (known[k] === 1) remaining++;
+      unknownPass = known[k] === 0;
       unlift(entry);
       entry = nxt[entry]!;
     }
@@ -321,9 +422,11 @@ export interface PartitionedResult {
 }
 
 /**
- * Checks each partition in turn under one overall budget. Any not-linearizable partition makes the
- * history not linearizable; otherwise any partition that ran out of time makes it unknown.
- * Smaller partitions are checked first, so a cheap violation is found before an expensive search.
+ * Checks every partition under one overall budget. Any not-linearizable partition makes the history
+ * not linearizable; otherwise any partition whose search ran out of time or memory makes it
+ * unknown. Partitions are searched round-robin in slices of search steps that grow fourfold each
+ * round (restarting the search each time, which wastes at most about a third of the work), so a
+ * cheap violation in one key is found before an expensive search in another eats the budget.
  */
 export function checkPartitions<S, I, O>(
   model: Model<S, I, O>,
@@ -332,28 +435,38 @@ export function checkPartitions<S, I, O>(
 ): PartitionedResult {
   const start = now();
   const deadline = opts.deadline ?? (opts.timeoutMs !== undefined ? start + opts.timeoutMs : Infinity);
-  const order = [...partitions.entries()].sort((a, b) => a[1].length - b[1].length);
-  let unknownKey: string | undefined;
-  for (const [key, ops] of order) {
-    const r = checkOperations(model, ops, { deadline });
-    if (r.verdict === 'not-linearizable') {
-      return {
-        verdict: 'not-linearizable',
-        partition: key,
-        explanation: `key ${JSON.stringify(key)}: ${explain(model, ops, r)}`,
-        elapsedMs: now() - start,
-      };
+  let pending = [...partitions.entries()].sort((a, b) => a[1].length - b[1].length);
+  let gaveUp: { key: string; reason: string } | undefined;
+  let slice = 20_000;
+  while (pending.length > 0) {
+    const again: typeof pending = [];
+    for (const entry of pending) {
+      const [key, ops] = entry;
+      const r = checkOperations(model, ops, { ...opts, deadline, maxSteps: Math.min(slice, opts.maxSteps ?? Infinity) });
+      if (r.verdict === 'not-linearizable') {
+        return {
+          verdict: 'not-linearizable',
+          partition: key,
+          explanation: `key ${JSON.stringify(key)}: ${explain(model, ops, r)}`,
+          elapsedMs: now() - start,
+        };
+      }
+      if (r.verdict === 'linearizable') continue;
+      if (r.reason === 'steps' && slice < (opts.maxSteps ?? Infinity)) again.push(entry);
+      else gaveUp ??= { key, reason: r.reason === 'memory' ? 'memory budget' : r.reason === 'steps' ? 'step budget' : 'time budget' };
+      if (r.reason === 'time') {
+        again.length = 0;
+        break;
+      }
     }
-    if (r.verdict === 'unknown') {
-      unknownKey ??= key;
-      if (now() > deadline) break;
-    }
+    pending = again;
+    slice *= 4;
   }
-  if (unknownKey !== undefined) {
+  if (gaveUp !== undefined) {
     return {
       verdict: 'unknown',
-      partition: unknownKey,
-      explanation: `key ${JSON.stringify(unknownKey)}: time budget ran out before the search finished`,
+      partition: gaveUp.key,
+      explanation: `key ${JSON.stringify(gaveUp.key)}: the ${gaveUp.reason} ran out before the search finished`,
       elapsedMs: now() - start,
     };
   }
