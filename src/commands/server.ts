@@ -699,7 +699,7 @@ export const serverCommands: CommandDef[] = [
           for (let i = 2; i < argv.length; i++) {
             const cmd = findCommand(ctx.server, argv[i]!);
             if (cmd) replyCommandInfo(ctx.reply, cmd);
-            else ctx.reply.nullArray();
+            else ctx.reply.nullBulk();
           }
         },
       },
@@ -735,6 +735,8 @@ export const serverCommands: CommandDef[] = [
         group: 'server',
         summary: 'Extracts the key names from an arbitrary command.',
         since: '2.8.13',
+        // Redis 7.0's arity (the package has a later release's -3).
+        arity: -4,
         handler: getKeys,
       },
       {
@@ -742,6 +744,7 @@ export const serverCommands: CommandDef[] = [
         group: 'server',
         summary: 'Extracts the key names and access flags for an arbitrary command.',
         since: '7.0.0',
+        arity: -4,
         handler: getKeys,
       },
       {
@@ -782,7 +785,7 @@ export const serverCommands: CommandDef[] = [
         since: '2.0.0',
         handler(ctx, argv) {
           if (argv.length % 2 !== 0) {
-            ctx.reply.error(`ERR wrong number of arguments for 'config|set' command`);
+            ctx.reply.error(ERR_SYNTAX);
             return;
           }
           const pairs: [string, string][] = [];

@@ -73,15 +73,23 @@ export class Config {
 
   /** CONFIG GET: name/value pairs for every directive (or alias) matching any pattern. */
   match(patterns: string[]): [string, string][] {
-    const out = new Map<string, string>();
+    // Keyed by lower-case name; the value keeps the name as shown: a pattern without glob
+    // characters is answered under the spelling the client used, as Redis 7.0 does.
+    const out = new Map<string, [string, string]>();
     for (const pattern of patterns) {
+      if (!/[*?[\\]/.test(pattern)) {
+        const d = findDirective(pattern);
+        const key = pattern.toLowerCase();
+        if (d && !out.has(key)) out.set(key, [pattern, this.get(d.name)]);
+        continue;
+      }
       for (const d of DIRECTIVES) {
         for (const name of [d.name, ...(d.aliases ?? [])]) {
-          if (!out.has(name) && globMatch(pattern, name, true)) out.set(name, this.get(d.name));
+          if (!out.has(name) && globMatch(pattern, name, true)) out.set(name, [name, this.get(d.name)]);
         }
       }
     }
-    return [...out];
+    return [...out.values()];
   }
 
   /** The file text CONFIG REWRITE writes: every directive that differs from its default. */

@@ -133,7 +133,9 @@ export function normalizeValue(d: Directive, raw: string): { value: string } | {
       }
       if (d.clamp) return { value: String(Math.min(d.max ?? v, Math.max(d.min ?? v, v))) };
       if ((d.min !== undefined && v < d.min) || (d.max !== undefined && v > d.max)) {
-        return { error: `argument must be between ${d.min} and ${d.max} inclusive` };
+        // Redis's bound for these is LLONG_MAX; keyraft stops at 2^53 - 1 but words it as Redis.
+        const max = d.max === LLMAX ? '9223372036854775807' : d.max;
+        return { error: `argument must be between ${d.min} and ${max} inclusive` };
       }
       return { value: String(v) };
     }
