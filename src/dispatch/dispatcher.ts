@@ -26,40 +26,41 @@ export function arityError(cmd: Command): string {
 export class Dispatcher {
   constructor(private readonly server: ServerState) {}
 
-  dispatch(client: Client, argv: string[]): void {
+  /** Runs one command for a client; returns how long its handler took, in microseconds. */
+  dispatch(client: Client, argv: string[], now: number): number {
     const server = this.server;
     const writer = client.writer;
     let cmd = server.commands.lookup(argv[0]!);
     if (cmd === undefined) {
       this.reject(client, unknownCommandError(argv));
-      return;
+      return 0;
     }
     if (cmd.subcommands !== undefined && argv.length >= 2) {
       const sub = cmd.subcommands.get(argv[1]!.toLowerCase());
       if (sub === undefined) {
         this.reject(client, unknownSubcommandError(cmd, argv[1]!));
-        return;
+        return 0;
       }
       cmd = sub;
     }
     const arity = cmd.arity;
     if ((arity > 0 && argv.length !== arity) || argv.length < -arity) {
       this.reject(client, arityError(cmd), cmd);
-      return;
+      return 0;
     }
     if (!client.authenticated && !cmd.flags.has('no_auth')) {
       this.reject(client, 'NOAUTH Authentication required.', cmd);
-      return;
+      return 0;
     }
     if (cmd.handler === undefined) {
       this.reject(client, `ERR '${cmd.fullName}' is not implemented by keyraft yet`, cmd);
-      return;
+      return 0;
     }
     client.lastCommand = cmd.fullName;
     const mark = writer.length;
     const errorsBefore = writer.errorCount;
     const start = performance.now();
-    server.engine.execute(cmd, argv, client, client.dbIndex, writer, server.clock.now());
+    server.engine.execute(cmd, argv, client, client.dbIndex, writer, now);
     const usec = (performance.now() - start) * 1000;
     const stats = cmd.stats;
     stats.calls++;
@@ -68,6 +69,7 @@ export class Dispatcher {
     server.stats.totalCommands++;
     // CLIENT REPLY decides about its own reply; OFF drops every other reply, SKIP just one.
     if (client.replyMode !== 'on' && cmd.fullName !== 'client|reply') this.dropReply(client, mark);
+    return usec;
   }
 
   private dropReply(client: Client, mark: number): void {

@@ -113,6 +113,10 @@ export class Client {
   processInput(): void {
     if (this.processing) return;
     this.processing = true;
+    // Commands pipelined in one read share a clock reading, refreshed every 32 commands and
+    // after any slow command, so `now` is never more than a few milliseconds stale.
+    let now = this.server.clock.now();
+    let count = 0;
     try {
       while (!this.closing && !this.closed) {
         const r = this.parser.next();
@@ -123,7 +127,8 @@ export class Client {
           this.closing = true;
           break;
         }
-        this.server.dispatcher.dispatch(this, r);
+        const usec = this.server.dispatcher.dispatch(this, r, now);
+        if (usec > 1000 || (++count & 31) === 0) now = this.server.clock.now();
       }
     } finally {
       this.processing = false;
