@@ -119,6 +119,12 @@ export class Client {
     let count = 0;
     try {
       while (!this.closing && !this.closed) {
+        if (this.writer.length + this.socket.writableLength > OUTPUT_PAUSE_BYTES) {
+          // Too much unsent output: leave the remaining commands in the parser until the
+          // socket drains (onDrain picks them up again).
+          this.pauseReading();
+          break;
+        }
         const r = this.parser.next();
         if (r === null) break;
         if (r instanceof ProtocolError) {
@@ -143,10 +149,7 @@ export class Client {
       const out = this.writer.take();
       this.server.stats.netOutputBytes += out.length;
       this.socket.write(out);
-      if (!this.paused && this.socket.writableLength > OUTPUT_PAUSE_BYTES) {
-        this.paused = true;
-        this.socket.pause();
-      }
+      if (this.socket.writableLength > OUTPUT_PAUSE_BYTES) this.pauseReading();
     }
     if (this.closing) {
       this.closed = true;
@@ -155,11 +158,18 @@ export class Client {
     }
   }
 
+  private pauseReading(): void {
+    if (this.paused) return;
+    this.paused = true;
+    this.socket.pause();
+  }
+
   private onDrain(): void {
-    if (this.paused) {
-      this.paused = false;
-      this.socket.resume();
-    }
+    if (!this.paused) return;
+    this.paused = false;
+    this.socket.resume();
+    // Commands that arrived while we were paused are still in the parser.
+    if (this.parser.pendingBytes > 0) this.processInput();
   }
 
   /** Closes the connection at once, dropping unsent replies. */
