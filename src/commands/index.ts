@@ -8,6 +8,11 @@ import { clientCommands } from './client.js';
 import { stringCommands } from './strings.js';
 import { bitmapCommands } from './bitmaps.js';
 import { keyCommands } from './keys.js';
+import { listCommands } from './lists.js';
+import { hashCommands } from './hashes.js';
+import { setCommands } from './sets.js';
+import { sortedSetCommands } from './zsets.js';
+import { sortCommands } from './sort.js';
 
 export const ALL_FAMILIES: readonly (readonly CommandDef[])[] = [
   connectionCommands,
@@ -16,4 +21,9 @@ export const ALL_FAMILIES: readonly (readonly CommandDef[])[] = [
   stringCommands,
   bitmapCommands,
   keyCommands,
+  listCommands,
+  hashCommands,
+  setCommands,
+  sortedSetCommands,
+  sortCommands,
 ];

@@ -78,6 +78,14 @@ export interface ExecContext {
    * "expired" event), so the command sees it as absent. `db` defaults to the selected one.
    */
   lookupWrite(key: string, db?: Db): Value | undefined;
+  /** Whether the command may block its client (false inside MULTI, scripts and replays). */
+  readonly canBlock: boolean;
+  /**
+   * Parks the calling client on `keys` of the selected db until a write touches one of them —
+   * then the same command runs again — or until `timeoutMs` passes (0 = forever), when
+   * `onTimeout` writes the reply. A handler that blocks writes no reply. Only when canBlock.
+   */
+  block(keys: readonly string[], timeoutMs: number, onTimeout: (reply: Reply) => void): void;
   /** Deterministic random number in [0, 1) seeded from the entry. */
   random(): number;
   /** A key's value changed or the key was removed (Redis's signalModifiedKey). */

@@ -60,13 +60,15 @@ export class Dispatcher {
     const mark = writer.length;
     const errorsBefore = writer.errorCount;
     const start = performance.now();
-    server.engine.execute(cmd, argv, client, client.dbIndex, writer, now);
+    server.engine.execute(cmd, argv, client, client.dbIndex, writer, now, undefined, true);
     const usec = (performance.now() - start) * 1000;
     const stats = cmd.stats;
     stats.calls++;
     stats.usec += usec;
     if (writer.errorCount !== errorsBefore) stats.failedCalls++;
     server.stats.totalCommands++;
+    // Clients blocked on keys this command wrote are served now that it has completed.
+    if (server.blocking.hasReady) server.blocking.handleReady(now);
     // CLIENT REPLY decides about its own reply; OFF drops every other reply, SKIP just one.
     if (client.replyMode !== 'on' && cmd.fullName !== 'client|reply') this.dropReply(client, mark);
     return usec;

@@ -31,6 +31,9 @@ class Context implements ExecContext {
   reply!: Reply;
   seed = 0;
   changes = 0;
+  canBlock = false;
+  cmd: Command | null = null;
+  argv: string[] = [];
   private rng: Random | null = null;
   private engine: Engine;
 
@@ -38,8 +41,9 @@ class Context implements ExecContext {
     this.engine = engine;
   }
 
-  reset(server: ServerState, client: Client | null, db: Db, now: number, reply: Reply, seed: number): void {
+  reset(server: ServerState, client: Client | null, db: Db, now: number, reply: Reply, seed: number, canBlock = false): void {
     this.server = server;
+    this.canBlock = canBlock;
     this.client = client;
     this.db = db;
     this.now = now;
@@ -63,6 +67,11 @@ class Context implements ExecContext {
       this.modified(expired, target);
       this.notify('x', 'expired', expired, target.id);
     });
+  }
+
+  block(keys: readonly string[], timeoutMs: number, onTimeout: (reply: Reply) => void): void {
+    if (!this.canBlock || this.client === null || this.cmd === null) throw new Error('block() called where the command may not block');
+    this.server.blocking.block(this.client, this.db.id, keys, this.cmd, this.argv, timeoutMs, this.now, onTimeout);
   }
 
   random(): number {
@@ -101,11 +110,16 @@ export class Engine {
     this.seedCounter = Math.floor(Math.random() * 0x7fffffff);
   }
 
-  /** Runs a command for a client (or for replay when client is null). */
-  execute(cmd: Command, argv: string[], client: Client | null, dbIndex: number, reply: Reply, now: number, seed?: number): ExecContext {
+  /**
+   * Runs a command for a client (or for replay when client is null). `canBlock` lets a blocking
+   * command park the client instead of answering (the dispatcher allows it outside MULTI).
+   */
+  execute(cmd: Command, argv: string[], client: Client | null, dbIndex: number, reply: Reply, now: number, seed?: number, canBlock = false): ExecContext {
     const ctx = this.ctx;
     const entrySeed = seed ?? (cmd.isWrite ? (this.seedCounter = (this.seedCounter + 1) | 0) : 0);
-    ctx.reset(this.server, client, this.server.dbs[dbIndex]!, now, reply, entrySeed);
+    ctx.reset(this.server, client, this.server.dbs[dbIndex]!, now, reply, entrySeed, canBlock && client !== null);
+    ctx.cmd = cmd;
+    ctx.argv = argv;
     cmd.handler!(ctx, argv);
     if (ctx.changes > 0) {
       this.dirty += ctx.changes;

@@ -11,6 +11,7 @@ import { RequestParser, ProtocolError, type ParserLimits } from '../protocol/par
 import { ensureSampler } from '../commands/info.js';
 import { ReplyWriter, type ProtocolVersion } from '../protocol/reply.js';
 import type { ServerState } from '../server/state.js';
+import type { BlockedState } from '../blocking/blocking.js';
 
 /** Unsent reply bytes above which we stop reading from the client until the socket drains. */
 const OUTPUT_PAUSE_BYTES = 64 * 1024 * 1024;
@@ -49,6 +50,8 @@ export class Client {
   /** Close once the pending replies are written (QUIT, protocol errors, CLIENT KILL). */
   closing = false;
   closed = false;
+  /** Set while the client waits in a blocking command; its further input waits too. */
+  blocked: BlockedState | null = null;
   private paused = false;
   private processing = false;
 
@@ -118,7 +121,7 @@ export class Client {
     let now = this.server.clock.now();
     let count = 0;
     try {
-      while (!this.closing && !this.closed) {
+      while (!this.closing && !this.closed && this.blocked === null) {
         if (this.writer.length + this.socket.writableLength > OUTPUT_PAUSE_BYTES) {
           // Too much unsent output: leave the remaining commands in the parser until the
           // socket drains (onDrain picks them up again).

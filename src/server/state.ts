@@ -11,6 +11,7 @@ import { CommandTable } from '../commands/registry.js';
 import { ALL_FAMILIES } from '../commands/index.js';
 import { Dispatcher } from '../dispatch/dispatcher.js';
 import { Engine } from '../engine/engine.js';
+import { BlockingManager } from '../blocking/blocking.js';
 import { Client } from '../net/client.js';
 import { Logger } from '../util/log.js';
 import { NullReply } from '../protocol/reply.js';
@@ -57,6 +58,7 @@ export class ServerState {
   readonly commands: CommandTable;
   readonly dispatcher: Dispatcher;
   readonly engine: Engine;
+  readonly blocking: BlockingManager;
   readonly clients = new Map<number, Client>();
   readonly stats = new Stats();
   readonly runId = randomBytes(20).toString('hex');
@@ -81,6 +83,8 @@ export class ServerState {
     this.commands = new CommandTable(ALL_FAMILIES);
     this.engine = new Engine(this);
     this.dispatcher = new Dispatcher(this);
+    this.blocking = new BlockingManager(this);
+    this.engine.modifiedListeners.push((key, db) => this.blocking.keyModified(db.id, key));
     config.onChange((name, value) => {
       if (name === 'loglevel') this.log.setLevel(value);
       if (name === 'hz') this.startTimers();
@@ -128,6 +132,7 @@ export class ServerState {
 
   removeClient(client: Client): void {
     this.clients.delete(client.id);
+    this.blocking.remove(client);
   }
 
   private startTimers(): void {

@@ -45,6 +45,8 @@ export interface RedisCollection {
   readonly type: RedisType;
   /** Redis's OBJECT ENCODING name for the representation in use. */
   encoding(): string;
+  /** A deep copy (COPY). */
+  clone(): RedisCollection;
 }
 
 export type StringValue = string | MutableString;
