@@ -52,7 +52,7 @@ export function defaultSimOptions(seed: number, nodes: 3 | 5 = 3): SimOptions {
     seed,
     nodes,
     chaosMs: 3000,
-    clients: 4,
+    clients: 5,
     keys: 3,
     livenessMs: 3000,
     opTimeoutMs: 800,
@@ -94,6 +94,7 @@ interface SimNode {
   readsReady: { index: number; ctx: string }[];
   readWaiters: Map<string, (ok: boolean, value?: string | null) => void>;
   wasLeaderTerm: number;
+  pauseDrops: boolean;
 }
 
 const INBOX_MESSAGES_MAX = 10_000;
@@ -141,9 +142,12 @@ export class Simulation {
   private workload = true;
   private clientsBusy = 0;
 
+  private flow: { inflightMessagesMax: number; appendEntriesBytesMax: number };
+
   constructor(opts: SimOptions) {
     this.opts = opts;
     this.rng = new Prng(opts.seed);
+    this.flow = { inflightMessagesMax: this.rng.pick([1, 4, 16]), appendEntriesBytesMax: this.rng.pick([64, 512, 4096]) };
     const voters = Array.from({ length: opts.nodes }, (_, i) => i + 1);
     this.nextNodeId = opts.nodes + 1;
     for (const id of voters) this.createNode(id, MemoryStorage.bootstrap({ voters, learners: [] }));
@@ -203,6 +207,7 @@ export class Simulation {
       readsReady: [],
       readWaiters: new Map(),
       wasLeaderTerm: 0,
+      pauseDrops: false,
     };
     this.nodes.set(id, n);
     return n;
@@ -213,8 +218,10 @@ export class Simulation {
     const cfg = defaultConfig(id, () => nodeRng.float());
     cfg.snapshotChunkBytes = 64; // small, so multi-chunk transfers happen in every run
     cfg.uncommittedEntriesMax = 500;
-    cfg.inflightMessagesMax = 8;
-    cfg.appendEntriesBytesMax = 4096;
+    // Per-seed flow-control shapes: tiny messages split batches (old-term entries can then be
+    // acknowledged without the new leader's entry — the Figure 8 situation).
+    cfg.inflightMessagesMax = this.flow.inflightMessagesMax;
+    cfg.appendEntriesBytesMax = this.flow.appendEntriesBytesMax;
     return new RawNode(cfg, storage);
   }
 
@@ -253,6 +260,8 @@ export class Simulation {
     this.trace(3, n.id, ms);
     this.stats.pauses!++;
     n.paused = true;
+    // Either the peers' messages wait in socket buffers, or the connections time out and are lost.
+    n.pauseDrops = this.rng.chance(0.5);
     const inc = n.incarnation;
     this.at(ms, () => {
       if (n.incarnation !== inc || !n.paused) return;
@@ -413,7 +422,7 @@ export class Simulation {
         const to = this.nodes.get(m.to);
         if (to === undefined || !to.up) return;
         if (to.paused) {
-          if (to.inbox.length < INBOX_MESSAGES_MAX) to.inbox.push(m);
+          if (!to.pauseDrops && to.inbox.length < INBOX_MESSAGES_MAX) to.inbox.push(m);
           return;
         }
         this.deliver(to, m);
