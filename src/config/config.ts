@@ -120,13 +120,13 @@ export class Config {
       }
       if (written.has(d.name)) continue;
       written.add(d.name);
-      out.push(`${d.name} ${quote(this.get(d.name))}`);
+      out.push(configLine(d, this.get(d.name)));
     }
     const extra: string[] = [];
     for (const d of DIRECTIVES) {
       if (written.has(d.name)) continue;
       const v = this.get(d.name);
-      if (v !== d.default) extra.push(`${d.name} ${quote(v)}`);
+      if (v !== d.default) extra.push(configLine(d, v));
     }
     if (extra.length > 0) {
       if (out.length > 0 && out[out.length - 1] !== '') out.push('');
@@ -149,6 +149,12 @@ export class Config {
     writeFileSync(tmp, this.render(original), 'latin1');
     renameSync(tmp, this.file);
   }
+}
+
+/** One config file line; list-valued directives (bind, save, buffer limits) as separate words. */
+function configLine(d: Directive, v: string): string {
+  if ((d.type === 'bind' || d.type === 'save' || d.type === 'cobl') && v !== '') return `${d.name} ${v.split(' ').map(quote).join(' ')}`;
+  return `${d.name} ${quote(v)}`;
 }
 
 function quote(v: string): string {
