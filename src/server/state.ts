@@ -19,6 +19,8 @@ import { KEYRAFT_VERSION } from '../version.js';
 
 /** Keys removed per database per active-expiry run; bounds the work of one event-loop turn. */
 const ACTIVE_EXPIRE_KEYS_PER_RUN = 200;
+/** Share of each timer period active expiry may spend (Redis's ACTIVE_EXPIRE_CYCLE_SLOW_TIME_PERC). */
+const ACTIVE_EXPIRE_TIME_PERCENT = 25;
 
 export interface Clock {
   now(): number;
@@ -148,18 +150,27 @@ export class ServerState {
     for (const t of this.timers) t.unref();
   }
 
-  /** One bounded pass of active expiry over every database. */
+  /**
+   * One bounded pass of active expiry over every database: slices of ACTIVE_EXPIRE_KEYS_PER_RUN
+   * keys, repeated while keys are due and the pass has used less than
+   * ACTIVE_EXPIRE_TIME_PERCENT of the timer period (Redis's slow cycle budget), so a large
+   * population is reclaimed quickly without stalling clients.
+   */
   activeExpire(): void {
     const now = this.clock.now();
     const reply = new NullReply();
+    const started = performance.now();
+    const budgetMs = ((1000 / this.config.int('hz')) * ACTIVE_EXPIRE_TIME_PERCENT) / 100;
     for (const db of this.dbs) {
       if (db.nextExpiry() > now) continue;
       const ctx = this.engine.internalContext(db.id, reply, now);
-      db.expireCycle(now, ACTIVE_EXPIRE_KEYS_PER_RUN, (key) => {
-        this.stats.expiredKeys++;
-        ctx.modified(key, db);
-        ctx.notify('x', 'expired', key, db.id);
-      });
+      do {
+        db.expireCycle(now, ACTIVE_EXPIRE_KEYS_PER_RUN, (key) => {
+          this.stats.expiredKeys++;
+          ctx.modified(key, db);
+          ctx.notify('x', 'expired', key, db.id);
+        });
+      } while (db.nextExpiry() <= now && performance.now() - started < budgetMs);
     }
   }
 

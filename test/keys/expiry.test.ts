@@ -1,0 +1,122 @@
+// Expiry against a running keyraft: keys read as gone the moment their time passes (every read
+// checks), the active cycle reclaims keys nobody touches (DBSIZE counts keys not yet reclaimed,
+// as Redis's does), it does so in bounded slices so other clients keep being served, and the
+// millisecond replies (PTTL, PEXPIRETIME) land in the right ranges.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startKeyraft, type ServerProcess } from '../helpers/servers.js';
+import type { RespConnection } from '../helpers/resp.js';
+
+let server: ServerProcess;
+let c: RespConnection;
+
+before(async () => {
+  server = await startKeyraft();
+  c = await server.connect();
+});
+after(async () => {
+  c?.close();
+  await server?.stop();
+});
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Sends many commands without waiting for each reply (one socket write per batch). */
+async function pipeline(conn: RespConnection, cmds: string[][], batch = 2000): Promise<void> {
+  for (let i = 0; i < cmds.length; i += batch) {
+    await Promise.all(cmds.slice(i, i + batch).map((argv) => conn.call(...argv)));
+  }
+}
+
+test('a key with PX 50 reads as present before and gone right after its time', async () => {
+  await c.call('FLUSHALL');
+  assert.equal(await c.value('SET', 'k', 'v', 'PX', '50'), 'OK');
+  const setAt = Date.now();
+  assert.equal(await c.value('GET', 'k'), 'v');
+  await sleep(Math.max(0, setAt + 60 - Date.now()));
+  assert.equal(await c.value('GET', 'k'), null);
+  assert.equal(await c.value('EXISTS', 'k'), 0);
+  assert.equal(await c.value('TTL', 'k'), -2);
+  assert.equal(await c.value('PTTL', 'k'), -2);
+  assert.equal(await c.value('TYPE', 'k'), 'none');
+
+  // The same through PEXPIRE, and writes see the expired key as absent too.
+  await c.call('SET', 'k2', 'v');
+  assert.equal(await c.value('PEXPIRE', 'k2', '50'), 1);
+  await sleep(60);
+  assert.equal(await c.value('GET', 'k2'), null);
+  assert.equal(await c.value('PERSIST', 'k2'), 0);
+  assert.equal(await c.value('EXPIRE', 'k2', '100'), 0);
+  assert.deepEqual(await c.value('KEYS', '*'), []);
+  const rename = await c.value('RENAME', 'k2', 'k3');
+  assert.equal((rename as { message: string }).message, 'ERR no such key');
+});
+
+test('PTTL and PEXPIRETIME fall in the expected ranges', async () => {
+  await c.call('SET', 'p', 'v');
+  const before = Date.now();
+  assert.equal(await c.value('PEXPIRE', 'p', '5000'), 1);
+  const after = Date.now();
+  const pttl = (await c.value('PTTL', 'p')) as number;
+  assert.ok(pttl <= 5000 && pttl > 5000 - (Date.now() - before) - 5, `PTTL ${pttl}`);
+  const at = (await c.value('PEXPIRETIME', 'p')) as number;
+  // The server stamps the write with its own clock, somewhere between our before and after.
+  assert.ok(at >= before + 5000 - 5 && at <= after + 5000 + 5, `PEXPIRETIME ${at} not in [${before + 5000}, ${after + 5000}]`);
+  const secs = (await c.value('EXPIRETIME', 'p')) as number;
+  assert.equal(secs, Math.floor((at + 500) / 1000));
+  const ttl = (await c.value('TTL', 'p')) as number;
+  assert.equal(ttl, 5);
+  assert.equal(await c.value('PEXPIREAT', 'p', String(at + 123456)), 1);
+  assert.equal(await c.value('PEXPIRETIME', 'p'), at + 123456);
+});
+
+test('active expiry reclaims 10,000 untouched keys within about two seconds', async () => {
+  await c.call('FLUSHALL');
+  const cmds = Array.from({ length: 10000 }, (_, i) => ['SET', `volatile:${i}`, 'v', 'PX', String(100 + (i % 200))]);
+  await pipeline(c, cmds);
+  const lastDue = Date.now() + 300;
+  const start = (await c.value('DBSIZE')) as number;
+  assert.ok(start > 5000, `most keys still stored right after being set (DBSIZE ${start})`);
+  // No reads of those keys from here on: only the active cycle can bring DBSIZE down.
+  let size = start;
+  while (Date.now() < lastDue + 2000) {
+    await sleep(50);
+    size = (await c.value('DBSIZE')) as number;
+    if (size === 0) break;
+  }
+  assert.equal(size, 0, 'DBSIZE reached 0 within 2 s of the last key falling due');
+});
+
+test('a large population expiring does not stall other clients', async (t) => {
+  await c.call('FLUSHALL');
+  const n = 100000;
+  // Absolute times, so the whole population is still there however long loading it takes here.
+  const base = Date.now() + 3000;
+  const cmds = Array.from({ length: n }, (_, i) => ['SET', `mass:${i}`, 'v', 'PXAT', String(base + (i % 1000))]);
+  await pipeline(c, cmds, 5000);
+  const other = await server.connect();
+  try {
+    const startSize = (await c.value('DBSIZE')) as number;
+    assert.ok(startSize > n / 2, `most keys still stored when measuring starts (${startSize})`);
+    let worst = 0;
+    let pings = 0;
+    const until = base + 1000 + 3000;
+    let size = startSize;
+    while (Date.now() < until) {
+      const t0 = performance.now();
+      assert.equal(await other.value('PING'), 'PONG');
+      worst = Math.max(worst, performance.now() - t0);
+      pings++;
+      if (pings % 20 === 0) {
+        size = (await other.value('DBSIZE')) as number;
+        if (size === 0) break;
+      }
+      await sleep(5);
+    }
+    t.diagnostic(`worst PING round trip ${worst.toFixed(1)} ms over ${pings} pings`);
+    assert.equal(size, 0, 'every key was reclaimed during the measurement');
+    assert.ok(worst < 200, `worst PING round trip ${worst.toFixed(1)} ms while ${n} keys expired`);
+  } finally {
+    other.close();
+  }
+});
