@@ -453,9 +453,9 @@ function shutdown(ctx: ExecContext, argv: string[]): void {
     ctx.reply.error('ERR Errors trying to SHUTDOWN. Check logs.');
     return;
   }
-  server.log.warning(`User requested shutdown...`);
   // No reply: the server closes every connection on its way out, so the client sees the
-  // connection close, as with Redis.
+  // connection close, as with Redis. Commands pipelined after SHUTDOWN are not run.
+  if (ctx.client) ctx.client.closing = true;
   server.onShutdown();
 }
 

@@ -15,7 +15,10 @@ export interface Directive {
   max?: number;
   values?: readonly string[];
   aliases?: readonly string[];
-  /** Shown by CONFIG GET but never stored in the file (passwords). */
+  /**
+   * A secret (passwords): never to be written to logs or error messages. CONFIG GET shows it and
+   * CONFIG REWRITE stores it, as Redis does, so a restart keeps the server protected.
+   */
   sensitive?: boolean;
   /** Out-of-range values are brought into [min, max] instead of rejected (Redis does so for hz). */
   clamp?: boolean;
