@@ -29,23 +29,50 @@ export class Invariants {
   readonly acked = new Map<number, number>();
   checks = 0;
 
+  /** For each committed index: the entry's term and the term of the leader that committed it. */
+  private committedAt = new Map<number, { entryTerm: number; commitTerm: number }>();
+  maxCommitted = 0;
+  /** Current leaders (term, log) so later commits in lower terms can be checked against them. */
+  private leaders = new Map<NodeId, { term: number; log: RaftLog }>();
+
   onLeader(term: number, id: NodeId, log: RaftLog): void {
     const prev = this.leaderOfTerm.get(term);
     if (prev === id) return;
     if (prev !== undefined) fail(`Election Safety: nodes ${prev} and ${id} both leader in term ${term}`);
     this.leaderOfTerm.set(term, id);
-    // Leader Completeness: the new leader holds every entry applied (hence committed) anywhere.
-    if (log.lastIndex() < this.maxApplied) {
-      fail(`Leader Completeness: leader ${id} (term ${term}) ends at ${log.lastIndex()} but ${this.maxApplied} was applied`);
-    }
-    const from = Math.max(log.firstIndex(), 1);
-    for (let i = from; i <= this.maxApplied; i++) {
-      const a = this.applied.get(i);
-      if (a !== undefined && log.term(i) !== a.term) {
-        fail(`Leader Completeness: leader ${id} (term ${term}) has term ${log.term(i)} at ${i}, applied entry has term ${a.term}`);
-      }
+    this.leaders.set(id, { term, log });
+    // Leader Completeness: the new leader holds every entry committed in an earlier term.
+    for (let i = Math.max(log.firstIndex(), 1); i <= this.maxCommitted; i++) {
+      const c = this.committedAt.get(i);
+      if (c !== undefined && c.commitTerm < term) this.checkHolds(id, term, log, i, c.entryTerm);
     }
     this.checks++;
+  }
+
+  private checkHolds(id: NodeId, term: number, log: RaftLog, i: number, entryTerm: number): void {
+    if (i < log.firstIndex()) return; // compacted: covered by its snapshot
+    if (log.term(i) !== entryTerm) {
+      fail(`Leader Completeness: leader ${id} (term ${term}) has term ${log.term(i)} at ${i}, but (${i}, t${entryTerm}) was committed in an earlier term`);
+    }
+  }
+
+  /** A leader of `term` advanced its commit index to `to`. */
+  onLeaderCommit(id: NodeId, term: number, log: RaftLog, from: number, to: number): void {
+    for (let i = from + 1; i <= to; i++) {
+      if (this.committedAt.has(i)) continue;
+      const entryTerm = log.term(i);
+      this.committedAt.set(i, { entryTerm, commitTerm: term });
+      if (i > this.maxCommitted) this.maxCommitted = i;
+      // Leaders of later terms elected before this commit must hold it too.
+      for (const [lid, l] of this.leaders) {
+        if (l.term > term && lid !== id && l.log.lastIndex() >= i) this.checkHolds(lid, l.term, l.log, i, entryTerm);
+      }
+    }
+  }
+
+  /** A node stopped being leader (or crashed). */
+  onNotLeader(id: NodeId): void {
+    this.leaders.delete(id);
   }
 
   onPersist(id: NodeId, entries: Entry[]): void {

@@ -143,11 +143,17 @@ export class Simulation {
   private clientsBusy = 0;
 
   private flow: { inflightMessagesMax: number; appendEntriesBytesMax: number };
+  private faultGapMs: readonly [number, number];
+  private newLeaderCrashP: number;
 
   constructor(opts: SimOptions) {
     this.opts = opts;
     this.rng = new Prng(opts.seed);
     this.flow = { inflightMessagesMax: this.rng.pick([1, 4, 16]), appendEntriesBytesMax: this.rng.pick([64, 512, 4096]) };
+    // Per-seed fault intensity, and how often a fresh leader is crashed moments after winning
+    // (leader churn leaves partly replicated tails of many terms: the Figure 8 territory).
+    this.faultGapMs = this.rng.pick([[20, 150], [50, 300], [200, 800]] as const);
+    this.newLeaderCrashP = this.rng.pick([0, 0, 0.15, 0.4]);
     const voters = Array.from({ length: opts.nodes }, (_, i) => i + 1);
     this.nextNodeId = opts.nodes + 1;
     for (const id of voters) this.createNode(id, MemoryStorage.bootstrap({ voters, learners: [] }));
@@ -227,12 +233,15 @@ export class Simulation {
 
   private crash(n: SimNode): void {
     if (!n.up || n.gone) return;
+    this.debug?.(`${this.now} CRASH ${n.id}`);
     this.trace(1, n.id);
     this.stats.crashes!++;
     n.up = false;
     n.paused = false;
     n.persisting = false;
     n.incarnation++;
+    n.wasLeaderTerm = 0;
+    this.inv.onNotLeader(n.id);
     n.inbox = [];
     n.deferred = [];
     // Whatever the clients were waiting on here is now unknown to them (they time out).
@@ -257,6 +266,7 @@ export class Simulation {
 
   private pause(n: SimNode, ms: number): void {
     if (!n.up || n.paused) return;
+    this.debug?.(`${this.now} PAUSE ${n.id} for ${ms}`);
     this.trace(3, n.id, ms);
     this.stats.pauses!++;
     n.paused = true;
@@ -305,6 +315,9 @@ export class Simulation {
 
   private finishReady(n: SimNode, rd: Ready): void {
     this.trace(6, n.id);
+    this.debug?.(
+      `${this.now} PERSIST n${n.id} ents=[${rd.entries.map((e) => e.index + ':' + e.term).join(',')}] hs=${JSON.stringify(rd.hardState)} apply=[${rd.committedEntries.map((e) => e.index).join(',')}] snap=${rd.snapshot?.meta.index ?? '-'}`,
+    );
     // 1. Persist: snapshot, entries, hard state.
     if (rd.snapshot !== null) n.storage.applySnapshot(rd.snapshot);
     if (rd.entries.length > 0) {
@@ -394,12 +407,25 @@ export class Simulation {
     const r = n.raw.raft;
     const c = r.log.committed;
     this.inv.onCommit(n.id, n.commitSeen, c, 'in-memory commit');
+    if (r.role !== 'leader' && n.wasLeaderTerm !== 0) {
+      n.wasLeaderTerm = 0;
+      this.inv.onNotLeader(n.id);
+    }
+    if (r.role === 'leader' && c > n.commitSeen) this.inv.onLeaderCommit(n.id, r.term, r.log, n.commitSeen, c);
     n.commitSeen = c;
     if (r.role === 'leader' && n.wasLeaderTerm !== r.term) {
       n.wasLeaderTerm = r.term;
       this.stats.elections!++;
       this.trace(9, n.id, r.term);
       this.inv.onLeader(r.term, n.id, r.log);
+      if (this.chaos && this.rng.chance(this.newLeaderCrashP)) {
+        const inc = n.incarnation;
+        this.at(this.rng.int(0, 30), () => {
+          if (n.incarnation !== inc || !this.chaos) return;
+          this.crash(n);
+          this.at(this.rng.int(20, 300), () => this.restart(n));
+        });
+      }
     }
   }
 
@@ -431,8 +457,18 @@ export class Simulation {
     }
   }
 
+  /** Set to a printer to follow a seed message by message (CLI --debug). */
+  debug: ((line: string) => void) | null = null;
+
   private deliver(n: SimNode, m: Message): void {
     this.events++;
+    if (this.debug !== null) {
+      const r = n.raw.raft;
+      this.debug(
+        `${this.now} ${m.from}->${m.to} ${m.type} t${m.term} i${m.index} lt${m.logTerm} c${m.commit} n${m.entries.length}` +
+          `${m.reject ? ' REJECT' : ''} | n${n.id} ${r.role} t${r.term} last${r.log.lastIndex()} c${r.log.committed}`,
+      );
+    }
     this.mix(this.now);
     this.mix(m.from * 64 + m.to);
     this.mix(m.term);
@@ -468,7 +504,7 @@ export class Simulation {
     const next = (): void => {
       if (!this.chaos) return;
       this.injectFault();
-      this.at(this.rng.int(50, 300), next);
+      this.at(this.rng.int(this.faultGapMs[0], this.faultGapMs[1]), next);
     };
     this.at(this.rng.int(100, 300), next);
   }
@@ -799,6 +835,7 @@ export class Simulation {
     for (let t = checkEvery; t <= this.opts.chaosMs; t += checkEvery) {
       this.runUntil(t);
       this.inv.checkLogMatching(this.liveLogs());
+      this.inv.checkAckedDurable(this.liveLogs());
     }
     this.heal();
     const healedAt = this.now;
@@ -866,8 +903,9 @@ export class Simulation {
   }
 }
 
-export function runSimulation(opts: SimOptions): SimResult {
+export function runSimulation(opts: SimOptions, debug?: (line: string) => void): SimResult {
   const sim = new Simulation(opts);
+  if (debug !== undefined) sim.debug = debug;
   let failure: string | undefined;
   try {
     sim.run();
