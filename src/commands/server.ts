@@ -471,8 +471,9 @@ const DEBUG_HELP = [
   '    Stop the server for <seconds>. Decimals allowed.',
 ];
 
-function debugAllowed(ctx: ExecContext): boolean {
-  const mode = ctx.server.config.get('enable-debug-command');
+/** Redis's enable-debug-command / enable-protected-configs: "yes", "no", or "local" (loopback only). */
+function enabledFor(ctx: ExecContext, directive: string): boolean {
+  const mode = ctx.server.config.get(directive);
   if (mode === 'yes') return true;
   if (mode === 'local' && ctx.client) {
     const host = ctx.client.addr.slice(0, ctx.client.addr.lastIndexOf(':'));
@@ -494,7 +495,7 @@ function sleepBlocking(ms: number): void {
 }
 
 function debug(ctx: ExecContext, argv: string[]): void {
-  if (!debugAllowed(ctx)) {
+  if (!enabledFor(ctx, 'enable-debug-command')) {
     ctx.reply.error(
       'ERR DEBUG command not allowed. If the enable-debug-command option is set to "local", you can run it from a local connection, otherwise you need to set this option in the configuration file, and then restart the server.',
     );
@@ -790,7 +791,7 @@ export const serverCommands: CommandDef[] = [
           }
           const pairs: [string, string][] = [];
           for (let i = 2; i < argv.length; i += 2) pairs.push([argv[i]!, argv[i + 1]!]);
-          const r = ctx.server.config.setMany(pairs);
+          const r = ctx.server.config.setMany(pairs, enabledFor(ctx, 'enable-protected-configs'));
           if (r) {
             ctx.reply.error(r.error);
             return;

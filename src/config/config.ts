@@ -27,7 +27,7 @@ export class Config {
     const d = findDirective(name);
     if (!d) throw new ConfigError(`${source}: unknown directive '${name}'`);
     const raw = args.join(' ');
-    const r = normalizeValue(d, raw);
+    const r = normalizeValue(d, raw, this.values.get(d.name));
     if ('error' in r) throw new ConfigError(`${source}: bad value for '${name}' ('${raw}'): ${r.error}`);
     this.values.set(d.name, r.value);
   }
@@ -50,8 +50,12 @@ export class Config {
     this.listeners.push(listener);
   }
 
-  /** CONFIG SET: validates every pair first, then applies all or nothing. */
-  setMany(pairs: [string, string][]): { error: string } | null {
+  /**
+   * CONFIG SET: validates every pair first, then applies all or nothing. `allowProtected` says
+   * whether protected directives may change (enable-protected-configs, judged by the caller,
+   * which knows where the client connects from).
+   */
+  setMany(pairs: [string, string][], allowProtected = false): { error: string } | null {
     const staged: [Directive, string][] = [];
     const seen = new Set<string>();
     for (const [name, raw] of pairs) {
@@ -60,7 +64,8 @@ export class Config {
       if (seen.has(d.name)) return { error: `ERR CONFIG SET failed (possibly related to argument '${name}') - duplicate parameter` };
       seen.add(d.name);
       if (!d.mutable) return { error: `ERR CONFIG SET failed (possibly related to argument '${name}') - can't set immutable config` };
-      const r = normalizeValue(d, raw);
+      if (d.protected && !allowProtected) return { error: `ERR CONFIG SET failed (possibly related to argument '${name}') - can't set protected config` };
+      const r = normalizeValue(d, raw, this.values.get(d.name));
       if ('error' in r) return { error: `ERR CONFIG SET failed (possibly related to argument '${name}') - ${r.error}` };
       staged.push([d, r.value]);
     }

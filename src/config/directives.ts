@@ -3,7 +3,7 @@
 // file, command-line flags, environment variables and CONFIG GET/SET/REWRITE all go through this
 // table, so a directive cannot be accepted in one place and unknown in another.
 
-export type DirectiveType = 'int' | 'memory' | 'bool' | 'string' | 'enum' | 'save' | 'bind' | 'cobl';
+export type DirectiveType = 'int' | 'memory' | 'bool' | 'string' | 'enum' | 'save' | 'bind' | 'cobl' | 'events';
 
 export interface Directive {
   name: string;
@@ -22,6 +22,8 @@ export interface Directive {
   sensitive?: boolean;
   /** Out-of-range values are brought into [min, max] instead of rejected (Redis does so for hz). */
   clamp?: boolean;
+  /** CONFIG SET refuses it unless enable-protected-configs allows (Redis 7.0's PROTECTED_CONFIG). */
+  protected?: boolean;
 }
 
 const LLMAX = Number.MAX_SAFE_INTEGER;
@@ -34,7 +36,7 @@ export const DIRECTIVES: readonly Directive[] = [
   { name: 'protected-mode', type: 'bool', default: 'yes', mutable: true },
   { name: 'requirepass', type: 'string', default: '', mutable: true, sensitive: true },
   { name: 'databases', type: 'int', default: '16', mutable: false, min: 1, max: 1 << 20 },
-  { name: 'dir', type: 'string', default: '.', mutable: true },
+  { name: 'dir', type: 'string', default: '.', mutable: true, protected: true },
   { name: 'loglevel', type: 'enum', default: 'notice', mutable: true, values: ['debug', 'verbose', 'notice', 'warning', 'nothing'] },
   { name: 'logfile', type: 'string', default: '', mutable: false },
   { name: 'daemonize', type: 'bool', default: 'no', mutable: false },
@@ -44,6 +46,8 @@ export const DIRECTIVES: readonly Directive[] = [
   { name: 'tcp-backlog', type: 'int', default: '511', mutable: false, min: 0, max: 2147483647 },
   { name: 'maxclients', type: 'int', default: '10000', mutable: true, min: 1, max: 4294967295 },
   { name: 'hz', type: 'int', default: '10', mutable: true, min: 1, max: 500, clamp: true },
+  // CONFIG SET of protected directives (dir, dbfilename) is refused unless enabled, as in Redis 7.0.
+  { name: 'enable-protected-configs', type: 'enum', default: 'no', mutable: false, values: ['no', 'yes', 'local'] },
   // DEBUG is refused unless enabled, as in Redis 7.0 ("local": only from loopback connections).
   { name: 'enable-debug-command', type: 'enum', default: 'no', mutable: false, values: ['no', 'yes', 'local'] },
   { name: 'proto-max-bulk-len', type: 'memory', default: '536870912', mutable: true, min: 1024 * 1024, max: LLMAX },
@@ -63,14 +67,14 @@ export const DIRECTIVES: readonly Directive[] = [
     values: ['volatile-lru', 'volatile-lfu', 'volatile-random', 'volatile-ttl', 'allkeys-lru', 'allkeys-lfu', 'allkeys-random', 'noeviction'],
   },
   { name: 'save', type: 'save', default: '3600 1 300 100 60 10000', mutable: true },
-  { name: 'dbfilename', type: 'string', default: 'dump.krdb', mutable: true },
+  { name: 'dbfilename', type: 'string', default: 'dump.krdb', mutable: true, protected: true },
   { name: 'appendonly', type: 'bool', default: 'no', mutable: true },
   { name: 'appendfilename', type: 'string', default: 'appendonly.aof', mutable: false },
   { name: 'appenddirname', type: 'string', default: 'appendonlydir', mutable: false },
   { name: 'appendfsync', type: 'enum', default: 'everysec', mutable: true, values: ['always', 'everysec', 'no'] },
   { name: 'slowlog-log-slower-than', type: 'int', default: '10000', mutable: true, min: -1, max: LLMAX },
   { name: 'slowlog-max-len', type: 'int', default: '128', mutable: true, min: 0, max: LLMAX },
-  { name: 'notify-keyspace-events', type: 'string', default: '', mutable: true },
+  { name: 'notify-keyspace-events', type: 'events', default: '', mutable: true },
   { name: 'busy-reply-threshold', type: 'int', default: '5000', mutable: true, min: 0, max: LLMAX, aliases: ['lua-time-limit'] },
   { name: 'latency-monitor-threshold', type: 'int', default: '0', mutable: true, min: 0, max: LLMAX },
   { name: 'io-threads', type: 'int', default: '1', mutable: false, min: 1, max: 128 },
@@ -105,20 +109,54 @@ export interface OutputBufferLimit {
 
 export type OutputBufferClass = 'normal' | 'replica' | 'pubsub';
 
-/** Parses "class hard soft seconds [class hard soft seconds ...]"; null if malformed. */
-export function parseOutputBufferLimits(text: string): Partial<Record<OutputBufferClass, OutputBufferLimit>> | null {
-  const parts = text.trim().split(/\s+/);
-  if (parts.length % 4 !== 0) return null;
+/** Parses "class hard soft seconds [class hard soft seconds ...]"; an error text if malformed. */
+export function parseOutputBufferLimits(text: string): Partial<Record<OutputBufferClass, OutputBufferLimit>> | { error: string } {
+  const parts = text.trim() === '' ? [] : text.trim().split(/\s+/);
+  if (parts.length % 4 !== 0) return { error: 'Wrong number of arguments in buffer limit configuration.' };
   const out: Partial<Record<OutputBufferClass, OutputBufferLimit>> = {};
   for (let i = 0; i < parts.length; i += 4) {
     const name = parts[i]!.toLowerCase();
     const cls: OutputBufferClass | null = name === 'normal' ? 'normal' : name === 'slave' || name === 'replica' ? 'replica' : name === 'pubsub' ? 'pubsub' : null;
+    if (cls === null) return { error: 'Invalid client class specified in buffer limit configuration.' };
     const hard = parseMemory(parts[i + 1]!);
     const soft = parseMemory(parts[i + 2]!);
     const secs = /^\d+$/.test(parts[i + 3]!) ? Number(parts[i + 3]) : null;
-    if (cls === null || hard === null || soft === null || secs === null || hard < 0 || soft < 0) return null;
+    if (hard === null || soft === null || secs === null || hard < 0 || soft < 0) {
+      return { error: 'Error in hard, soft or soft_seconds setting in buffer limit configuration.' };
+    }
     out[cls] = { hardBytes: hard, softBytes: soft, softSeconds: secs };
   }
+  return out;
+}
+
+/** The canonical text CONFIG GET shows: every class, in bytes, in Redis's order and naming. */
+function renderOutputBufferLimits(limits: Partial<Record<OutputBufferClass, OutputBufferLimit>>): string {
+  const names: [OutputBufferClass, string][] = [
+    ['normal', 'normal'],
+    ['replica', 'slave'],
+    ['pubsub', 'pubsub'],
+  ];
+  return names
+    .map(([cls, name]) => {
+      const l = limits[cls] ?? { hardBytes: 0, softBytes: 0, softSeconds: 0 };
+      return `${name} ${l.hardBytes} ${l.softBytes} ${l.softSeconds}`;
+    })
+    .join(' ');
+}
+
+/** notify-keyspace-events classes, and Redis's canonical spelling of a set of them. */
+const EVENT_CLASSES = 'g$lshzxetd';
+function normalizeEvents(raw: string): string | null {
+  const set = new Set<string>();
+  for (const ch of raw) {
+    if (ch === 'A') for (const c of EVENT_CLASSES) set.add(c);
+    else if ((EVENT_CLASSES + 'KEmn').includes(ch)) set.add(ch);
+    else return null;
+  }
+  let out = '';
+  if ([...EVENT_CLASSES].every((c) => set.has(c))) out = 'A';
+  else for (const c of EVENT_CLASSES + 'n') if (set.has(c)) out += c;
+  for (const c of 'KEm') if (set.has(c)) out += c;
   return out;
 }
 
@@ -126,7 +164,7 @@ export function parseOutputBufferLimits(text: string): Partial<Record<OutputBuff
  * Validates and normalizes a directive's value as given in a file, flag, env var or CONFIG SET.
  * Returns the canonical text, or an error message in Redis's words.
  */
-export function normalizeValue(d: Directive, raw: string): { value: string } | { error: string } {
+export function normalizeValue(d: Directive, raw: string, current?: string): { value: string } | { error: string } {
   switch (d.type) {
     case 'int':
     case 'memory': {
@@ -163,8 +201,16 @@ export function normalizeValue(d: Directive, raw: string): { value: string } | {
       return { value: parts.join(' ') };
     }
     case 'cobl': {
-      if (parseOutputBufferLimits(raw) === null) return { error: 'Wrong number of arguments in buffer limit configuration.' };
-      return { value: raw.trim().split(/\s+/).join(' ') };
+      // Classes not given keep their current limits, as in Redis.
+      const given = parseOutputBufferLimits(raw);
+      if ('error' in given) return given;
+      const base = parseOutputBufferLimits(current ?? d.default);
+      return { value: renderOutputBufferLimits({ ...('error' in base ? {} : base), ...given }) };
+    }
+    case 'events': {
+      const v = normalizeEvents(raw);
+      if (v === null) return { error: "Invalid event class character. Use 'Ag$lshzxeKEtmdn'." };
+      return { value: v };
     }
     case 'string':
       return { value: raw };
