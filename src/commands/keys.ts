@@ -82,16 +82,13 @@ function clusterEnabled(ctx: ExecContext): boolean {
 
 /**
  * A copy of a value for COPY (Redis's dupStringObject / setTypeDup / …). Strings held as JS
- * strings are immutable and can be shared; a MutableString is edited in place, so it is copied.
- * Collections must provide `clone()`: the RedisCollection interface does not declare it yet, so
- * each collection type has to add it when it lands (until then COPY of a collection is a bug and
- * reports it instead of aliasing the value).
+ * strings are immutable and can be shared; a MutableString is edited in place, so it is copied;
+ * collections deep-copy themselves (RedisCollection.clone).
  */
-function copyValue(v: Value): Value | null {
+function copyValue(v: Value): Value {
   if (typeof v === 'string') return v;
   if (v instanceof MutableString) return new MutableString(Buffer.from(v.view()), v.length);
-  const clone = (v as { clone?: () => Value }).clone;
-  return typeof clone === 'function' ? clone.call(v) : null;
+  return v.clone();
 }
 
 // ----- delete / exists / type / touch ----------------------------------------------------------
@@ -515,10 +512,6 @@ export const keyCommands: CommandDef[] = [
         remove = true;
       }
       const copy = copyValue(value);
-      if (copy === null) {
-        ctx.reply.error(`ERR COPY of a ${typeOf(value)} is not supported yet`);
-        return;
-      }
       if (remove) dst.delete(newKey);
       dst.add(newKey, copy);
       if (expire !== undefined) dst.setExpire(newKey, expire);

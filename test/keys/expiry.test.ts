@@ -72,9 +72,12 @@ test('PTTL and PEXPIRETIME fall in the expected ranges', async () => {
 
 test('active expiry reclaims 10,000 untouched keys within about two seconds', async () => {
   await c.call('FLUSHALL');
-  const cmds = Array.from({ length: 10000 }, (_, i) => ['SET', `volatile:${i}`, 'v', 'PX', String(100 + (i % 200))]);
+  // Absolute times (due 1.5–1.7 s from now), so a slow, shared machine loading the keys slowly
+  // does not let them expire before we look.
+  const base = Date.now() + 1500;
+  const cmds = Array.from({ length: 10000 }, (_, i) => ['SET', `volatile:${i}`, 'v', 'PXAT', String(base + (i % 200))]);
   await pipeline(c, cmds);
-  const lastDue = Date.now() + 300;
+  const lastDue = base + 200;
   const start = (await c.value('DBSIZE')) as number;
   assert.ok(start > 5000, `most keys still stored right after being set (DBSIZE ${start})`);
   // No reads of those keys from here on: only the active cycle can bring DBSIZE down.
@@ -90,10 +93,15 @@ test('active expiry reclaims 10,000 untouched keys within about two seconds', as
 test('a large population expiring does not stall other clients', async (t) => {
   await c.call('FLUSHALL');
   const n = 100000;
-  // Absolute times, so the whole population is still there however long loading it takes here.
-  const base = Date.now() + 3000;
+  // Absolute times, placed after the time loading takes on this (shared) machine — estimated
+  // from the first batch — so the whole population is there when the measurement starts.
+  const batch = 5000;
+  const t0 = Date.now();
+  await pipeline(c, Array.from({ length: batch }, (_, i) => ['SET', `probe:${i}`, 'v']), batch);
+  const base = Date.now() + 2 * (Date.now() - t0) * (n / batch) + 1000;
+  await c.call('FLUSHALL');
   const cmds = Array.from({ length: n }, (_, i) => ['SET', `mass:${i}`, 'v', 'PXAT', String(base + (i % 1000))]);
-  await pipeline(c, cmds, 5000);
+  await pipeline(c, cmds, batch);
   const other = await server.connect();
   try {
     const startSize = (await c.value('DBSIZE')) as number;
