@@ -323,10 +323,21 @@ function scanCommand(ctx: ExecContext, argv: string[]): void {
   const now = ctx.now;
   const found: string[] = [];
   // A cursor beyond 2^53 cannot be one keyraft handed out; Db.scan restarts such a cursor.
-  const next = db.scan(Number(cursor), Math.min(count, 1 << 30), (key, value) => {
+  const stats = ctx.server.stats;
+  const next = db.scan(Number(cursor), Math.min(count, 1 << 30), (key) => {
     if (pattern !== null && !globMatch(pattern, key)) return;
-    if (typeName !== null && typeName !== typeOf(value)) return;
-    if (!db.has(key, now)) return;
+    if (typeName !== null) {
+      // Redis looks the key up (NOTOUCH) to learn its type, which counts as a hit or a miss.
+      const v = db.peek(key, now);
+      if (v === undefined) {
+        stats.keyspaceMisses++;
+        return;
+      }
+      stats.keyspaceHits++;
+      if (typeName !== typeOf(v)) return;
+    } else if (!db.has(key, now)) {
+      return;
+    }
     found.push(key);
   });
   ctx.reply.array(2);

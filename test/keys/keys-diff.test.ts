@@ -382,3 +382,80 @@ test('RANDOMKEY on empty and one-key databases', { skip }, async () => {
     ['RANDOMKEY', 'x'],
   ]);
 });
+
+test('RESP3 replies (nulls, arrays, OBJECT HELP) match', { skip }, async () => {
+  await pair.assertSame(
+    'resp3',
+    [
+      ['HELLO', '3'],
+      ['SET', 'k', 'v'],
+      ['EXPIREAT', 'k', String(T2100)],
+      ['OBJECT', 'ENCODING', 'nokey'],
+      ['OBJECT', 'ENCODING', 'k'],
+      ['OBJECT', 'REFCOUNT', 'nokey'],
+      ['OBJECT', 'HELP'],
+      ['RANDOMKEY'],
+      ['KEYS', '*'],
+      ['SCAN', '0', 'COUNT', '100'],
+      ['TTL', 'k'],
+      ['EXPIRETIME', 'k'],
+      ['TYPE', 'k'],
+      ['TYPE', 'nokey'],
+      ['EXISTS', 'k', 'nokey'],
+      ['RENAME', 'k', 'j'],
+      ['RENAMENX', 'j', 'k'],
+      ['COPY', 'k', 'j'],
+      ['PERSIST', 'k'],
+      ['DEL', 'k', 'j'],
+      ['RANDOMKEY'],
+      ['SCAN', '0'],
+      ['KEYS', '*'],
+    ],
+    { normalize: (argv, raw) => (argv[0] === 'HELLO' ? '' : raw) },
+  );
+});
+
+test('keyspace hits and misses are counted by the same commands as Redis', { skip }, async () => {
+  const info = ['INFO', 'stats'];
+  await pair.assertSame(
+    'hits/misses',
+    [
+      ['CONFIG', 'RESETSTAT'],
+      ['SET', 'a', '1'],
+      ['SET', 'b', '2'],
+      ['SET', 'c', 'x'],
+      ['SCAN', '0', 'TYPE', 'string'],
+      info,
+      ['SCAN', '0', 'MATCH', 'a', 'TYPE', 'list'],
+      ['KEYS', '*'],
+      ['RANDOMKEY'],
+      ['SCAN', '0'],
+      info,
+      ['OBJECT', 'ENCODING', 'a'],
+      ['OBJECT', 'REFCOUNT', 'zz'],
+      info,
+      ['TTL', 'a'],
+      ['PTTL', 'zz'],
+      ['EXPIRETIME', 'a'],
+      ['EXISTS', 'a', 'zz', 'b'],
+      ['TYPE', 'a'],
+      ['TYPE', 'zz'],
+      ['TOUCH', 'a', 'zz'],
+      info,
+      ['COPY', 'a', 'x'],
+      ['COPY', 'zz', 'y'],
+      ['RENAME', 'a', 'q'],
+      ['RENAME', 'zz', 'q'],
+      ['EXPIRE', 'q', '100'],
+      ['EXPIRE', 'zz', '100'],
+      ['MOVE', 'q', '1'],
+      ['PERSIST', 'b'],
+      ['DEL', 'b', 'zz'],
+      info,
+    ],
+    {
+      normalize: (argv, raw) =>
+        argv[0] === 'INFO' ? raw.split('\r\n').filter((l) => l.startsWith('keyspace_')).join('\n') : normalizeKeysReply(argv, raw),
+    },
+  );
+});
