@@ -2,14 +2,15 @@
 // NO-EVICT, NO-TOUCH) and of the other connections (LIST, KILL). The CLIENT LIST line has Redis
 // 7.0's fields in Redis's order, because tools parse it by field name and some by position; the
 // values come from the Client object (net/client.ts). PAUSE/UNPAUSE, TRACKING, CACHING,
-// GETREDIR, TRACKINGINFO and UNBLOCK are not declared yet: the dispatcher answers them with its
-// unknown-subcommand error.
+// GETREDIR and TRACKINGINFO are not declared yet: the dispatcher answers them with its
+// unknown-subcommand error. UNBLOCK releases clients parked by blocking commands
+// (blocking/blocking.ts).
 
 import type { CommandDef, ExecContext } from './types.js';
 import type { Client } from '../net/client.js';
 import type { ServerState } from '../server/state.js';
 import { ERR_CLIENT_NAME, validClientName } from './connection.js';
-import { ERR_SYNTAX } from '../protocol/errors.js';
+import { ERR_NOT_INTEGER, ERR_SYNTAX } from '../protocol/errors.js';
 import { parseInt64 } from '../protocol/numbers.js';
 import { replyHelp } from './server.js';
 
@@ -32,6 +33,7 @@ function flagsOf(c: Client): string {
   let f = '';
   if (clientType(c) === 'pubsub') f += 'P';
   if (c.multiQueued >= 0) f += 'x';
+  if (c.blocked) f += 'b';
   if (c.closing) f += 'c';
   if (c.noEvict) f += 'e';
   if (c.noTouch) f += 'T';
@@ -212,6 +214,8 @@ const CLIENT_HELP = [
   '      Return clients of specified IDs only.',
   'REPLY (ON|OFF|SKIP)',
   '    Control the replies sent to the current connection.',
+  'UNBLOCK <clientid> [TIMEOUT|ERROR]',
+  '    Unblock the specified blocked client.',
   'SETNAME <name>',
   '    Assign the name <name> to the current connection.',
   'SETINFO <option> <value>',
@@ -393,6 +397,34 @@ export const clientCommands: CommandDef[] = [
           }
           if (ctx.client) ctx.client.noTouch = v;
           ctx.reply.ok();
+        },
+      },
+      {
+        name: 'unblock',
+        group: 'connection',
+        summary: 'Unblocks a client blocked by a blocking command from a different connection.',
+        since: '5.0.0',
+        handler(ctx, argv) {
+          if (argv.length > 4) {
+            ctx.reply.error(`ERR unknown subcommand or wrong number of arguments for '${argv[1]}'. Try CLIENT HELP.`);
+            return;
+          }
+          let withError = false;
+          if (argv.length === 4) {
+            const reason = argv[3]!.toLowerCase();
+            if (reason === 'error') withError = true;
+            else if (reason !== 'timeout') {
+              ctx.reply.error('ERR CLIENT UNBLOCK reason should be TIMEOUT or ERROR');
+              return;
+            }
+          }
+          const id = parseInt64(argv[2]!);
+          if (id === null) {
+            ctx.reply.error(ERR_NOT_INTEGER);
+            return;
+          }
+          const target = typeof id === 'number' ? ctx.server.clients.get(id) : undefined;
+          ctx.reply.integer(target && ctx.server.blocking.unblock(target, withError) ? 1 : 0);
         },
       },
       {

@@ -231,9 +231,15 @@ function serverSection(server: ServerState, now: number): string {
 function clientsSection(server: ServerState): string {
   let maxIn = 0;
   let maxOut = 0;
+  let blocked = 0;
+  let withTimeout = 0;
   for (const c of server.clients.values()) {
     maxIn = Math.max(maxIn, c.parser.pendingBytes);
     maxOut = Math.max(maxOut, c.writer.length + c.socket.writableLength);
+    if (c.blocked) {
+      blocked++;
+      if (c.blocked.deadline > 0) withTimeout++;
+    }
   }
   return lines([
     ['connected_clients', server.clients.size],
@@ -241,9 +247,9 @@ function clientsSection(server: ServerState): string {
     ['maxclients', server.config.int('maxclients')],
     ['client_recent_max_input_buffer', maxIn],
     ['client_recent_max_output_buffer', maxOut],
-    ['blocked_clients', 0],
+    ['blocked_clients', blocked],
     ['tracking_clients', 0],
-    ['clients_in_timeout_table', 0],
+    ['clients_in_timeout_table', withTimeout],
   ]);
 }
 

@@ -225,3 +225,29 @@ test('CONFIG SET maxclients: new connections beyond it get Redis\'s error', asyn
     await admin.call('CONFIG', 'SET', 'maxclients', '10000');
   }
 });
+
+test('CLIENT UNBLOCK releases a client blocked in BLPOP; blocked clients show in LIST and INFO', async () => {
+  const admin = await connect();
+  const waiter = await connect();
+  const waiterId = (await waiter.value('CLIENT', 'ID')) as number;
+  assert.equal(await admin.value('CLIENT', 'UNBLOCK', String(waiterId)), 0);
+  const first = waiter.call('BLPOP', 'unblock-test', '0');
+  await new Promise((r) => setTimeout(r, 50));
+  const clients = (await admin.value('INFO', 'clients')) as string;
+  assert.match(clients, /\r\nblocked_clients:1\r\n/);
+  assert.match(clients, /\r\nclients_in_timeout_table:0\r\n/);
+  const line = asMap(parseList((await admin.value('CLIENT', 'LIST', 'ID', String(waiterId))) as string)[0]!);
+  assert.equal(line.get('flags'), 'b');
+  assert.equal(line.get('cmd'), 'blpop');
+  assert.equal(await admin.value('CLIENT', 'UNBLOCK', String(waiterId)), 1);
+  assert.equal((await first).raw.latin1Slice(), '*-1\r\n');
+
+  const second = waiter.call('BLPOP', 'unblock-test', '100');
+  await new Promise((r) => setTimeout(r, 50));
+  assert.match((await admin.value('INFO', 'clients')) as string, /\r\nclients_in_timeout_table:1\r\n/);
+  assert.equal(await admin.value('CLIENT', 'UNBLOCK', String(waiterId), 'ERROR'), 1);
+  const err = (await second).value;
+  assert.ok(err instanceof RespError && err.message === 'UNBLOCKED client unblocked via CLIENT UNBLOCK');
+  assert.match((await admin.value('INFO', 'clients')) as string, /\r\nblocked_clients:0\r\n/);
+  assert.equal(await waiter.value('PING'), 'PONG');
+});
