@@ -66,9 +66,40 @@ const SAMPLE_INTERVAL_MS = 100;
 /** Keys with a TTL looked at per db when estimating avg_ttl (Redis estimates it too). */
 const AVG_TTL_SAMPLE_KEYS = 1000;
 
+/** A rolling average over the last SAMPLES rates, as Redis's trackInstantaneousMetric. */
+class Metric {
+  private samples: number[] = [];
+  private last = 0;
+
+  constructor(initial: number) {
+    this.last = initial;
+  }
+
+  add(value: number, elapsedMs: number): void {
+    // CONFIG RESETSTAT can move a counter backwards; count that sample as zero.
+    const rate = value >= this.last ? ((value - this.last) * 1000) / elapsedMs : 0;
+    this.samples.push(rate);
+    if (this.samples.length > SAMPLES) this.samples.shift();
+    this.last = value;
+  }
+
+  average(): number {
+    if (this.samples.length === 0) return 0;
+    let sum = 0;
+    for (const s of this.samples) sum += s;
+    return sum / this.samples.length;
+  }
+
+  reset(value: number): void {
+    this.samples = [];
+    this.last = value;
+  }
+}
+
 class Sampler {
-  private opsSamples: number[] = [];
-  private lastCommands = 0;
+  readonly ops: Metric;
+  readonly input: Metric;
+  readonly output: Metric;
   private lastAt = Date.now();
   peakMemory = 0;
   /** Replication id shown in INFO replication (distinct from run_id, as in Redis). */
@@ -76,7 +107,10 @@ class Sampler {
   private timer: NodeJS.Timeout;
 
   constructor(private readonly server: ServerState) {
-    this.lastCommands = server.stats.totalCommands;
+    const st = server.stats;
+    this.ops = new Metric(st.totalCommands);
+    this.input = new Metric(st.netInputBytes);
+    this.output = new Metric(st.netOutputBytes);
     this.peakMemory = usedMemory();
     this.timer = setInterval(() => this.tick(), SAMPLE_INTERVAL_MS);
     this.timer.unref();
@@ -88,13 +122,11 @@ class Sampler {
       return;
     }
     const now = Date.now();
-    const total = this.server.stats.totalCommands;
     const elapsed = Math.max(1, now - this.lastAt);
-    // CONFIG RESETSTAT can move the counter backwards; treat that sample as zero.
-    const ops = total >= this.lastCommands ? ((total - this.lastCommands) * 1000) / elapsed : 0;
-    this.opsSamples.push(ops);
-    if (this.opsSamples.length > SAMPLES) this.opsSamples.shift();
-    this.lastCommands = total;
+    const st = this.server.stats;
+    this.ops.add(st.totalCommands, elapsed);
+    this.input.add(st.netInputBytes, elapsed);
+    this.output.add(st.netOutputBytes, elapsed);
     this.lastAt = now;
     this.notePeak();
   }
@@ -105,16 +137,11 @@ class Sampler {
     return used;
   }
 
-  opsPerSec(): number {
-    if (this.opsSamples.length === 0) return 0;
-    let sum = 0;
-    for (const s of this.opsSamples) sum += s;
-    return Math.round(sum / this.opsSamples.length);
-  }
-
   resetStats(): void {
-    this.opsSamples = [];
-    this.lastCommands = this.server.stats.totalCommands;
+    const st = this.server.stats;
+    this.ops.reset(st.totalCommands);
+    this.input.reset(st.netInputBytes);
+    this.output.reset(st.netOutputBytes);
     this.lastAt = Date.now();
     this.peakMemory = usedMemory();
   }
@@ -328,16 +355,22 @@ function statsSection(server: ServerState): string {
   return lines([
     ['total_connections_received', s.totalConnections],
     ['total_commands_processed', s.totalCommands],
-    ['instantaneous_ops_per_sec', sampler ? sampler.opsPerSec() : 0],
+    ['instantaneous_ops_per_sec', sampler ? Math.round(sampler.ops.average()) : 0],
     ['total_net_input_bytes', s.netInputBytes],
     ['total_net_output_bytes', s.netOutputBytes],
     ['total_net_repl_input_bytes', 0],
     ['total_net_repl_output_bytes', 0],
+    ['instantaneous_input_kbps', fixed(sampler ? sampler.input.average() / 1024 : 0, 2)],
+    ['instantaneous_output_kbps', fixed(sampler ? sampler.output.average() / 1024 : 0, 2)],
+    ['instantaneous_input_repl_kbps', '0.00'],
+    ['instantaneous_output_repl_kbps', '0.00'],
     ['rejected_connections', s.rejectedConnections],
     ['sync_full', 0],
     ['sync_partial_ok', 0],
     ['sync_partial_err', 0],
     ['expired_keys', s.expiredKeys],
+    ['expired_stale_perc', '0.00'],
+    ['expired_time_cap_reached_count', 0],
     ['evicted_keys', s.evictedKeys],
     ['evicted_clients', 0],
     ['keyspace_hits', s.keyspaceHits],

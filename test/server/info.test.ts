@@ -193,8 +193,14 @@ test('instantaneous_ops_per_sec follows the command rate', async () => {
   for (let i = 0; i < 3000; i++) await c.next();
   // Samples are taken every 100 ms.
   await new Promise((r) => setTimeout(r, 250));
-  const ops = Number(field(await info(c, 'stats'), 'instantaneous_ops_per_sec'));
+  const stats = await info(c, 'stats');
+  const ops = Number(field(stats, 'instantaneous_ops_per_sec'));
   assert.ok(ops > 0, `instantaneous_ops_per_sec=${ops}`);
+  assert.ok(Number(field(stats, 'instantaneous_input_kbps')) > 0);
+  assert.ok(Number(field(stats, 'instantaneous_output_kbps')) > 0);
+  // With nothing running, the rate decays back to zero once the 16 samples roll over (1.6 s).
+  await new Promise((r) => setTimeout(r, 2500));
+  assert.equal(field(await info(c, 'stats'), 'instantaneous_ops_per_sec'), '0');
 });
 
 test('INFO is a verbatim string in RESP3', async () => {
