@@ -1,0 +1,188 @@
+// The storage shared by hashes and sets: a Map from entry (member or field) to a slot, and
+// dense parallel arrays of entries (and, for hashes, values) indexed by slot.
+//
+// Why this shape: a plain Map gives O(1) add/remove/lookup but no O(1) random entry, which
+// SPOP, SRANDMEMBER and HRANDFIELD need; the slot arrays give that (pick a random slot, retry
+// on a hole). Two modes:
+//
+// - ordered (Redis's listpack / intset sizes): a removal splices the arrays so slots stay in
+//   insertion order with no holes — O(n), but n is bounded by the small-encoding limits
+//   (128 / 512). This keeps replies in the order Redis's listpack gives.
+// - unordered (Redis's hashtable): a removal leaves a hole whose slot is reused by the next
+//   insert, so an entry never moves while it stays — which is what makes *SCAN's guarantee
+//   hold (the cursor is a slot number). When the table gets sparse (live < capacity / 4) it
+//   is compacted and the cursor's epoch changes; a cursor from an older epoch restarts at 0
+//   (duplicates are allowed by SCAN's contract, misses are not). Sparse-table compaction also
+//   bounds the expected number of probes of a random pick to 4.
+//
+// Switching from ordered to unordered is one-way, as Redis never converts a hashtable back.
+
+const COMPACT_CAPACITY_MIN = 64;
+const EPOCH_SHIFT = 2 ** 32;
+const EPOCHS = 1 << 16;
+/** Random probes before falling back to a linear walk from the last probe. */
+const RANDOM_PROBES_MAX = 64;
+
+export class SlotTable {
+  index = new Map<string, number>();
+  keys: (string | undefined)[] = [];
+  /** Values by slot (hashes only; sets leave it empty). */
+  vals: (string | undefined)[] = [];
+  ordered = true;
+  private free: number[] = [];
+  private epoch = 0;
+
+  get size(): number {
+    return this.index.size;
+  }
+
+  /** Slots in use or holes: the range random picks and scans walk. */
+  get capacity(): number {
+    return this.keys.length;
+  }
+
+  has(key: string): boolean {
+    return this.index.has(key);
+  }
+
+  /** Adds a key known to be absent; returns its slot. */
+  insert(key: string, value?: string): number {
+    let slot: number | undefined;
+    if (!this.ordered) slot = this.free.pop();
+    if (slot === undefined) {
+      slot = this.keys.length;
+      this.keys.push(key);
+      if (value !== undefined) this.vals.push(value);
+    } else {
+      this.keys[slot] = key;
+      if (value !== undefined) this.vals[slot] = value;
+    }
+    this.index.set(key, slot);
+    return slot;
+  }
+
+  /** Removes a key; returns whether it was present. */
+  remove(key: string): boolean {
+    const slot = this.index.get(key);
+    if (slot === undefined) return false;
+    this.removeSlot(slot);
+    return true;
+  }
+
+  removeSlot(slot: number): void {
+    const key = this.keys[slot]!;
+    this.index.delete(key);
+    const hasVals = this.vals.length > 0;
+    if (this.ordered) {
+      const last = this.keys.length - 1;
+      if (slot !== last) {
+        this.keys.copyWithin(slot, slot + 1);
+        if (hasVals) this.vals.copyWithin(slot, slot + 1);
+        for (let i = slot; i < last; i++) this.index.set(this.keys[i]!, i);
+      }
+      this.keys.length = last;
+      if (hasVals) this.vals.length = last;
+      return;
+    }
+    if (slot === this.keys.length - 1 && this.free.length === 0) {
+      // The last slot with no holes before it: shrink instead of leaving a hole.
+      this.keys.length = slot;
+      if (hasVals) this.vals.length = slot;
+      return;
+    }
+    this.keys[slot] = undefined;
+    if (hasVals) this.vals[slot] = undefined;
+    this.free.push(slot);
+    this.maybeCompact();
+  }
+
+  /** Leaves ordered mode for good (Redis's conversion to a hashtable). */
+  unorder(): void {
+    this.ordered = false;
+  }
+
+  private maybeCompact(): void {
+    const capacity = this.keys.length;
+    if (capacity < COMPACT_CAPACITY_MIN || this.index.size * 4 >= capacity) return;
+    this.compact();
+  }
+
+  private compact(): void {
+    const hasVals = this.vals.length > 0;
+    const keys: string[] = [];
+    const vals: string[] = [];
+    for (let slot = 0; slot < this.keys.length; slot++) {
+      const k = this.keys[slot];
+      if (k === undefined) continue;
+      this.index.set(k, keys.length);
+      keys.push(k);
+      if (hasVals) vals.push(this.vals[slot]!);
+    }
+    this.keys = keys;
+    this.vals = vals;
+    this.free = [];
+    this.epoch = (this.epoch + 1) % EPOCHS;
+  }
+
+  /** A random occupied slot; the table must not be empty. `random` returns [0, 1). */
+  randomSlot(random: () => number): number {
+    const capacity = this.keys.length;
+    let slot = Math.floor(random() * capacity);
+    if (this.free.length === 0) return slot;
+    for (let tries = 0; tries < RANDOM_PROBES_MAX; tries++) {
+      if (this.keys[slot] !== undefined) return slot;
+      slot = Math.floor(random() * capacity);
+    }
+    // Density is at least 1/4 (compaction), so reaching here is vanishingly rare.
+    while (this.keys[slot] === undefined) slot = (slot + 1) % capacity;
+    return slot;
+  }
+
+  /** The occupied slots in slot order. */
+  slots(): number[] {
+    const out: number[] = [];
+    const keys = this.keys;
+    for (let s = 0; s < keys.length; s++) if (keys[s] !== undefined) out.push(s);
+    return out;
+  }
+
+  /**
+   * One *SCAN step: from `cursor`, visits occupied slots until `count` entries were seen or
+   * 10×count slots were walked (Redis bounds empty-bucket visits the same way), and returns
+   * the next cursor (0 when done).
+   */
+  scan(cursor: number, count: number, visit: (slot: number) => void): number {
+    let slot = cursor % EPOCH_SHIFT;
+    if (Math.floor(cursor / EPOCH_SHIFT) !== this.epoch) slot = 0;
+    const keys = this.keys;
+    const capacity = keys.length;
+    let found = 0;
+    let walked = 0;
+    while (slot < capacity && found < count && walked < count * 10) {
+      if (keys[slot] !== undefined) {
+        visit(slot);
+        found++;
+      }
+      slot++;
+      walked++;
+    }
+    if (slot >= capacity) return 0;
+    return this.epoch * EPOCH_SHIFT + slot;
+  }
+
+  clone(): SlotTable {
+    const t = new SlotTable();
+    t.ordered = this.ordered;
+    if (this.free.length === 0) {
+      t.keys = this.keys.slice();
+      t.vals = this.vals.slice();
+      t.index = new Map(this.index);
+      return t;
+    }
+    for (let s = 0; s < this.keys.length; s++) {
+      const k = this.keys[s];
+      if (k !== undefined) t.insert(k, this.vals.length > 0 ? this.vals[s] : undefined);
+    }
+    return t;
+  }
+}
