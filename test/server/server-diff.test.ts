@@ -269,6 +269,48 @@ test('COMMAND subcommands and their errors match Redis', { skip }, async () => {
   );
 });
 
+/** GETKEYS cases for commands of other families, run for those keyraft has at the time. */
+const GETKEYS_CASES: Argv[] = [
+  ['mset', 'a', '1', 'b', '2'],
+  ['mset', 'a', '1', 'b'],
+  ['msetnx', 'a', '1', 'b', '2'],
+  ['mget', 'a', 'b', 'c'],
+  ['blpop', 'a', 'b', '0'],
+  ['blmove', 'a', 'b', 'LEFT', 'RIGHT', '0'],
+  ['lmpop', '2', 'a', 'b', 'LEFT'],
+  ['lmpop', '0', 'a', 'LEFT'],
+  ['lmpop', '5', 'a', 'LEFT'],
+  ['lmpop', 'x', 'a', 'LEFT'],
+  ['blmpop', '0', '2', 'a', 'b', 'LEFT'],
+  ['blmpop', '0', '3', 'a', 'LEFT'],
+  ['sintercard', '2', 'a', 'b'],
+  ['sintercard', '3', 'a', 'b'],
+  ['sinterstore', 'd', 'a', 'b'],
+  ['zunionstore', 'd', '2', 'a', 'b'],
+  ['zunionstore', 'd', '5', 'a', 'b'],
+  ['zunionstore', 'd', '0', 'a'],
+  ['zinter', '2', 'a', 'b'],
+  ['zdiff', '1', 'a', 'WITHSCORES'],
+  ['zintercard', '2', 'a', 'b', 'LIMIT', '1'],
+  ['zmpop', '1', 'a', 'MIN'],
+  ['bzmpop', '0', '2', 'a', 'b', 'MAX'],
+  ['bzpopmin', 'a', 'b', '0'],
+  ['zrangestore', 'd', 's', '0', '-1'],
+  ['bitop', 'AND', 'd', 'a', 'b'],
+  ['lcs', 'a', 'b'],
+  ['copy', 'a', 'b'],
+  ['hset', 'h', 'f', 'v'],
+  ['object', 'encoding', 'k'],
+];
+
+test('COMMAND GETKEYS on other families\' commands matches Redis', { skip }, async () => {
+  const [k] = await pair.both(['COMMAND', 'LIST']);
+  const ours = new Set(decode(k) as string[]);
+  const stream = GETKEYS_CASES.filter((argv) => ours.has(argv[0]!)).map((argv) => ['COMMAND', 'GETKEYS', ...argv]);
+  assert.ok(stream.length > 5, `only ${stream.length} GETKEYS cases ran`);
+  await pair.assertSame('getkeys', stream);
+});
+
 test('CLIENT subcommands with deterministic replies match Redis', { skip }, async () => {
   await pair.assertSame('client', [
     ['CLIENT'],
