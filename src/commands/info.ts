@@ -458,12 +458,14 @@ function averageTtl(expires: ReadonlyMap<string, number>, now: number): number {
   if (expires.size === 0) return 0;
   let sum = 0;
   let n = 0;
+  let seen = 0;
   for (const at of expires.values()) {
     if (at > now) {
       sum += at - now;
       n++;
     }
-    if (n >= AVG_TTL_SAMPLE_KEYS) break;
+    // Bounded even when most entries are expired keys not yet reclaimed.
+    if (++seen >= AVG_TTL_SAMPLE_KEYS) break;
   }
   return n === 0 ? 0 : Math.floor(sum / n);
 }
