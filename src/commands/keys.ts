@@ -124,7 +124,7 @@ function renameGeneric(ctx: ExecContext, argv: string[], nx: boolean): void {
     else ctx.reply.ok();
     return;
   }
-  const expire = db.getExpire(src);
+  const expire = db.getExpireExact(src);
   if (ctx.lookupWrite(dst) !== undefined) {
     if (nx) {
       ctx.reply.integer(0);
@@ -206,22 +206,21 @@ function expireGeneric(ctx: ExecContext, argv: string[], relative: boolean, seco
     return;
   }
   when += basetime;
-  // Expiry times are kept as numbers (milliseconds); beyond 2^53 (year 287,000) they round.
-  const whenMs = Number(when);
 
   if (ctx.lookupWrite(key) === undefined) {
     ctx.reply.integer(0);
     return;
   }
   if (flags !== 0) {
-    const current = ctx.db.getExpire(key);
+    const exact = ctx.db.getExpireExact(key);
+    const current = exact === undefined ? undefined : BigInt(exact);
     if (flags & EXPIRE_NX && current !== undefined) return ctx.reply.integer(0);
     if (flags & EXPIRE_XX && current === undefined) return ctx.reply.integer(0);
     // A key without a TTL counts as an infinite TTL: GT never beats it, LT always does.
-    if (flags & EXPIRE_GT && (current === undefined || whenMs <= current)) return ctx.reply.integer(0);
-    if (flags & EXPIRE_LT && current !== undefined && whenMs >= current) return ctx.reply.integer(0);
+    if (flags & EXPIRE_GT && (current === undefined || when <= current)) return ctx.reply.integer(0);
+    if (flags & EXPIRE_LT && current !== undefined && when >= current) return ctx.reply.integer(0);
   }
-  if (whenMs <= ctx.now) {
+  if (when <= BigInt(ctx.now)) {
     // A time already past deletes the key; Redis propagates it as DEL and emits "del".
     ctx.db.delete(key);
     ctx.dirty();
@@ -230,7 +229,7 @@ function expireGeneric(ctx: ExecContext, argv: string[], relative: boolean, seco
     ctx.reply.integer(1);
     return;
   }
-  ctx.db.setExpire(key, whenMs);
+  ctx.db.setExpire(key, when);
   ctx.reply.integer(1);
   ctx.modified(key);
   ctx.notify('g', 'expire', key);
@@ -243,15 +242,22 @@ function ttlGeneric(ctx: ExecContext, key: string, ms: boolean, absolute: boolea
     ctx.reply.integer(-2);
     return;
   }
-  const expire = ctx.db.getExpire(key);
+  const expire = ctx.db.getExpireExact(key);
   if (expire === undefined) {
     ctx.reply.integer(-1);
     return;
   }
-  let ttl = absolute ? expire : expire - ctx.now;
-  if (ttl < 0) ttl = 0;
-  // (ttl+500)/1000 in C's truncating integer division; ttl >= 0 here.
-  ctx.reply.integer(ms ? ttl : Math.floor((ttl + 500) / 1000));
+  if (typeof expire === 'number' && Number.isSafeInteger(expire)) {
+    let ttl = absolute ? expire : expire - ctx.now;
+    if (ttl < 0) ttl = 0;
+    // (ttl+500)/1000 in C's truncating integer division; ttl >= 0 here.
+    ctx.reply.integer(ms ? ttl : Math.floor((ttl + 500) / 1000));
+    return;
+  }
+  // Beyond 2^53 ms: exact 64-bit arithmetic.
+  let ttl = absolute ? BigInt(expire) : BigInt(expire) - BigInt(ctx.now);
+  if (ttl < 0n) ttl = 0n;
+  ctx.reply.integer(ms ? ttl : (ttl + 500n) / 1000n);
 }
 
 // ----- KEYS / SCAN ---------------------------------------------------------------------------
@@ -513,7 +519,7 @@ export const keyCommands: CommandDef[] = [
         ctx.reply.integer(0);
         return;
       }
-      const expire = src.getExpire(key);
+      const expire = src.getExpireExact(key);
       let remove = false;
       if (ctx.lookupWrite(newKey, dst) !== undefined) {
         if (!replace) {
@@ -554,7 +560,7 @@ export const keyCommands: CommandDef[] = [
         ctx.reply.integer(0);
         return;
       }
-      const expire = src.getExpire(key);
+      const expire = src.getExpireExact(key);
       if (ctx.lookupWrite(key, dst) !== undefined) {
         ctx.reply.integer(0);
         return;

@@ -32,6 +32,12 @@ export class Db {
   private epoch = 0;
   /** Absolute expiry time in ms for keys that have one. */
   expires = new Map<string, number>();
+  /**
+   * Exact times for the rare TTLs beyond 2^53 ms (year 287,000), where the number in `expires`
+   * is rounded: PEXPIREAT k 9223372036854775807 must read back exactly. An entry counts only
+   * while `expires` holds its rounded value for the same key (getExpireExact checks).
+   */
+  private exactExpires: Map<string, bigint> | null = null;
   private heap = new ExpiryHeap();
 
   constructor(readonly id: number) {}
@@ -84,6 +90,14 @@ export class Db {
   /** The key's absolute expiry time in ms, or undefined when it has none. */
   getExpire(key: string): number | undefined {
     return this.expires.get(key);
+  }
+
+  /** Like getExpire, but exact for times beyond 2^53 ms (a bigint then). */
+  getExpireExact(key: string): number | bigint | undefined {
+    const at = this.expires.get(key);
+    if (at === undefined || this.exactExpires === null || Number.isSafeInteger(at)) return at;
+    const exact = this.exactExpires.get(key);
+    return exact !== undefined && Number(exact) === at ? exact : at;
   }
 
   // ----- writes ------------------------------------------------------------------------------
@@ -158,11 +172,16 @@ export class Db {
     this.slotValues[slot] = undefined;
     this.freeSlots.push(slot);
     if (this.expires.size > 0) this.expires.delete(key);
+    if (this.exactExpires !== null) this.exactExpires.delete(key);
     this.maybeCompact();
     return true;
   }
 
-  setExpire(key: string, atMs: number): void {
+  /** Sets the key's absolute expiry time in ms; a bigint keeps times beyond 2^53 exact. */
+  setExpire(key: string, at: number | bigint): void {
+    const atMs = Number(at);
+    if (typeof at === 'bigint' && !Number.isSafeInteger(atMs)) (this.exactExpires ??= new Map()).set(key, at);
+    else if (this.exactExpires !== null) this.exactExpires.delete(key);
     this.expires.set(key, atMs);
     this.heap.push(atMs, key);
     if (this.heap.size > 2 * this.expires.size + 1024) this.heap.rebuild(this.expires);
@@ -180,13 +199,14 @@ export class Db {
     this.slotAccess = new Uint32Array(64);
     this.freeSlots = [];
     this.expires.clear();
+    this.exactExpires = null;
     this.heap.clear();
     this.epoch = (this.epoch + 1) % EPOCHS;
   }
 
   /** Exchanges the contents of two databases (SWAPDB). */
   swapWith(other: Db): void {
-    const fields = ['index', 'slotKeys', 'slotValues', 'slotAccess', 'freeSlots', 'expires', 'heap'] as const;
+    const fields = ['index', 'slotKeys', 'slotValues', 'slotAccess', 'freeSlots', 'expires', 'exactExpires', 'heap'] as const;
     for (const f of fields) {
       const mine = this[f];
       (this as unknown as Record<string, unknown>)[f] = other[f];

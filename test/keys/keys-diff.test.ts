@@ -257,6 +257,40 @@ test('EXPIRE family: options, errors, overflow, past times', { skip }, async () 
   ]);
 });
 
+test('expiry times beyond 2^53 ms stay exact (compare, read back, carry over)', { skip }, async () => {
+  await pair.assertSame('huge expiry', [
+    ['SET', 'k', 'v'],
+    ['PEXPIREAT', 'k', '9223372036854775806'],
+    ['PEXPIRETIME', 'k'],
+    ['EXPIRETIME', 'k'],
+    ['PEXPIREAT', 'k', '9223372036854775807', 'GT'],
+    ['PEXPIRETIME', 'k'],
+    ['PEXPIREAT', 'k', '9223372036854775806', 'GT'],
+    ['PEXPIREAT', 'k', '9223372036854775807', 'LT'],
+    ['PEXPIREAT', 'k', '9223372036854775806', 'LT'],
+    ['PEXPIRETIME', 'k'],
+    ['RENAME', 'k', 'r'],
+    ['PEXPIRETIME', 'r'],
+    ['COPY', 'r', 'c', 'DB', '1'],
+    ['MOVE', 'r', '2'],
+    ['SELECT', '1'],
+    ['PEXPIRETIME', 'c'],
+    ['SELECT', '2'],
+    ['PEXPIRETIME', 'r'],
+    ['EXPIREAT', 'r', '9223372036854775'],
+    ['EXPIRETIME', 'r'],
+    ['PEXPIRETIME', 'r'],
+    ['PEXPIREAT', 'r', '9007199254740993'],
+    ['PEXPIRETIME', 'r'],
+    ['PEXPIREAT', 'r', '9223372036854770000'],
+    ['PEXPIRETIME', 'r'],
+    ['PERSIST', 'r'],
+    ['PEXPIRETIME', 'r'],
+    ['PEXPIREAT', 'r', '-9223372036854770000'],
+    ['EXISTS', 'r'],
+  ]);
+});
+
 test('OBJECT subcommands', { skip }, async () => {
   const long = 'x'.repeat(44);
   await pair.assertSame('object', [
