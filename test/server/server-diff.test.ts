@@ -356,3 +356,25 @@ test('CLIENT subcommands with deterministic replies match Redis', { skip }, asyn
     ['CLIENT', 'UNBLOCK', '1', 'timeout', 'x'],
   ]);
 });
+
+test('RESP3 shapes: CONFIG GET map, COMMAND INFO sets and nulls, verbatim INFO', { skip }, async () => {
+  await pair.assertSame(
+    'resp3',
+    [
+      ['HELLO', '3'],
+      ['CONFIG', 'GET', 'maxmemory-policy'],
+      ['CONFIG', 'GET', 'nosuch'],
+      ['COMMAND', 'DOCS', 'nosuch'],
+      ['COMMAND', 'INFO', 'nosuch', 'dbsize'],
+      ['COMMAND', 'INFO', 'ping'],
+      ['COMMAND', 'GETKEYSANDFLAGS', 'ping', 'x'],
+      ['CLIENT', 'GETNAME'],
+      ['CLIENT', 'LIST', 'TYPE', 'master'],
+      ['INFO', 'nosuch'],
+      ['DBSIZE'],
+    ],
+    // HELLO's reply carries the server version and the connection id, which differ.
+    { normalize: (argv, raw) => (argv[0] === 'HELLO' ? 'hello' : raw) },
+  );
+  await pair.reconnect();
+});
