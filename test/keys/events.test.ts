@@ -7,6 +7,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Config } from '../../src/config/config.js';
 import { ServerState } from '../../src/server/state.js';
+import { lruClock } from '../../src/keyspace/db.js';
 import { ReplyWriter } from '../../src/protocol/reply.js';
 import { MutableString, type RedisCollection } from '../../src/types/value.js';
 import { parseReply, type RespValue } from '../helpers/resp.js';
@@ -212,4 +213,33 @@ test('active expiry removes due keys in slices with "expired" events, using the 
   while (db.size > 1 && passes++ < 200) h.server.activeExpire();
   assert.equal(db.size, 1);
   assert.equal(h.run(['EXISTS', 'keep']).reply, 1);
+});
+
+test('OBJECT IDLETIME: reads that touch reset it, NOTOUCH lookups (EXISTS, TYPE, TTL, OBJECT) do not', () => {
+  const h = new Harness();
+  const saved = lruClock.seconds;
+  try {
+    lruClock.seconds = 1_000_000;
+    h.run(['SET', 'k', 'v']);
+    lruClock.seconds += 7;
+    assert.equal(h.run(['OBJECT', 'IDLETIME', 'k']).reply, 7);
+    for (const argv of [['EXISTS', 'k'], ['TYPE', 'k'], ['TTL', 'k'], ['PTTL', 'k'], ['OBJECT', 'ENCODING', 'k'], ['KEYS', '*'], ['SCAN', '0']]) {
+      h.run(argv);
+      assert.equal(h.run(['OBJECT', 'IDLETIME', 'k']).reply, 7, `${argv.join(' ')} must not touch the key`);
+    }
+    h.run(['TOUCH', 'k']);
+    assert.equal(h.run(['OBJECT', 'IDLETIME', 'k']).reply, 0, 'TOUCH updates the access time');
+    lruClock.seconds += 3;
+    h.run(['GET', 'k']);
+    assert.equal(h.run(['OBJECT', 'IDLETIME', 'k']).reply, 0, 'GET updates the access time');
+    lruClock.seconds += 4;
+    h.run(['EXPIRE', 'k', '100']); // lookupKeyWrite touches too
+    assert.equal(h.run(['OBJECT', 'IDLETIME', 'k']).reply, 0);
+    lruClock.seconds += 2;
+    h.run(['RENAME', 'k', 'k2']);
+    assert.equal(h.run(['OBJECT', 'IDLETIME', 'k2']).reply, 0, 'RENAME looks the source up for writing');
+    assert.equal(h.run(['OBJECT', 'IDLETIME', 'nokey']).reply, null);
+  } finally {
+    lruClock.seconds = saved;
+  }
 });
