@@ -69,11 +69,11 @@ function hsetnxCommand(ctx: ExecContext, argv: string[]): void {
   const key = argv[1]!;
   const h = lookupOrCreate(ctx, key);
   if (h === null) return;
-  h.checkLengths(argv, 2, 3);
   if (h.has(argv[2]!)) {
     ctx.reply.integer(0);
     return;
   }
+  h.checkLengths(argv, 2, 3);
   h.set(argv[2]!, argv[3]!);
   ctx.reply.integer(1);
   ctx.modified(key);

@@ -3,11 +3,11 @@
 // value array.
 //
 // Encoding and order, following Redis 7.0:
-// - "listpack" while there are at most 128 fields (hash-max-listpack-entries) and no field or
+// - "listpack" while there are at most 512 fields (hash-max-listpack-entries) and no field or
 //   value longer than 64 bytes (hash-max-listpack-value). Redis's listpack keeps insertion
 //   order (an update keeps the field's place, a delete closes the gap), and so does keyraft in
 //   this mode: HGETALL, HKEYS, HVALS, HSCAN and whole-hash HRANDFIELD replies match Redis byte
-//   for byte. Deletes cost O(n) here, bounded by the 128-entry limit.
+//   for byte. Deletes cost O(n) here, bounded by the 512-entry limit.
 // - "hashtable" after the first field or value past those limits (one-way, as in Redis).
 //   Redis's order is then its dict's (seeded, not reproducible); keyraft's is slot order:
 //   insertion order until the first delete, after which freed slots are reused.
@@ -20,8 +20,11 @@ import type { RedisCollection } from './value.js';
 import { SlotTable } from './slot-table.js';
 import { sampleDistinctSlots } from './set.js';
 
-/** Redis's hash-max-listpack-entries / hash-max-listpack-value defaults. */
-export const HASH_MAX_LISTPACK_ENTRIES = 128;
+/**
+ * Redis 7.0's compiled-in hash-max-listpack-entries / hash-max-listpack-value defaults (the
+ * redis.conf Redis ships says 128 entries, but a server started without it uses 512).
+ */
+export const HASH_MAX_LISTPACK_ENTRIES = 512;
 export const HASH_MAX_LISTPACK_VALUE = 64;
 
 export class RedisHash implements RedisCollection {

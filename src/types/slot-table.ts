@@ -7,7 +7,7 @@
 //
 // - ordered (Redis's listpack / intset sizes): a removal splices the arrays so slots stay in
 //   insertion order with no holes — O(n), but n is bounded by the small-encoding limits
-//   (128 / 512). This keeps replies in the order Redis's listpack gives.
+//   (512 entries). This keeps replies in the order Redis's listpack gives.
 // - unordered (Redis's hashtable): a removal leaves a hole whose slot is reused by the next
 //   insert, so an entry never moves while it stays — which is what makes *SCAN's guarantee
 //   hold (the cursor is a slot number). When the table gets sparse (live < capacity / 4) it
