@@ -1,0 +1,286 @@
+// Blocking list commands with several real connections. Each scenario runs against keyraft and
+// against real Redis 7.0 and the raw replies every client got are compared (they must be the
+// same), besides the scenario's own assertions: FIFO order of blocked clients, timeouts, a client
+// blocked on several keys, wake-ups by LPUSH/RPUSH/LMOVE, fewer elements than waiters, a blocked
+// client that disconnects, BLMOVE chains, a 0 timeout that waits until served, RESP3 replies,
+// a pipeline that goes on after the blocked command, and keys that change type while clients wait.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { encodeCommand, type RespConnection } from '../helpers/resp.js';
+import { referenceRedisSkipReason, startKeyraft, startRedis, type ServerProcess } from '../helpers/servers.js';
+
+const skipRedis = referenceRedisSkipReason();
+let keyraft: ServerProcess;
+let redis: ServerProcess | undefined;
+
+before(async () => {
+  keyraft = await startKeyraft();
+  if (!skipRedis) redis = await startRedis();
+});
+after(async () => {
+  await keyraft?.stop();
+  await redis?.stop();
+});
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** What one scenario saw: named replies in the order the scenario recorded them. */
+type Transcript = [string, string][];
+
+class Scenario {
+  readonly conns: RespConnection[] = [];
+  readonly transcript: Transcript = [];
+  admin!: RespConnection;
+
+  constructor(readonly server: ServerProcess) {}
+
+  async open(): Promise<RespConnection> {
+    const c = await this.server.connect();
+    this.conns.push(c);
+    return c;
+  }
+
+  async start(): Promise<void> {
+    this.admin = await this.open();
+    await this.admin.call('FLUSHALL');
+  }
+
+  /** Sends a command without waiting for its reply. */
+  send(c: RespConnection, ...argv: string[]): void {
+    c.writeRaw(encodeCommand(argv));
+  }
+
+  /** Waits until the server reports `n` blocked clients. */
+  async blocked(n: number): Promise<void> {
+    for (let i = 0; i < 200; i++) {
+      const info = (await this.admin.value('INFO', 'clients')) as string;
+      const m = /blocked_clients:(\d+)/.exec(info);
+      if (m && Number(m[1]) === n) return;
+      await sleep(5);
+    }
+    throw new Error(`${this.server.name}: never saw ${n} blocked clients`);
+  }
+
+  /** Records the next reply of `c` under `label` and returns it raw. */
+  async reply(label: string, c: RespConnection, timeoutMs = 3000): Promise<string> {
+    const r = (await c.next(timeoutMs)).raw.latin1Slice();
+    this.transcript.push([label, r]);
+    return r;
+  }
+
+  async cmd(label: string, ...argv: string[]): Promise<string> {
+    const r = (await this.admin.call(...argv)).raw.latin1Slice();
+    this.transcript.push([label, r]);
+    return r;
+  }
+
+  /** Asserts that `c` has received nothing so far. */
+  quiet(c: RespConnection): void {
+    assert.equal(c.unsolicited.length, 0, `${this.server.name}: unexpected reply ${c.unsolicited[0]?.raw.latin1Slice()}`);
+  }
+
+  close(): void {
+    for (const c of this.conns) c.close();
+  }
+}
+
+const arr = (...items: string[]): string => `*${items.length}\r\n` + items.map((s) => `$${s.length}\r\n${s}\r\n`).join('');
+const bulk = (s: string): string => `$${s.length}\r\n${s}\r\n`;
+
+/**
+ * Runs a scenario on keyraft, then on Redis when available, and checks both transcripts match.
+ */
+async function both(name: string, body: (s: Scenario) => Promise<void>): Promise<void> {
+  const transcripts: Transcript[] = [];
+  for (const server of redis ? [keyraft, redis] : [keyraft]) {
+    const s = new Scenario(server);
+    try {
+      await s.start();
+      await body(s);
+      await s.blocked(0);
+      transcripts.push(s.transcript);
+    } finally {
+      s.close();
+    }
+  }
+  if (transcripts.length === 2) assert.deepEqual(transcripts[0], transcripts[1], `${name}: keyraft and redis saw different replies`);
+}
+
+test('blocked clients are served first-come first-served', async () => {
+  await both('fifo', async (s) => {
+    const c = [await s.open(), await s.open(), await s.open()];
+    for (let i = 0; i < 3; i++) {
+      s.send(c[i]!, 'BLPOP', 'k', '0');
+      await s.blocked(i + 1);
+    }
+    await s.cmd('rpush', 'RPUSH', 'k', 'a', 'b', 'c');
+    assert.equal(await s.reply('c0', c[0]!), arr('k', 'a'));
+    assert.equal(await s.reply('c1', c[1]!), arr('k', 'b'));
+    assert.equal(await s.reply('c2', c[2]!), arr('k', 'c'));
+    assert.equal(await s.cmd('exists', 'EXISTS', 'k'), ':0\r\n');
+  });
+});
+
+test('fewer pushed elements than waiters: the rest keep waiting in order', async () => {
+  await both('fewer', async (s) => {
+    const c = [await s.open(), await s.open(), await s.open()];
+    s.send(c[0]!, 'BRPOP', 'k', '0');
+    await s.blocked(1);
+    s.send(c[1]!, 'BLPOP', 'k', '0');
+    await s.blocked(2);
+    s.send(c[2]!, 'BLMPOP', '0', '1', 'k', 'LEFT', 'COUNT', '5');
+    await s.blocked(3);
+    await s.cmd('lpush', 'LPUSH', 'k', 'x');
+    assert.equal(await s.reply('c0', c[0]!), arr('k', 'x'));
+    await s.blocked(2);
+    s.quiet(c[1]!);
+    s.quiet(c[2]!);
+    await s.cmd('rpush', 'RPUSH', 'k', 'y', 'z', 'w');
+    assert.equal(await s.reply('c1', c[1]!), arr('k', 'y'));
+    assert.equal(await s.reply('c2', c[2]!), '*2\r\n$1\r\nk\r\n' + arr('z', 'w'));
+  });
+});
+
+test('timeouts reply null: null array, RESP3 null, BLMOVE/BRPOPLPUSH too', async () => {
+  await both('timeouts', async (s) => {
+    const c = await s.open();
+    for (const argv of [
+      ['BLPOP', 'k', '0.1'],
+      ['BRPOP', 'k', 'k2', '0.05'],
+      ['BLMPOP', '0.05', '2', 'k', 'k2', 'RIGHT'],
+      ['BLMOVE', 'k', 'd', 'LEFT', 'RIGHT', '0.05'],
+      ['BRPOPLPUSH', 'k', 'd', '0.05'],
+    ]) {
+      const t0 = Date.now();
+      const r = (await c.call(...argv)).raw.latin1Slice();
+      const elapsed = Date.now() - t0;
+      s.transcript.push([argv[0]!, r]);
+      assert.equal(r, '*-1\r\n', `${s.server.name} ${argv[0]}`);
+      const want = Number(argv[argv[0] === 'BLMPOP' ? 1 : argv.length - 1]) * 1000;
+      assert.ok(elapsed >= want - 5 && elapsed < want + 1000, `${argv[0]} took ${elapsed} ms`);
+    }
+    await c.call('HELLO', '3');
+    assert.equal((await c.call('BLPOP', 'k', '0.05')).raw.latin1Slice(), '_\r\n');
+    assert.equal((await c.call('BLMOVE', 'k', 'd', 'LEFT', 'RIGHT', '0.05')).raw.latin1Slice(), '_\r\n');
+    assert.equal(await s.cmd('exists', 'EXISTS', 'd'), ':0\r\n');
+  });
+});
+
+test('a client blocked on several keys is served by whichever gets data', async () => {
+  await both('multikey', async (s) => {
+    const c = [await s.open(), await s.open()];
+    s.send(c[0]!, 'BLPOP', 'a', 'b', 'c', '0');
+    await s.blocked(1);
+    s.send(c[1]!, 'BRPOP', 'c', 'b', '0');
+    await s.blocked(2);
+    await s.cmd('push-c', 'RPUSH', 'c', '1', '2');
+    assert.equal(await s.reply('c0', c[0]!), arr('c', '1'));
+    assert.equal(await s.reply('c1', c[1]!), arr('c', '2'));
+    s.send(c[0]!, 'BLPOP', 'a', 'b', 'c', '0');
+    await s.blocked(1);
+    await s.cmd('push-b', 'LPUSH', 'b', 'x');
+    assert.equal(await s.reply('c0-again', c[0]!), arr('b', 'x'));
+    await s.cmd('exists', 'EXISTS', 'a', 'b', 'c');
+  });
+});
+
+test('LMOVE and RPOPLPUSH into a key wake its waiters', async () => {
+  await both('lmove-wake', async (s) => {
+    const c = [await s.open(), await s.open()];
+    s.send(c[0]!, 'BLPOP', 'd', '0');
+    s.send(c[1]!, 'BRPOP', 'e', '0');
+    await s.blocked(2);
+    await s.cmd('src', 'RPUSH', 'src', 'v', 'w');
+    await s.cmd('lmove', 'LMOVE', 'src', 'd', 'LEFT', 'RIGHT');
+    assert.equal(await s.reply('c0', c[0]!), arr('d', 'v'));
+    await s.cmd('rpoplpush', 'RPOPLPUSH', 'src', 'e');
+    assert.equal(await s.reply('c1', c[1]!), arr('e', 'w'));
+    await s.cmd('exists', 'EXISTS', 'src', 'd', 'e');
+  });
+});
+
+test('a blocked client that disconnects is forgotten and loses nothing', async () => {
+  await both('disconnect', async (s) => {
+    const gone = await s.open();
+    s.send(gone, 'BLPOP', 'k', '0');
+    await s.blocked(1);
+    gone.close();
+    await s.blocked(0);
+    await s.cmd('push1', 'RPUSH', 'k', 'a');
+    assert.equal(await s.cmd('llen', 'LLEN', 'k'), ':1\r\n');
+    const gone2 = await s.open();
+    const stays = await s.open();
+    s.send(gone2, 'BLPOP', 'q', '0');
+    await s.blocked(1);
+    s.send(stays, 'BLPOP', 'q', '0');
+    await s.blocked(2);
+    gone2.close();
+    await s.blocked(1);
+    await s.cmd('push2', 'RPUSH', 'q', 'b');
+    assert.equal(await s.reply('stays', stays), arr('q', 'b'));
+  });
+});
+
+test('BLMOVE chains: a served BLMOVE makes its destination ready for the next client', async () => {
+  await both('chain', async (s) => {
+    const c = [await s.open(), await s.open(), await s.open()];
+    s.send(c[0]!, 'BLMOVE', 'a', 'b', 'LEFT', 'RIGHT', '0');
+    await s.blocked(1);
+    s.send(c[1]!, 'BRPOPLPUSH', 'b', 'c', '0');
+    await s.blocked(2);
+    s.send(c[2]!, 'BLPOP', 'c', '0');
+    await s.blocked(3);
+    await s.cmd('push', 'RPUSH', 'a', 'x');
+    assert.equal(await s.reply('c0', c[0]!), bulk('x'));
+    assert.equal(await s.reply('c1', c[1]!), bulk('x'));
+    assert.equal(await s.reply('c2', c[2]!), arr('c', 'x'));
+    assert.equal(await s.cmd('exists', 'EXISTS', 'a', 'b', 'c'), ':0\r\n');
+  });
+});
+
+test('a 0 timeout waits until served, and the pipeline after it goes on in order', async () => {
+  await both('forever', async (s) => {
+    const c = await s.open();
+    c.writeRaw(Buffer.concat([encodeCommand(['BLPOP', 'k', '0']), encodeCommand(['PING']), encodeCommand(['LLEN', 'k'])]));
+    await s.blocked(1);
+    await sleep(300);
+    s.quiet(c);
+    await s.cmd('push', 'RPUSH', 'k', 'a', 'b');
+    assert.equal(await s.reply('blpop', c), arr('k', 'a'));
+    assert.equal(await s.reply('ping', c), '+PONG\r\n');
+    assert.equal(await s.reply('llen', c), ':1\r\n');
+  });
+});
+
+test('keys that change type while clients wait (Redis 7.0 keeps them blocked)', async () => {
+  await both('types', async (s) => {
+    const c = [await s.open(), await s.open()];
+    s.send(c[0]!, 'BLPOP', 'k', 'other', '0');
+    await s.blocked(1);
+    await s.cmd('set', 'SET', 'k', 'str');
+    await sleep(50);
+    await s.blocked(1);
+    s.quiet(c[0]!);
+    await s.cmd('del', 'DEL', 'k');
+    await s.cmd('push', 'RPUSH', 'k', 'v');
+    assert.equal(await s.reply('c0', c[0]!), arr('k', 'v'));
+    // A BLMOVE whose destination became a string when its source gets data: WRONGTYPE, source kept.
+    s.send(c[1]!, 'BLMOVE', 'src', 'dst', 'LEFT', 'LEFT', '0');
+    await s.blocked(1);
+    await s.cmd('set-dst', 'SET', 'dst', 'str');
+    await s.cmd('push-src', 'RPUSH', 'src', 'x');
+    await s.reply('c1', c[1]!);
+    await s.cmd('lrange', 'LRANGE', 'src', '0', '-1');
+  });
+});
+
+test('RESP3 clients are served in RESP3', async () => {
+  await both('resp3', async (s) => {
+    const c = await s.open();
+    await c.call('HELLO', '3');
+    s.send(c, 'BLMPOP', '0', '1', 'k', 'RIGHT', 'COUNT', '2');
+    await s.blocked(1);
+    await s.cmd('push', 'RPUSH', 'k', '1', '2', '3');
+    assert.equal(await s.reply('c', c), '*2\r\n$1\r\nk\r\n' + arr('3', '2'));
+  });
+});
