@@ -48,6 +48,13 @@ test('a key with PX 50 reads as present before and gone right after its time', a
   assert.equal(await c.value('PERSIST', 'k2'), 0);
   assert.equal(await c.value('EXPIRE', 'k2', '100'), 0);
   assert.deepEqual(await c.value('KEYS', '*'), []);
+  assert.deepEqual(await c.value('SCAN', '0'), ['0', []]);
+  assert.deepEqual(await c.value('SCAN', '0', 'TYPE', 'string'), ['0', []]);
+  assert.deepEqual(await c.value('SCAN', '0', 'MATCH', 'k*'), ['0', []]);
+  assert.equal(await c.value('RANDOMKEY'), null);
+  assert.equal(await c.value('OBJECT', 'ENCODING', 'k2'), null);
+  assert.equal(await c.value('COPY', 'k2', 'k4'), 0);
+  assert.equal(await c.value('MOVE', 'k2', '1'), 0);
   const rename = await c.value('RENAME', 'k2', 'k3');
   assert.equal((rename as { message: string }).message, 'ERR no such key');
 });
