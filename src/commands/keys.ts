@@ -459,8 +459,18 @@ export const keyCommands: CommandDef[] = [
     summary: 'Returns the number of existing keys out of those specified after updating the time they were last accessed.',
     since: '3.2.1',
     handler(ctx, argv) {
+      // TOUCH updates the access time even for a client in CLIENT NO-TOUCH mode (as Redis 7.2
+      // does), so it reads through db.get rather than lookupRead, counting hits the same way.
+      const stats = ctx.server.stats;
       let count = 0;
-      for (let j = 1; j < argv.length; j++) if (ctx.lookupRead(argv[j]!) !== undefined) count++;
+      for (let j = 1; j < argv.length; j++) {
+        if (ctx.db.get(argv[j]!, ctx.now) !== undefined) {
+          stats.keyspaceHits++;
+          count++;
+        } else {
+          stats.keyspaceMisses++;
+        }
+      }
       ctx.reply.integer(count);
     },
   },
