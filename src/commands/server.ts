@@ -35,8 +35,12 @@ interface Meta {
 const require = createRequire(import.meta.url);
 const META: Record<string, Meta> = require('@ioredis/commands/built/commands.json');
 
-/** Flags in the order Redis 7.0 prints them (server.c addReplyCommandFlags). */
-const FLAG_ORDER = [
+/**
+ * Flags in the order Redis 7.0 prints them (server.c addReplyCommandFlags). Flags of later
+ * releases that @ioredis/commands may carry (script_runner…) are not printed. no_async_loading
+ * is a Redis 7.0 flag that CommandFlag does not name yet, hence plain strings here.
+ */
+const FLAG_ORDER: readonly string[] = [
   'write',
   'readonly',
   'denyoom',
@@ -54,6 +58,7 @@ const FLAG_ORDER = [
   'no_auth',
   'may_replicate',
   'no_mandatory_keys',
+  'no_async_loading',
   'no_multi',
   'movablekeys',
   'allow_busy',
@@ -160,8 +165,8 @@ export function aclCategories(cmd: Command): string[] {
 }
 
 function flagsOf(cmd: Command): string[] {
-  const known = FLAG_ORDER.filter((f) => cmd.flags.has(f as never));
-  return known;
+  const flags = cmd.flags as ReadonlySet<string>;
+  return FLAG_ORDER.filter((f) => flags.has(f));
 }
 
 function metaOf(cmd: Command): Meta | undefined {
