@@ -30,9 +30,11 @@ async function pipeline(conn: RespConnection, cmds: string[][], batch = 2000): P
 
 test('a key with PX 50 reads as present before and gone right after its time', async () => {
   await c.call('FLUSHALL');
-  assert.equal(await c.value('SET', 'k', 'v', 'PX', '50'), 'OK');
   const setAt = Date.now();
-  assert.equal(await c.value('GET', 'k'), 'v');
+  assert.equal(await c.value('SET', 'k', 'v', 'PX', '50'), 'OK');
+  const early = await c.value('GET', 'k');
+  // On a loaded machine the round trips alone could take 50 ms; only then may it be gone already.
+  if (Date.now() - setAt < 45) assert.equal(early, 'v');
   await sleep(Math.max(0, setAt + 60 - Date.now()));
   assert.equal(await c.value('GET', 'k'), null);
   assert.equal(await c.value('EXISTS', 'k'), 0);
@@ -72,7 +74,7 @@ test('PTTL and PEXPIRETIME fall in the expected ranges', async () => {
   const secs = (await c.value('EXPIRETIME', 'p')) as number;
   assert.equal(secs, Math.floor((at + 500) / 1000));
   const ttl = (await c.value('TTL', 'p')) as number;
-  assert.equal(ttl, 5);
+  assert.ok(ttl === 5 || (ttl === 4 && Date.now() - before > 500), `TTL ${ttl}`);
   assert.equal(await c.value('PEXPIREAT', 'p', String(at + 123456)), 1);
   assert.equal(await c.value('PEXPIRETIME', 'p'), at + 123456);
 });
