@@ -449,7 +449,9 @@ function commandstatsSection(server: ServerState): string {
 
 function errorstatsSection(server: ServerState): string {
   let s = '';
-  for (const [code, count] of server.stats.errors) s += `errorstat_${code}:count=${count}\r\n`;
+  // Sorted by code, as Redis's radix tree lists them.
+  const codes = [...server.stats.errors].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  for (const [code, count] of codes) s += `errorstat_${code}:count=${count}\r\n`;
   return s;
 }
 

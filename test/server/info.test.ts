@@ -139,6 +139,12 @@ test('INFO counters move as commands run', async () => {
   assert.match(all, /\r\ncmdstat_set:calls=1,/);
   assert.match(all, /\r\ncmdstat_config\|resetstat:calls=1,/);
   assert.match(all, /\r\nerrorstat_ERR:count=2\r\n/);
+  // Error codes are listed sorted, as Redis does.
+  await c.call('SET', 'str', 'x');
+  await c.call('LPUSH', 'str', 'y');
+  await c.call('AUTH', 'x', 'y');
+  const errors = await info(c, 'errorstats');
+  assert.equal(errors, '# Errorstats\r\nerrorstat_ERR:count=2\r\nerrorstat_WRONGPASS:count=1\r\nerrorstat_WRONGTYPE:count=1\r\n');
 });
 
 test('INFO persistence, keyspace and expired_keys', async () => {
