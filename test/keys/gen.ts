@@ -24,7 +24,7 @@ function relativeOption(rng: Rng): string[] {
 
 export function genKeysCommand(rng: Rng): Argv {
   const k = key(rng);
-  switch (rng.int(0, 27)) {
+  switch (rng.int(0, 28)) {
     case 0:
     case 1:
     case 2:
@@ -86,6 +86,9 @@ export function genKeysCommand(rng: Rng): Argv {
       return ['EXPIRE', k, rng.pick(['abc', '9223372036854775807', '1.5', '']), ...relativeOption(rng)];
     case 24:
       return ['DBSIZE'];
+    case 25:
+      // Whole-database changes under the keys: SWAPDB moves TTLs along, FLUSHDB clears them.
+      return rng.chance(0.8) ? ['SWAPDB', String(rng.int(0, 2)), String(rng.int(0, 2))] : ['FLUSHDB'];
     default:
       return [rng.pick(['EXISTS', 'TYPE', 'TTL']), k];
   }
