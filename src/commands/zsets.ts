@@ -12,7 +12,8 @@
 
 import type { CommandDef, ExecContext } from './types.js';
 import type { Reply } from '../protocol/reply.js';
-import { typeOf, type Value } from '../types/value.js';
+import type { Value } from '../types/value.js';
+import { RedisSet } from '../types/set.js';
 import { ZSet } from '../types/zset.js';
 import type { LexBound, LexRange, ScoreRange, SkipNode } from '../types/skiplist.js';
 import { lexGteMin, lexLteMax, scoreGteMin, scoreLteMax } from '../types/skiplist.js';
@@ -849,18 +850,11 @@ function randomWithCount(ctx: ExecContext, z: ZSet, count: number, withScores: b
 
 // ----- ZUNION / ZINTER / ZDIFF (+STORE) / ZINTERCARD -----------------------------------------
 
-/** What a set value must offer to be read as a zset input (score 1 for each member). */
-interface SetLike {
-  readonly type: 'set';
-  readonly size: number;
-  has(member: string): boolean;
-  [Symbol.iterator](): Iterator<string>;
-}
-
 /** One input of a set operation: a zset, a set, or nothing (absent key). */
 interface OpSource {
   z: ZSet | null;
-  s: SetLike | null;
+  /** A set input: every member counts with score 1. */
+  s: RedisSet | null;
   weight: number;
 }
 
@@ -878,7 +872,7 @@ function srcEach(s: OpSource, visit: (member: string, score: number) => boolean 
   if (s.z !== null) {
     for (let n = s.z.first(); n !== null; n = n.next[0]!) if (visit(n.member, n.score) === false) return;
   } else if (s.s !== null) {
-    for (const m of s.s) if (visit(m, 1) === false) return;
+    for (const m of s.s.members()) if (visit(m, 1) === false) return;
   }
 }
 
@@ -918,7 +912,7 @@ function zsetOpGeneric(ctx: ExecContext, argv: string[], dst: string | null, num
     const s: OpSource = { z: null, s: null, weight: 1 };
     if (v !== undefined) {
       if (v instanceof ZSet) s.z = v;
-      else if (typeOf(v) === 'set') s.s = v as unknown as SetLike;
+      else if (v instanceof RedisSet) s.s = v;
       else {
         reply.error(ERR_WRONGTYPE);
         return;
