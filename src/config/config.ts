@@ -4,6 +4,7 @@
 // getters parse on read, which is cheap and keeps one source of truth.
 
 import { readFileSync, writeFileSync, renameSync } from 'node:fs';
+import { resolve as resolvePath } from 'node:path';
 import { DIRECTIVES, findDirective, normalizeValue, type Directive } from './directives.js';
 import { splitInlineArgs } from '../protocol/parser.js';
 import { globMatch } from '../util/glob.js';
@@ -234,7 +235,8 @@ export function loadConfig(argv: string[], env: NodeJS.ProcessEnv): Config {
       throw new ConfigError(`cannot read config file '${file}': ${(e as Error).message}`);
     }
     for (const [name, args, where] of parseConfigText(text, file)) config.apply(name, args, where);
-    config.file = file;
+    // Absolute, as Redis keeps it: INFO shows it and CONFIG REWRITE must find it again.
+    config.file = resolvePath(file);
   }
   for (const [name, args, where] of envDirectives(env)) config.apply(name, args, where);
   for (const [name, args, where] of flags) config.apply(name, args, where);
