@@ -601,10 +601,13 @@ export class Simulation {
         this.membershipChange(ld);
         break;
       default:
-        // Crash the leader: the most interesting crash.
-        if (ld !== undefined && this.rng.chance(0.5)) {
+        // Crash or pause the leader: a paused leader wakes up deposed but believing it leads.
+        if (ld === undefined) break;
+        if (this.rng.chance(0.5)) {
           this.crash(ld);
           this.at(this.rng.int(20, 600), () => this.restart(ld));
+        } else {
+          this.pause(ld, this.rng.int(100, 1000));
         }
         break;
     }
@@ -779,6 +782,11 @@ export class Simulation {
     if (ups.length === 0) return undefined;
     const hinted = this.nodes.get(this.leaderHint);
     if (read && this.rng.chance(0.3)) return this.rng.pick(ups); // followers serve reads too
+    if (this.rng.chance(0.3)) {
+      // Any node that believes it leads, possibly a deposed one (clients' views lag).
+      const believers = ups.filter((n) => n.raw.raft.role === 'leader');
+      if (believers.length > 0) return this.rng.pick(believers);
+    }
     if (hinted !== undefined && hinted.up && !hinted.paused && !hinted.gone && this.rng.chance(0.8)) return hinted;
     const l = ups.find((n) => n.raw.raft.role === 'leader');
     if (l !== undefined && this.rng.chance(0.7)) {
