@@ -16,6 +16,46 @@ import { replyHelp } from './server.js';
 
 type ClientType = 'normal' | 'replica' | 'master' | 'pubsub';
 
+// ----- idle clients (the `timeout` directive) ---------------------------------------------------
+
+/** How often idle connections are looked for; `timeout` is in seconds, so 1 s is precise enough. */
+const IDLE_CHECK_INTERVAL_MS = 1000;
+const idleTimers = new WeakMap<ServerState, NodeJS.Timeout>();
+
+/**
+ * Closes connections idle for longer than `timeout` seconds (0 = never), as Redis's
+ * clientsCronHandleTimeout: clients blocked in a command or subscribed to channels are left alone,
+ * since waiting is what they are for.
+ */
+export function closeIdleClients(server: ServerState, now: number): number {
+  const timeoutSeconds = server.config.int('timeout');
+  if (timeoutSeconds <= 0) return 0;
+  let closed = 0;
+  for (const c of [...server.clients.values()]) {
+    if (c.closed || c.blocked || clientType(c) === 'pubsub') continue;
+    if (now - c.lastInteraction > timeoutSeconds * 1000) {
+      server.log.verbose(`Closing idle client id=${c.id} addr=${c.addr}`);
+      c.close();
+      closed++;
+    }
+  }
+  return closed;
+}
+
+/** Starts the per-server idle check if it is not running (called when a client connects). */
+export function ensureIdleCheck(server: ServerState): void {
+  if (idleTimers.has(server)) return;
+  const timer = setInterval(() => {
+    if (server.shuttingDown) {
+      clearInterval(timer);
+      return;
+    }
+    closeIdleClients(server, Date.now());
+  }, IDLE_CHECK_INTERVAL_MS);
+  timer.unref();
+  idleTimers.set(server, timer);
+}
+
 /** Redis's getClientTypeByName: "slave" is an alias of "replica". */
 function parseClientType(name: string): ClientType | null {
   const n = name.toLowerCase();

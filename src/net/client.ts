@@ -9,6 +9,7 @@
 import type { Socket } from 'node:net';
 import { RequestParser, ProtocolError, type ParserLimits } from '../protocol/parser.js';
 import { ensureSampler } from '../commands/info.js';
+import { ensureIdleCheck } from '../commands/client.js';
 import { ReplyWriter, type ProtocolVersion } from '../protocol/reply.js';
 import type { ServerState } from '../server/state.js';
 import type { BlockedState } from '../blocking/blocking.js';
@@ -72,8 +73,12 @@ export class Client {
     };
     this.parser = new RequestParser(this.parserLimits);
     ensureSampler(server);
+    ensureIdleCheck(server);
     this.parser.authenticated = this.authenticated;
     socket.setNoDelay(true);
+    // tcp-keepalive: seconds between TCP keepalive probes on idle connections (0 = off).
+    const keepAliveSeconds = server.config.int('tcp-keepalive');
+    if (keepAliveSeconds > 0) socket.setKeepAlive(true, keepAliveSeconds * 1000);
     socket.on('data', (chunk: Buffer) => this.onData(chunk));
     socket.on('drain', () => this.onDrain());
     socket.on('error', () => this.close());

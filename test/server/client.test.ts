@@ -251,3 +251,26 @@ test('CLIENT UNBLOCK releases a client blocked in BLPOP; blocked clients show in
   assert.match((await admin.value('INFO', 'clients')) as string, /\r\nblocked_clients:0\r\n/);
   assert.equal(await waiter.value('PING'), 'PONG');
 });
+
+test('timeout: idle clients are closed, blocked ones are not', async () => {
+  const admin = await connect();
+  const idle = await connect();
+  const blocked = await connect();
+  await idle.call('PING');
+  const waiting = blocked.call('BLPOP', 'idle-test', '0');
+  assert.equal(await admin.value('CONFIG', 'SET', 'timeout', '1'), 'OK');
+  try {
+    // Keep admin busy while the others sit idle for more than a second.
+    const deadline = Date.now() + 5000;
+    while (!idle.closed) {
+      assert.ok(Date.now() < deadline, 'idle client was not closed');
+      assert.equal(await admin.value('PING'), 'PONG');
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    assert.ok(!blocked.closed, 'a blocked client is not idle');
+    assert.equal(await admin.value('RPUSH', 'idle-test', 'x'), 1);
+    assert.deepEqual((await waiting).value, ['idle-test', 'x']);
+  } finally {
+    await admin.call('CONFIG', 'SET', 'timeout', '0');
+  }
+});
