@@ -274,3 +274,16 @@ test('timeout: idle clients are closed, blocked ones are not', async () => {
     await admin.call('CONFIG', 'SET', 'timeout', '0');
   }
 });
+
+test('SWAPDB serves a client blocked on a key that the swap brings in', async () => {
+  const admin = await connect();
+  const waiter = await connect();
+  await waiter.call('SELECT', '9');
+  const waiting = waiter.call('BLPOP', 'swapped', '0');
+  await new Promise((r) => setTimeout(r, 50));
+  await admin.call('SELECT', '8');
+  assert.equal(await admin.value('RPUSH', 'swapped', 'v'), 1);
+  assert.equal(await admin.value('SWAPDB', '8', '9'), 'OK');
+  assert.deepEqual((await waiting).value, ['swapped', 'v']);
+  await admin.call('FLUSHALL');
+});
