@@ -1,5 +1,5 @@
 // Server commands: introspection and administration of the whole server rather than of one key —
-// DBSIZE FLUSHDB FLUSHALL SWAPDB TIME LASTSAVE INFO COMMAND CONFIG SHUTDOWN DEBUG. Replies follow
+// DBSIZE FLUSHDB FLUSHALL SWAPDB TIME LASTSAVE INFO ROLE COMMAND CONFIG SHUTDOWN DEBUG. Replies follow
 // Redis 7.0 byte for byte where Redis is deterministic (errors, COMMAND INFO shapes, CONFIG GET),
 // because client libraries and tools (redis-cli, ioredis' command table, BullMQ's version check)
 // parse them. INFO's text is rendered in info.ts.
@@ -848,6 +848,19 @@ export const serverCommands: CommandDef[] = [
         },
       },
     ],
+  },
+  {
+    name: 'role',
+    group: 'server',
+    summary: 'Returns the replication role.',
+    since: '2.8.12',
+    handler(ctx) {
+      // A standalone server is a master with no replicas and no replication stream yet.
+      ctx.reply.array(3);
+      ctx.reply.bulk('master');
+      ctx.reply.integer(0);
+      ctx.reply.array(0);
+    },
   },
   {
     name: 'shutdown',

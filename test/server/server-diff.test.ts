@@ -88,6 +88,8 @@ test('DBSIZE, FLUSHDB, FLUSHALL, SWAPDB match Redis', { skip }, async () => {
     ['LASTSAVE', 'x'],
     ['TIME', 'x'],
     ['INFO', 'nosuchsection'],
+    ['ROLE'],
+    ['ROLE', 'x'],
   ]);
 });
 
@@ -216,7 +218,7 @@ async function sharedCommandNames(): Promise<string[]> {
 
 test('COMMAND INFO matches Redis for the server and connection commands (tips and key specs aside)', { skip }, async () => {
   const names = await sharedCommandNames();
-  for (const n of ['config|get', 'client|list', 'client|kill', 'command|info', 'dbsize', 'flushall', 'info', 'shutdown', 'swapdb', 'ping', 'hello']) {
+  for (const n of ['config|get', 'client|list', 'client|kill', 'command|info', 'dbsize', 'flushall', 'info', 'shutdown', 'swapdb', 'ping', 'hello', 'role']) {
     assert.ok(names.includes(n), n);
   }
   const stream: Argv[] = names.map((n) => ['COMMAND', 'INFO', n]);
