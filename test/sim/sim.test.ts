@@ -41,7 +41,7 @@ test('simulator: runs exercise the faults they claim to', () => {
     const r = runSimulation(defaultSimOptions(seed, 3));
     for (const [k, v] of Object.entries(r.stats)) total[k] = (total[k] ?? 0) + v;
   }
-  for (const k of ['msgsDropped', 'msgsDuplicated', 'crashes', 'pauses', 'partitions', 'transfers', 'confChanges', 'snapshotsSent', 'writesOk', 'writesUnknown', 'readsOk', 'compactions']) {
+  for (const k of ['msgsDropped', 'msgsDuplicated', 'crashes', 'tornWrites', 'pauses', 'partitions', 'transfers', 'confChanges', 'snapshotsSent', 'writesOk', 'writesUnknown', 'readsOk', 'compactions']) {
     assert.ok((total[k] ?? 0) > 0, `${k} never happened in 40 seeds`);
   }
 });
