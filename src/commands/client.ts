@@ -136,7 +136,7 @@ interface KillFilter {
   maxAgeSeconds: number | null;
 }
 
-function parseKillFilters(ctx: ExecContext, argv: string[]): KillFilter | string {
+function parseKillFilters(argv: string[]): KillFilter | string {
   const f: KillFilter = { ids: null, type: null, addr: null, laddr: null, user: null, skipMe: true, maxAgeSeconds: null };
   if ((argv.length - 2) % 2 !== 0) return ERR_SYNTAX;
   for (let i = 2; i < argv.length; i += 2) {
@@ -182,7 +182,8 @@ function matchesKill(ctx: ExecContext, c: Client, f: KillFilter, now: number): b
   if (f.laddr !== null && c.laddr !== f.laddr) return false;
   if (f.user !== null && c.user !== f.user) return false;
   if (f.skipMe && c === ctx.client) return false;
-  if (f.maxAgeSeconds !== null && (now - c.createdAt) / 1000 < f.maxAgeSeconds) return false;
+  // As Redis 7.4: connected for more than MAXAGE whole seconds; MAXAGE 0 filters nothing.
+  if (f.maxAgeSeconds !== null && f.maxAgeSeconds !== 0 && Math.floor((now - c.createdAt) / 1000) <= f.maxAgeSeconds) return false;
   return true;
 }
 
@@ -354,7 +355,7 @@ export const clientCommands: CommandDef[] = [
             ctx.reply.ok();
             return;
           }
-          const f = parseKillFilters(ctx, argv);
+          const f = parseKillFilters(argv);
           if (typeof f === 'string') {
             ctx.reply.error(f);
             return;
