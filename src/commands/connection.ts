@@ -74,6 +74,8 @@ export const connectionCommands: CommandDef[] = [
         client.replyMode = 'on';
         client.noEvict = false;
         client.noTouch = false;
+        client.multi = null;
+        ctx.server.watches.unwatchAll(client);
         if (ctx.server.config.get('requirepass') !== '') {
           client.authenticated = false;
           client.parser.authenticated = false;

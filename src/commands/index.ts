@@ -13,6 +13,7 @@ import { hashCommands } from './hashes.js';
 import { setCommands } from './sets.js';
 import { sortedSetCommands } from './zsets.js';
 import { sortCommands } from './sort.js';
+import { transactionCommands } from './transactions.js';
 
 export const ALL_FAMILIES: readonly (readonly CommandDef[])[] = [
   connectionCommands,
@@ -26,4 +27,5 @@ export const ALL_FAMILIES: readonly (readonly CommandDef[])[] = [
   setCommands,
   sortedSetCommands,
   sortCommands,
+  transactionCommands,
 ];

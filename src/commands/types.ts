@@ -86,6 +86,13 @@ export interface ExecContext {
    * `onTimeout` writes the reply. A handler that blocks writes no reply. Only when canBlock.
    */
   block(keys: readonly string[], timeoutMs: number, onTimeout: (reply: Reply) => void): void;
+  /** The seed of this command's entry (EXEC derives its commands' seeds from it). */
+  readonly seed: number;
+  /**
+   * Makes this command's write entry record `commands` instead of its own argv (EXEC records the
+   * transaction's commands, so a replay runs them, not EXEC).
+   */
+  recordEntryAs(commands: string[][]): void;
   /** Deterministic random number in [0, 1) seeded from the entry. */
   random(): number;
   /** A key's value changed or the key was removed (Redis's signalModifiedKey). */

@@ -7,6 +7,7 @@ import type { Client } from '../net/client.js';
 import type { ServerState } from '../server/state.js';
 import type { Command } from '../commands/types.js';
 import { performance } from 'node:perf_hooks';
+import { MULTI_CONTROL_COMMANDS, MULTI_QUEUE_COMMANDS_MAX } from '../commands/transactions.js';
 
 /** Redis's "unknown command" text, with the first arguments quoted, each cut to fit 128 bytes. */
 export function unknownCommandError(argv: readonly string[]): string {
@@ -56,6 +57,16 @@ export class Dispatcher {
       this.reject(client, `ERR '${cmd.fullName}' is not implemented by keyraft yet`, cmd);
       return 0;
     }
+    const multi = client.multi;
+    if (multi !== null && !MULTI_CONTROL_COMMANDS.has(cmd.name)) {
+      if (multi.commands.length >= MULTI_QUEUE_COMMANDS_MAX) {
+        this.reject(client, `ERR MULTI queue is full (${MULTI_QUEUE_COMMANDS_MAX} commands)`, cmd);
+        return 0;
+      }
+      multi.commands.push({ cmd, argv });
+      writer.simple('QUEUED');
+      return 0;
+    }
     client.lastCommand = cmd.fullName;
     const mark = writer.length;
     const errorsBefore = writer.errorCount;
@@ -81,6 +92,8 @@ export class Dispatcher {
 
   private reject(client: Client, error: string, cmd?: Command): void {
     if (cmd) cmd.stats.rejectedCalls++;
+    // A command rejected while queuing dooms the transaction (EXEC answers EXECABORT).
+    if (client.multi !== null) client.multi.aborted = true;
     const mark = client.writer.length;
     client.writer.error(error);
     this.server.stats.totalCommands++;

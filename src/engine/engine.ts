@@ -13,11 +13,16 @@ import type { Client } from '../net/client.js';
 import { Random } from '../util/random.js';
 import type { Value } from '../types/value.js';
 
+/**
+ * What reproduces a change: the commands (one, or a transaction's queued commands), the time
+ * and the seed they ran with, and the db selected when they started. Replaying a transaction
+ * runs its commands in order with seeds seed+1, seed+2…, as EXEC does.
+ */
 export interface WriteEntry {
   time: number;
   seed: number;
   db: number;
-  argv: string[];
+  commands: string[][];
 }
 
 export type KeyspaceEventListener = (type: string, event: string, key: string, dbIndex: number) => void;
@@ -34,6 +39,8 @@ class Context implements ExecContext {
   canBlock = false;
   cmd: Command | null = null;
   argv: string[] = [];
+  /** Set by EXEC: the entry records these commands instead of the EXEC itself. */
+  entryCommands: string[][] | null = null;
   private rng: Random | null = null;
   private engine: Engine;
 
@@ -69,6 +76,10 @@ class Context implements ExecContext {
     });
   }
 
+  recordEntryAs(commands: string[][]): void {
+    this.entryCommands = commands;
+  }
+
   block(keys: readonly string[], timeoutMs: number, onTimeout: (reply: Reply) => void): void {
     if (!this.canBlock || this.client === null || this.cmd === null) throw new Error('block() called where the command may not block');
     this.server.blocking.block(this.client, this.db.id, keys, this.cmd, this.argv, timeoutMs, this.now, onTimeout);
@@ -99,9 +110,14 @@ class Context implements ExecContext {
 export class Engine {
   readonly modifiedListeners: ModifiedKeyListener[] = [];
   readonly eventListeners: KeyspaceEventListener[] = [];
-  /** Called after a command changed the dataset, with the entry that reproduces it. */
+  /** Called after a top-level command changed the dataset, with the entry that reproduces it. */
   readonly writeListeners: ((entry: WriteEntry, changes: number) => void)[] = [];
-  private ctx = new Context(this);
+  /**
+   * One context per nesting level: EXEC (and, later, scripts) run commands from inside a
+   * handler, and each level needs its own now/db/reply/seed.
+   */
+  private contexts: Context[] = [];
+  private depth = 0;
   private seedCounter: number;
   /** Total changes since start (Redis's server.dirty). */
   dirty = 0;
@@ -110,21 +126,45 @@ export class Engine {
     this.seedCounter = Math.floor(Math.random() * 0x7fffffff);
   }
 
+  /** A fresh seed for a write that is about to be ordered (standalone: the server orders writes). */
+  nextSeed(): number {
+    return (this.seedCounter = (this.seedCounter + 1) | 0);
+  }
+
+  /** Whether a command is running (a handler calling back into the engine is nested). */
+  get nested(): boolean {
+    return this.depth > 0;
+  }
+
   /**
    * Runs a command for a client (or for replay when client is null). `canBlock` lets a blocking
    * command park the client instead of answering (the dispatcher allows it outside MULTI).
+   * Only a top-level command reports its write entry; commands run from inside another (EXEC)
+   * are part of their parent's entry.
    */
   execute(cmd: Command, argv: string[], client: Client | null, dbIndex: number, reply: Reply, now: number, seed?: number, canBlock = false): ExecContext {
-    const ctx = this.ctx;
-    const entrySeed = seed ?? (cmd.isWrite ? (this.seedCounter = (this.seedCounter + 1) | 0) : 0);
+    const depth = this.depth;
+    const ctx = this.contexts[depth] ?? (this.contexts[depth] = new Context(this));
+    const entrySeed = seed ?? this.nextSeed();
     ctx.reset(this.server, client, this.server.dbs[dbIndex]!, now, reply, entrySeed, canBlock && client !== null);
     ctx.cmd = cmd;
     ctx.argv = argv;
-    cmd.handler!(ctx, argv);
+    ctx.entryCommands = null;
+    this.depth = depth + 1;
+    try {
+      cmd.handler!(ctx, argv);
+    } finally {
+      this.depth = depth;
+    }
     if (ctx.changes > 0) {
+      // A nested command's changes belong to its parent (one entry per EXEC).
+      if (depth > 0) {
+        this.contexts[depth - 1]!.changes += ctx.changes;
+        return ctx;
+      }
       this.dirty += ctx.changes;
       if (this.writeListeners.length > 0) {
-        const entry: WriteEntry = { time: now, seed: entrySeed, db: dbIndex, argv };
+        const entry: WriteEntry = { time: now, seed: entrySeed, db: dbIndex, commands: ctx.entryCommands ?? [argv] };
         for (const l of this.writeListeners) l(entry, ctx.changes);
       }
     }
@@ -133,7 +173,8 @@ export class Engine {
 
   /** A context for work the server does on its own (active expiry), with no client. */
   internalContext(dbIndex: number, reply: Reply, now: number): ExecContext {
-    this.ctx.reset(this.server, null, this.server.dbs[dbIndex]!, now, reply, 0);
-    return this.ctx;
+    const ctx = this.contexts[this.depth] ?? (this.contexts[this.depth] = new Context(this));
+    ctx.reset(this.server, null, this.server.dbs[dbIndex]!, now, reply, 0);
+    return ctx;
   }
 }

@@ -13,6 +13,14 @@ import { ensureIdleCheck } from '../commands/client.js';
 import { ReplyWriter, type ProtocolVersion } from '../protocol/reply.js';
 import type { ServerState } from '../server/state.js';
 import type { BlockedState } from '../blocking/blocking.js';
+import type { WatchedKey } from '../transactions/watch.js';
+import type { Command } from '../commands/types.js';
+
+export interface MultiState {
+  commands: { cmd: Command; argv: string[] }[];
+  /** A command was rejected while queuing: EXEC must fail with EXECABORT. */
+  aborted: boolean;
+}
 
 /** Unsent reply bytes above which we stop reading from the client until the socket drains. */
 const OUTPUT_PAUSE_BYTES = 64 * 1024 * 1024;
@@ -53,6 +61,11 @@ export class Client {
   closed = false;
   /** Set while the client waits in a blocking command; its further input waits too. */
   blocked: BlockedState | null = null;
+  /** Commands queued since MULTI, or null outside a transaction. */
+  multi: MultiState | null = null;
+  /** Keys under WATCH, and whether one of them changed since. */
+  watched: WatchedKey[] = [];
+  dirtyCas = false;
   private paused = false;
   private processing = false;
 

@@ -12,6 +12,7 @@ import { ALL_FAMILIES } from '../commands/index.js';
 import { Dispatcher } from '../dispatch/dispatcher.js';
 import { Engine } from '../engine/engine.js';
 import { BlockingManager } from '../blocking/blocking.js';
+import { WatchRegistry } from '../transactions/watch.js';
 import { Client } from '../net/client.js';
 import { Logger } from '../util/log.js';
 import { NullReply } from '../protocol/reply.js';
@@ -61,6 +62,7 @@ export class ServerState {
   readonly dispatcher: Dispatcher;
   readonly engine: Engine;
   readonly blocking: BlockingManager;
+  readonly watches = new WatchRegistry();
   readonly clients = new Map<number, Client>();
   readonly stats = new Stats();
   readonly runId = randomBytes(20).toString('hex');
@@ -86,7 +88,10 @@ export class ServerState {
     this.engine = new Engine(this);
     this.dispatcher = new Dispatcher(this);
     this.blocking = new BlockingManager(this);
-    this.engine.modifiedListeners.push((key, db) => this.blocking.keyModified(db.id, key));
+    this.engine.modifiedListeners.push((key, db) => {
+      this.blocking.keyModified(db.id, key);
+      this.watches.keyModified(db.id, key);
+    });
     config.onChange((name, value) => {
       if (name === 'loglevel') this.log.setLevel(value);
       if (name === 'hz') this.startTimers();
@@ -135,6 +140,7 @@ export class ServerState {
   removeClient(client: Client): void {
     this.clients.delete(client.id);
     this.blocking.remove(client);
+    this.watches.unwatchAll(client);
   }
 
   private startTimers(): void {
