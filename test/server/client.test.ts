@@ -287,3 +287,14 @@ test('SWAPDB serves a client blocked on a key that the swap brings in', async ()
   assert.deepEqual((await waiting).value, ['swapped', 'v']);
   await admin.call('FLUSHALL');
 });
+
+test('CLIENT KILL MAXAGE kills connections older than the age', async () => {
+  const old = await connect();
+  await old.call('PING');
+  await new Promise((r) => setTimeout(r, 2100));
+  const young = await connect();
+  const killed = (await young.value('CLIENT', 'KILL', 'MAXAGE', '1')) as number;
+  assert.ok(killed >= 1, String(killed));
+  await old.waitClosed();
+  assert.equal(await young.value('PING'), 'PONG');
+});
