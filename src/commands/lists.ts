@@ -16,7 +16,7 @@
 // each element straight from the list's slots into the reply buffer.
 
 import type { CommandDef, ExecContext } from './types.js';
-import type { Reply } from '../protocol/reply.js';
+import { ReplyWriter, type Reply } from '../protocol/reply.js';
 import type { Value } from '../types/value.js';
 import { RedisList } from '../types/list.js';
 import { parseInt64 } from '../protocol/numbers.js';
@@ -79,7 +79,51 @@ function replyNullArray(r: Reply): void {
   r.nullArray();
 }
 
-/** Redis's addListRangeReply (indexes already normalised by the caller or not). */
+/** "$<n>\r\n" for short elements, the usual case. */
+const BULK_HEADERS: string[] = [];
+for (let n = 0; n < 64; n++) BULK_HEADERS.push(`$${n}\r\n`);
+/** Elements rendered per string before it is copied into the reply buffer. */
+const RANGE_BATCH = 512;
+/** Elements at least this long are written on their own rather than through a batch string. */
+const RANGE_BIG_BYTES = 512;
+
+/**
+ * Writes elements [start, end] (or end down to start) as bulk strings. The writer's bulk() pays
+ * two native calls per element; short elements are instead rendered into one latin1 string per
+ * batch and copied in once, which is what makes LRANGE of hundreds of elements cheap.
+ */
+function writeElements(reply: Reply, list: RedisList, start: number, end: number, reverse: boolean): void {
+  if (!(reply instanceof ReplyWriter)) {
+    if (!reverse) for (let i = start; i <= end; i++) reply.bulk(list.at(i));
+    else for (let i = end; i >= start; i--) reply.bulk(list.at(i));
+    return;
+  }
+  let s = '';
+  let pending = 0;
+  const n = end - start + 1;
+  for (let k = 0; k < n; k++) {
+    const v = list.at(reverse ? end - k : start + k);
+    const len = v.length;
+    if (len >= RANGE_BIG_BYTES) {
+      if (pending > 0) {
+        reply.raw(Buffer.from(s, 'latin1'));
+        s = '';
+        pending = 0;
+      }
+      reply.bulk(v);
+      continue;
+    }
+    s += (len < 64 ? BULK_HEADERS[len]! : '$' + len + '\r\n') + v + '\r\n';
+    if (++pending === RANGE_BATCH) {
+      reply.raw(Buffer.from(s, 'latin1'));
+      s = '';
+      pending = 0;
+    }
+  }
+  if (pending > 0) reply.raw(Buffer.from(s, 'latin1'));
+}
+
+/** Redis's addListRangeReply. */
 function rangeReply(reply: Reply, list: RedisList, start: number, end: number, reverse: boolean): void {
   const llen = list.length;
   if (start < 0) start = llen + start;
@@ -90,10 +134,8 @@ function rangeReply(reply: Reply, list: RedisList, start: number, end: number, r
     return;
   }
   if (end >= llen) end = llen - 1;
-  const n = end - start + 1;
-  reply.array(n);
-  if (!reverse) for (let i = start; i <= end; i++) reply.bulk(list.at(i));
-  else for (let i = end; i >= start; i--) reply.bulk(list.at(i));
+  reply.array(end - start + 1);
+  writeElements(reply, list, start, end, reverse);
 }
 
 /** Redis's listElementsRemoved: events, deleting an emptied key, signal and dirty. */
@@ -110,10 +152,14 @@ function elementsRemoved(ctx: ExecContext, key: string, where: Where, list: Redi
 /** Pops `count` elements from one end, replying them as an array (RPOP: last element first). */
 function popRangeReply(ctx: ExecContext, key: string, list: RedisList, where: Where, count: number): void {
   const n = count > list.length ? list.length : count;
-  const reply = ctx.reply;
-  reply.array(n);
-  if (where === HEAD) for (let i = 0; i < n; i++) reply.bulk(list.popLeft()!);
-  else for (let i = 0; i < n; i++) reply.bulk(list.popRight()!);
+  ctx.reply.array(n);
+  if (where === HEAD) {
+    writeElements(ctx.reply, list, 0, n - 1, false);
+    list.trim(n, 0);
+  } else {
+    writeElements(ctx.reply, list, list.length - n, list.length - 1, true);
+    list.trim(0, n);
+  }
   elementsRemoved(ctx, key, where, list, n);
 }
 

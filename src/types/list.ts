@@ -17,6 +17,16 @@ import type { RedisCollection } from './value.js';
 
 const CAPACITY_MIN = 8;
 
+/**
+ * A packed array of `cap` empty slots. `new Array(cap)` would make a holey array, and past about
+ * 100k slots V8 gives it dictionary elements, which made every index a hash lookup.
+ */
+function slots(cap: number): (string | undefined)[] {
+  const a: (string | undefined)[] = [];
+  for (let i = 0; i < cap; i++) a.push(undefined);
+  return a;
+}
+
 export class RedisList implements RedisCollection {
   readonly type = 'list' as const;
   /** Slots; the element at logical index i lives at (head + i) & mask. */
@@ -28,7 +38,7 @@ export class RedisList implements RedisCollection {
   constructor(capacity = CAPACITY_MIN) {
     let cap = CAPACITY_MIN;
     while (cap < capacity) cap *= 2;
-    this.buf = new Array<string | undefined>(cap);
+    this.buf = slots(cap);
     this.mask = cap - 1;
   }
 
@@ -49,22 +59,39 @@ export class RedisList implements RedisCollection {
   }
 
   clone(): RedisList {
-    const l = new RedisList(this.len);
-    for (let i = 0; i < this.len; i++) l.buf[i] = this.buf[(this.head + i) & this.mask];
+    const l = new RedisList();
+    l.buf = this.buf.slice();
+    l.head = this.head;
+    l.mask = this.mask;
     l.len = this.len;
     return l;
   }
 
-  /** Re-lays the elements from slot 0 in a buffer of `cap` slots. */
+  /** Re-lays the elements from slot 0 in a buffer of `cap` slots (shrinking). */
   private resize(cap: number): void {
-    const next = new Array<string | undefined>(cap);
+    const next: (string | undefined)[] = [];
     const buf = this.buf;
     const mask = this.mask;
     const head = this.head;
-    for (let i = 0; i < this.len; i++) next[i] = buf[(head + i) & mask];
+    for (let i = 0; i < this.len; i++) next.push(buf[(head + i) & mask]);
+    for (let i = this.len; i < cap; i++) next.push(undefined);
     this.buf = next;
     this.head = 0;
     this.mask = cap - 1;
+  }
+
+  /**
+   * Doubles a full ring with two native copies: concatenated with itself, the ring's elements
+   * sit in order at [head, head + cap), so head stays; the stale copies around them are cleared.
+   */
+  private grow(): void {
+    const cap = this.mask + 1;
+    const next = this.buf.concat(this.buf);
+    const h = this.head;
+    if (h > 0) next.fill(undefined, 0, h);
+    next.fill(undefined, h + cap, 2 * cap);
+    this.buf = next;
+    this.mask = 2 * cap - 1;
   }
 
   private shrinkIfSparse(): void {
@@ -73,13 +100,13 @@ export class RedisList implements RedisCollection {
   }
 
   pushRight(value: string): void {
-    if (this.len > this.mask) this.resize((this.mask + 1) * 2);
+    if (this.len > this.mask) this.grow();
     this.buf[(this.head + this.len) & this.mask] = value;
     this.len++;
   }
 
   pushLeft(value: string): void {
-    if (this.len > this.mask) this.resize((this.mask + 1) * 2);
+    if (this.len > this.mask) this.grow();
     this.head = (this.head - 1) & this.mask;
     this.buf[this.head] = value;
     this.len++;
@@ -122,7 +149,7 @@ export class RedisList implements RedisCollection {
   insert(i: number, value: string): void {
     if (i <= 0) return this.pushLeft(value);
     if (i >= this.len) return this.pushRight(value);
-    if (this.len > this.mask) this.resize((this.mask + 1) * 2);
+    if (this.len > this.mask) this.grow();
     const buf = this.buf;
     const mask = this.mask;
     if (i < this.len >>> 1) {
@@ -174,7 +201,7 @@ export class RedisList implements RedisCollection {
   }
 
   clear(): void {
-    this.buf = new Array<string | undefined>(CAPACITY_MIN);
+    this.buf = slots(CAPACITY_MIN);
     this.mask = CAPACITY_MIN - 1;
     this.head = 0;
     this.len = 0;

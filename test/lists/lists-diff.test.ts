@@ -410,3 +410,32 @@ test('timeouts of the blocking commands, RESP2 and RESP3', { skip }, async () =>
   ];
   await pair.assertSame('timeouts', s, { normalize });
 });
+
+test('long lists: ranges across reply batches, big and binary elements, pops with big counts', { skip }, async () => {
+  const elements: string[] = [];
+  for (let i = 0; i < 1300; i++) {
+    if (i % 97 === 0) elements.push('B'.repeat(500 + i));
+    else if (i % 31 === 0) elements.push(`\x00\xff\r\n${'y'.repeat(i % 70)}`);
+    else elements.push(`e${i}`);
+  }
+  const s: Argv[] = [
+    ['RPUSH', 'l', ...elements.slice(0, 700)],
+    ['LPUSH', 'l', ...elements.slice(700)],
+    ['LRANGE', 'l', '0', '-1'],
+    ['LRANGE', 'l', '100', '1000'],
+    ['LRANGE', 'l', '-600', '-1'],
+    ['LINDEX', 'l', '650'],
+    ['LPOS', 'l', 'e5', 'RANK', '-1'],
+    ['LINSERT', 'l', 'AFTER', 'e650', 'mid'],
+    ['LREM', 'l', '-3', elements[31]!],
+    ['LMPOP', '1', 'l', 'RIGHT', 'COUNT', '530'],
+    ['LPOP', 'l', '513'],
+    ['RPOP', 'l', '1'],
+    ['LRANGE', 'l', '0', '-1'],
+    ['LTRIM', 'l', '10', '-10'],
+    ['LRANGE', 'l', '0', '-1'],
+    ['RPOP', 'l', '10000'],
+    ['EXISTS', 'l'],
+  ];
+  await pair.assertSame('long lists', s);
+});
