@@ -351,6 +351,9 @@ function bitop(ctx: ExecContext, argv: string[]): void {
     }
     if (ctx.db.expiresCount > 0) ctx.lookupWrite(target);
     ctx.db.set(target, res.latin1Slice(0, maxLength));
+    // Redis stores the result as a fresh sds: OBJECT ENCODING says "raw" whatever the bytes.
+    const db = ctx.db as unknown as { setStringEncoding?: (key: string, encoding: 'raw') => void };
+    db.setStringEncoding?.(target, 'raw');
     ctx.modified(target);
     ctx.notify('$', 'set', target);
     ctx.dirty();

@@ -24,6 +24,8 @@ import { incrByFloat } from '../types/long-double.js';
 
 /** Below this size APPEND/SETRANGE keep a plain string; above it they switch to MutableString. */
 const MUTABLE_BYTES_MIN = 4096;
+/** Redis's OBJ_ENCODING_EMBSTR_SIZE_LIMIT. */
+const EMBSTR_SIZE_LIMIT = 44;
 
 // Option flags of SET / GETEX (Redis's OBJ_SET_* / OBJ_* flags).
 const NX = 1;
@@ -143,7 +145,7 @@ const INT64_MAX_DIV_1000 = INT64_MAX / 1000n;
  * reply. Relative times (EX/PX) are made absolute with ctx.now; a sum past 2^63-1 wraps
  * negative in C and is refused, so it is refused here too.
  */
-function expireMs(ctx: ExecContext, cmd: string, text: string, seconds: boolean, relative: boolean): number | null {
+function expireMs(ctx: ExecContext, cmd: string, text: string, seconds: boolean, relative: boolean): number | bigint | null {
   const v = parseInt64(text);
   if (v === null) {
     ctx.reply.error(ERR_NOT_INTEGER);
@@ -169,7 +171,24 @@ function expireMs(ctx: ExecContext, cmd: string, text: string, seconds: boolean,
     ctx.reply.error(ERR_INVALID_EXPIRE(cmd));
     return null;
   }
-  return Number(b);
+  // Beyond 2^53 the Db keeps the exact bigint so TTL/PTTL stay exact.
+  return b > 9007199254740991n ? b : Number(b);
+}
+
+/**
+ * Records the OBJECT ENCODING Redis would report where the bytes alone mislead (APPEND and
+ * SETRANGE results are "raw", INCRBYFLOAT results "embstr" even when they look like integers).
+ */
+function markEncoding(ctx: ExecContext, key: string, encoding: 'raw' | 'embstr'): void {
+  // Optional so this family does not depend on the Db revision that added the marks.
+  const db = ctx.db as unknown as { setStringEncoding?: (key: string, encoding: 'raw' | 'embstr') => void };
+  db.setStringEncoding?.(key, encoding);
+}
+
+/** A write-path lookup without the expired-key callback when no key in the db has a TTL. */
+function lookupForWrite(ctx: ExecContext, key: string): Value | undefined {
+  const db = ctx.db;
+  return db.expiresCount > 0 ? ctx.lookupWrite(key) : db.getForWrite(key, ctx.now);
 }
 
 const enum SetReply {
@@ -190,7 +209,7 @@ function setGeneric(
   seconds: boolean,
   mode: SetReply,
 ): void {
-  let ms = 0;
+  let ms: number | bigint = 0;
   if (expire !== undefined) {
     const at = expireMs(ctx, cmd, expire, seconds, (flags & (EX | PX)) !== 0);
     if (at === null) return;
@@ -228,7 +247,7 @@ function valueInt64(v: StringValue): Int64 | null {
 
 /** Redis's incrDecrCommand. */
 function incrDecr(ctx: ExecContext, key: string, incr: Int64): void {
-  const v = ctx.lookupWrite(key);
+  const v = lookupForWrite(ctx, key);
   let current: Int64 = 0;
   if (v !== undefined) {
     if (!isStringValue(v)) {
@@ -611,7 +630,7 @@ export const stringCommands: CommandDef[] = [
         return;
       }
       const flags = args.flags;
-      let ms = 0;
+      let ms: number | bigint = 0;
       if (args.expire !== undefined) {
         const at = expireMs(ctx, 'getex', args.expire, (flags & (EX | EXAT)) !== 0, (flags & (EX | PX)) !== 0);
         if (at === null) return;
@@ -659,6 +678,7 @@ export const stringCommands: CommandDef[] = [
         if (stringTooLong(ctx, total)) return;
         if (typeof v === 'string' && total < MUTABLE_BYTES_MIN) {
           ctx.db.replace(key, v + add);
+          markEncoding(ctx, key, 'raw');
         } else {
           const m = mutableOf(ctx, key, v, add.length);
           const at = m.length;
@@ -751,6 +771,7 @@ export const stringCommands: CommandDef[] = [
         return;
       }
       ctx.db.replace(key, r);
+      markEncoding(ctx, key, r.length <= EMBSTR_SIZE_LIMIT ? 'embstr' : 'raw');
       ctx.modified(key);
       ctx.notify('$', 'incrbyfloat', key);
       ctx.dirty();
@@ -801,6 +822,7 @@ export const stringCommands: CommandDef[] = [
         if (stringTooLong(ctx, end)) return;
         if (end < MUTABLE_BYTES_MIN) {
           ctx.db.replace(key, '\0'.repeat(offset) + value);
+          markEncoding(ctx, key, 'raw');
         } else {
           const m = new MutableString(Buffer.alloc(end), end);
           m.bytes.latin1Write(value, offset);
@@ -821,6 +843,7 @@ export const stringCommands: CommandDef[] = [
         if (typeof v === 'string' && newLength < MUTABLE_BYTES_MIN) {
           const padded = v.length < offset ? v + '\0'.repeat(offset - v.length) : v.slice(0, offset);
           ctx.db.replace(key, padded + value + v.slice(end));
+          markEncoding(ctx, key, 'raw');
         } else {
           const m = mutableOf(ctx, key, v, Math.max(0, end - v.length));
           m.ensureLength(newLength);

@@ -70,9 +70,11 @@ test('GET SET and SET options', { skip }, async () => {
     ['SET', 'k', 'v', 'EX', '9223372036854775'],
     ['SET', 'k', 'v', 'EX', '9223372036854774'],
     ['SET', 'k', 'v', 'PX', MAX],
-    // (no TTL here: expiry times are JS numbers, exact only up to 2^53 ms)
     ['SET', 'k', 'v', 'PXAT', MAX],
     ['GET', 'k'],
+    ['TTL', 'k'],
+    ['GETEX', 'k', 'PXAT', '9223372036854775806'],
+    ['TTL', 'k'],
     ['SET', 'k', 'v', 'EX', '9223372036854776'],
     ['SET', 'k', 'v', 'EX', '01'],
     ['SET', 'k', 'v', 'PERSIST'],
@@ -381,6 +383,50 @@ test('LCS', { skip }, async () => {
     ['LCS', 'c', 'd'],
     ['LCS', 'c', 'd', 'IDX', 'WITHMATCHLEN'],
     ['LCS', 'a'],
+  ]);
+});
+
+test('OBJECT ENCODING of values each command stores', { skip }, async () => {
+  const enc = (k: string): Argv => ['OBJECT', 'ENCODING', k];
+  await pair.assertSame('encodings', [
+    ['SET', 'a', '123'],
+    enc('a'),
+    ['SET', 'a', 'abc'],
+    enc('a'),
+    ['SET', 'a', 'x'.repeat(45)],
+    enc('a'),
+    ['APPEND', 'b', '12'],
+    enc('b'),
+    ['APPEND', 'b', '3'],
+    enc('b'),
+    ['GET', 'b'],
+    ['INCR', 'b'],
+    enc('b'),
+    ['SETRANGE', 'c', '0', '5'],
+    enc('c'),
+    ['SET', 'c', '55'],
+    ['SETRANGE', 'c', '0', '6'],
+    enc('c'),
+    ['INCRBYFLOAT', 'd', '10'],
+    enc('d'),
+    ['INCRBYFLOAT', 'd', '1e50'],
+    enc('d'),
+    ['INCR', 'e'],
+    enc('e'),
+    ['INCRBY', 'e', '100000'],
+    enc('e'),
+    ['MSET', 'f', '1', 'g', 'xyz'],
+    enc('f'),
+    enc('g'),
+    ['GETSET', 'f', 'abc'],
+    enc('f'),
+    ['SETBIT', 'h', '1', '1'],
+    enc('h'),
+    ['BITOP', 'OR', 'i', 'a'],
+    enc('i'),
+    ['BITFIELD', 'j', 'SET', 'u8', '0', '49'],
+    enc('j'),
+    ['GET', 'j'],
   ]);
 });
 
