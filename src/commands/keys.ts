@@ -125,6 +125,7 @@ function renameGeneric(ctx: ExecContext, argv: string[], nx: boolean): void {
     return;
   }
   const expire = db.getExpireExact(src);
+  const encoding = db.getStringEncoding(src);
   if (ctx.lookupWrite(dst) !== undefined) {
     if (nx) {
       ctx.reply.integer(0);
@@ -134,6 +135,7 @@ function renameGeneric(ctx: ExecContext, argv: string[], nx: boolean): void {
   }
   db.add(dst, value);
   if (expire !== undefined) db.setExpire(dst, expire);
+  if (encoding !== undefined) db.setStringEncoding(dst, encoding);
   db.delete(src);
   ctx.modified(src);
   ctx.modified(dst);
@@ -375,14 +377,15 @@ function stringEncoding(v: string): string {
   return v.length <= EMBSTR_SIZE_LIMIT ? 'embstr' : 'raw';
 }
 
-function encodingOf(v: Value): string {
-  if (typeof v === 'string') return stringEncoding(v);
+function encodingOf(db: Db, key: string, v: Value): string {
+  if (typeof v === 'string') return db.getStringEncoding(key) ?? stringEncoding(v);
   if (v instanceof MutableString) return 'raw'; // edited in place: an sds Redis calls "raw"
   return v.encoding();
 }
 
-function refcountOf(ctx: ExecContext, v: Value): number {
-  if (typeof v !== 'string' || v.length > 4) return 1;
+function refcountOf(ctx: ExecContext, key: string, v: Value): number {
+  // Only values SET stored as small integers are shared objects (a marked value is its own sds).
+  if (typeof v !== 'string' || v.length > 4 || ctx.db.getStringEncoding(key) !== undefined) return 1;
   const n = parseInt64(v);
   if (n === null || typeof n !== 'number' || n < 0 || n >= SHARED_INTEGERS) return 1;
   // Redis stops sharing integers when maxmemory is set with an LRU/LFU policy (each key needs
@@ -530,6 +533,7 @@ export const keyCommands: CommandDef[] = [
         return;
       }
       const expire = src.getExpireExact(key);
+      const encoding = src.getStringEncoding(key); // dupStringObject keeps the encoding
       let remove = false;
       if (ctx.lookupWrite(newKey, dst) !== undefined) {
         if (!replace) {
@@ -542,6 +546,7 @@ export const keyCommands: CommandDef[] = [
       if (remove) dst.delete(newKey);
       dst.add(newKey, copy);
       if (expire !== undefined) dst.setExpire(newKey, expire);
+      if (encoding !== undefined) dst.setStringEncoding(newKey, encoding);
       ctx.modified(newKey, dst);
       ctx.notify('g', 'copy_to', newKey, dst.id);
       ctx.dirty();
@@ -571,12 +576,14 @@ export const keyCommands: CommandDef[] = [
         return;
       }
       const expire = src.getExpireExact(key);
+      const encoding = src.getStringEncoding(key);
       if (ctx.lookupWrite(key, dst) !== undefined) {
         ctx.reply.integer(0);
         return;
       }
       dst.add(key, value);
       if (expire !== undefined) dst.setExpire(key, expire);
+      if (encoding !== undefined) dst.setStringEncoding(key, encoding);
       src.delete(key);
       ctx.modified(key, src);
       ctx.modified(key, dst);
@@ -719,7 +726,7 @@ export const keyCommands: CommandDef[] = [
         summary: 'Returns the internal encoding of a Redis object.',
         handler(ctx, argv) {
           const v = objectLookup(ctx, argv[2]!);
-          if (v !== undefined) ctx.reply.bulk(encodingOf(v));
+          if (v !== undefined) ctx.reply.bulk(encodingOf(ctx.db, argv[2]!, v));
         },
       },
       {
@@ -728,7 +735,7 @@ export const keyCommands: CommandDef[] = [
         summary: 'Returns the reference count of a value of a key.',
         handler(ctx, argv) {
           const v = objectLookup(ctx, argv[2]!);
-          if (v !== undefined) ctx.reply.integer(refcountOf(ctx, v));
+          if (v !== undefined) ctx.reply.integer(refcountOf(ctx, argv[2]!, v));
         },
       },
       {

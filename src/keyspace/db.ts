@@ -20,6 +20,9 @@ const COMPACT_CAPACITY_MIN = 1024;
 const EPOCH_SHIFT = 2 ** 32;
 const EPOCHS = 1 << 16;
 
+/** Redis's encodings for string values that keyraft stores as plain strings. */
+export type StringEncoding = 'raw' | 'embstr';
+
 /** A seconds clock for OBJECT IDLETIME, shared by all databases. */
 export const lruClock = { seconds: 0 };
 
@@ -38,6 +41,13 @@ export class Db {
    * while `expires` holds its rounded value for the same key (getExpireExact checks).
    */
   private exactExpires: Map<string, bigint> | null = null;
+  /**
+   * OBJECT ENCODING for string values whose Redis encoding the bytes alone do not tell: APPEND
+   * and SETRANGE leave a "raw" sds even when short, INCRBYFLOAT an "embstr" even when it looks
+   * like an integer. Writers mark such values (setStringEncoding); any later store of the key
+   * (set, replace, delete) drops the mark, as Redis then holds a new object.
+   */
+  private stringEncodings: Map<string, StringEncoding> | null = null;
   private heap = new ExpiryHeap();
 
   constructor(readonly id: number) {}
@@ -92,6 +102,21 @@ export class Db {
     return this.expires.get(key);
   }
 
+  /** The encoding a writer marked the key's string value with (setStringEncoding), if any. */
+  getStringEncoding(key: string): StringEncoding | undefined {
+    return this.stringEncodings === null ? undefined : this.stringEncodings.get(key);
+  }
+
+  /**
+   * Marks the string value just stored under `key` with the encoding Redis would report for it
+   * (call after set/replace, which clear the mark). Only needed where the bytes mislead:
+   * APPEND/SETRANGE results ("raw"), INCRBYFLOAT results ("embstr").
+   */
+  setStringEncoding(key: string, encoding: StringEncoding): void {
+    if (!this.index.has(key)) return;
+    (this.stringEncodings ??= new Map()).set(key, encoding);
+  }
+
   /** Like getExpire, but exact for times beyond 2^53 ms (a bigint then). */
   getExpireExact(key: string): number | bigint | undefined {
     const at = this.expires.get(key);
@@ -124,6 +149,7 @@ export class Db {
   /** Stores a value. The key's TTL is removed unless keepTtl is set (Redis's setKey). */
   set(key: string, value: Value, keepTtl = false): void {
     const slot = this.index.get(key);
+    if (this.stringEncodings !== null) this.stringEncodings.delete(key);
     if (slot !== undefined) {
       this.slotValues[slot] = value;
       this.slotAccess[slot] = lruClock.seconds;
@@ -141,6 +167,7 @@ export class Db {
   /** Replaces the value of an existing key, keeping its TTL (INCR, APPEND, collections). */
   replace(key: string, value: Value): void {
     const slot = this.index.get(key);
+    if (this.stringEncodings !== null) this.stringEncodings.delete(key);
     if (slot === undefined) this.insert(key, value);
     else this.slotValues[slot] = value;
   }
@@ -173,6 +200,7 @@ export class Db {
     this.freeSlots.push(slot);
     if (this.expires.size > 0) this.expires.delete(key);
     if (this.exactExpires !== null) this.exactExpires.delete(key);
+    if (this.stringEncodings !== null) this.stringEncodings.delete(key);
     this.maybeCompact();
     return true;
   }
@@ -200,13 +228,14 @@ export class Db {
     this.freeSlots = [];
     this.expires.clear();
     this.exactExpires = null;
+    this.stringEncodings = null;
     this.heap.clear();
     this.epoch = (this.epoch + 1) % EPOCHS;
   }
 
   /** Exchanges the contents of two databases (SWAPDB). */
   swapWith(other: Db): void {
-    const fields = ['index', 'slotKeys', 'slotValues', 'slotAccess', 'freeSlots', 'expires', 'exactExpires', 'heap'] as const;
+    const fields = ['index', 'slotKeys', 'slotValues', 'slotAccess', 'freeSlots', 'expires', 'exactExpires', 'stringEncodings', 'heap'] as const;
     for (const f of fields) {
       const mine = this[f];
       (this as unknown as Record<string, unknown>)[f] = other[f];

@@ -1,5 +1,6 @@
-// Db's exact expiry times beyond 2^53 ms: they read back exactly while the key keeps that TTL,
-// and never resurface after the TTL was removed or replaced by any path.
+// Db additions used by the keys family: exact expiry times beyond 2^53 ms (read back exactly
+// while the key keeps that TTL, never resurfacing after any path removed or replaced it) and
+// string-encoding marks (dropped whenever the key's value is stored again).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Db } from '../../src/keyspace/db.js';
@@ -49,4 +50,32 @@ test('Db: exact expiry times survive only while the TTL they belong to does', ()
   other.setExpire('k', 1234n);
   assert.equal(other.getExpireExact('k'), 1234);
   assert.equal(other.getExpire('k'), 1234);
+});
+
+test('Db: string-encoding marks last until the value is stored again', () => {
+  const db = new Db(0);
+  db.setStringEncoding('absent', 'raw');
+  assert.equal(db.getStringEncoding('absent'), undefined, 'marks only existing keys');
+  db.set('k', '123');
+  db.setStringEncoding('k', 'raw');
+  assert.equal(db.getStringEncoding('k'), 'raw');
+  db.setExpire('k', 5000);
+  assert.equal(db.getStringEncoding('k'), 'raw', 'a TTL change keeps the value');
+  db.replace('k', '1234');
+  assert.equal(db.getStringEncoding('k'), undefined, 'replace stores a new value');
+  db.setStringEncoding('k', 'embstr');
+  db.set('k', 'x', true);
+  assert.equal(db.getStringEncoding('k'), undefined, 'set stores a new value');
+  db.setStringEncoding('k', 'raw');
+  db.delete('k');
+  db.set('k', 'y');
+  assert.equal(db.getStringEncoding('k'), undefined, 'delete drops the mark');
+  db.setStringEncoding('k', 'raw');
+  const other = new Db(1);
+  db.swapWith(other);
+  assert.equal(other.getStringEncoding('k'), 'raw');
+  assert.equal(db.getStringEncoding('k'), undefined);
+  other.clear();
+  other.set('k', 'z');
+  assert.equal(other.getStringEncoding('k'), undefined);
 });

@@ -243,3 +243,26 @@ test('OBJECT IDLETIME: reads that touch reset it, NOTOUCH lookups (EXISTS, TYPE,
     lruClock.seconds = saved;
   }
 });
+
+test('string-encoding marks drive OBJECT ENCODING/REFCOUNT and travel with RENAME, MOVE and COPY', () => {
+  const h = new Harness();
+  const db = h.server.dbs[0]!;
+  h.run(['SET', 'a', '123']);
+  assert.equal(h.run(['OBJECT', 'ENCODING', 'a']).reply, 'int');
+  assert.equal(h.run(['OBJECT', 'REFCOUNT', 'a']).reply, 2147483647);
+  db.setStringEncoding('a', 'raw'); // as APPEND leaves it
+  assert.equal(h.run(['OBJECT', 'ENCODING', 'a']).reply, 'raw');
+  assert.equal(h.run(['OBJECT', 'REFCOUNT', 'a']).reply, 1);
+  h.run(['RENAME', 'a', 'b']);
+  assert.equal(h.run(['OBJECT', 'ENCODING', 'b']).reply, 'raw');
+  h.run(['MOVE', 'b', '1']);
+  assert.equal(h.run(['OBJECT', 'ENCODING', 'b'], 1).reply, 'raw');
+  h.run(['COPY', 'b', 'c', 'DB', '2'], 1);
+  assert.equal(h.run(['OBJECT', 'ENCODING', 'c'], 2).reply, 'raw');
+  h.run(['SET', 'c', '123'], 2);
+  assert.equal(h.run(['OBJECT', 'ENCODING', 'c'], 2).reply, 'int', 'a new SET drops the mark');
+  h.run(['SET', 'e', '3']);
+  db.setStringEncoding('e', 'embstr'); // as INCRBYFLOAT leaves it
+  assert.equal(h.run(['OBJECT', 'ENCODING', 'e']).reply, 'embstr');
+  assert.equal(h.run(['OBJECT', 'REFCOUNT', 'e']).reply, 1);
+});

@@ -79,13 +79,25 @@ test('PTTL and PEXPIRETIME fall in the expected ranges', async () => {
   assert.equal(await c.value('PEXPIRETIME', 'p'), at + 123456);
 });
 
+/**
+ * Loads `n` keys that fall due within `spreadMs` of a common time placed after the time loading
+ * takes on this (shared, sometimes very busy) machine — estimated from a first batch — so the
+ * whole population is stored when the caller starts looking. Returns that time.
+ */
+async function loadVolatile(conn: RespConnection, prefix: string, n: number, spreadMs: number): Promise<number> {
+  const batch = Math.min(n, 5000);
+  const t0 = Date.now();
+  await pipeline(conn, Array.from({ length: batch }, (_, i) => ['SET', `probe:${i}`, 'v']), batch);
+  const estimateMs = (Date.now() - t0) * (n / batch);
+  await conn.call('FLUSHALL');
+  const base = Date.now() + 2 * estimateMs + 500;
+  const cmds = Array.from({ length: n }, (_, i) => ['SET', `${prefix}:${i}`, 'v', 'PXAT', String(base + (i % spreadMs))]);
+  await pipeline(conn, cmds, batch);
+  return base;
+}
+
 test('active expiry reclaims 10,000 untouched keys within about two seconds', async () => {
-  await c.call('FLUSHALL');
-  // Absolute times (due 1.5–1.7 s from now), so a slow, shared machine loading the keys slowly
-  // does not let them expire before we look.
-  const base = Date.now() + 1500;
-  const cmds = Array.from({ length: 10000 }, (_, i) => ['SET', `volatile:${i}`, 'v', 'PXAT', String(base + (i % 200))]);
-  await pipeline(c, cmds);
+  const base = await loadVolatile(c, 'volatile', 10000, 200);
   const lastDue = base + 200;
   const start = (await c.value('DBSIZE')) as number;
   assert.ok(start > 5000, `most keys still stored right after being set (DBSIZE ${start})`);
@@ -100,17 +112,8 @@ test('active expiry reclaims 10,000 untouched keys within about two seconds', as
 });
 
 test('a large population expiring does not stall other clients', async (t) => {
-  await c.call('FLUSHALL');
   const n = 100000;
-  // Absolute times, placed after the time loading takes on this (shared) machine — estimated
-  // from the first batch — so the whole population is there when the measurement starts.
-  const batch = 5000;
-  const t0 = Date.now();
-  await pipeline(c, Array.from({ length: batch }, (_, i) => ['SET', `probe:${i}`, 'v']), batch);
-  const base = Date.now() + 2 * (Date.now() - t0) * (n / batch) + 1000;
-  await c.call('FLUSHALL');
-  const cmds = Array.from({ length: n }, (_, i) => ['SET', `mass:${i}`, 'v', 'PXAT', String(base + (i % 1000))]);
-  await pipeline(c, cmds, batch);
+  const base = await loadVolatile(c, 'mass', n, 1000);
   const other = await server.connect();
   try {
     const startSize = (await c.value('DBSIZE')) as number;
