@@ -508,3 +508,23 @@ test('SCAN cursor parsing agrees with Redis on random cursor strings', { skip },
   stream.push(['SCAN', '18446744073709551615'], ['SCAN', '18446744073709551616'], ['SCAN', '-18446744073709551615'], ['SCAN', '0\x00garbage']);
   await pair.assertSame('scan cursors', stream);
 });
+
+test('OBJECT ENCODING after the string commands that leave raw/embstr/int values', { skip }, async () => {
+  const enc = (k: string) => ['OBJECT', 'ENCODING', k];
+  await pair.assertSame('encodings', [
+    ['SET', 'a', '12'], ['APPEND', 'a', '3'], enc('a'),
+    ['APPEND', 'b', 'x'], enc('b'),
+    ['SETRANGE', 'c', '0', '5'], enc('c'),
+    ['SET', 'd', '5'], ['INCR', 'd'], enc('d'), ['INCRBY', 'd', '100000'], enc('d'),
+    ['INCRBYFLOAT', 'e', '1.5'], enc('e'), ['INCRBYFLOAT', 'e', '1.5'], enc('e'), ['OBJECT', 'REFCOUNT', 'e'],
+    ['SETNX', 'f', 'hello'], enc('f'),
+    ['MSET', 'g', '1', 'h', 'x'.repeat(50)], enc('g'), enc('h'),
+    ['GETSET', 'i', '77'], enc('i'),
+    ['SET', 'j', 'abc'], ['SETRANGE', 'j', '1', 'z'], enc('j'),
+    ['SET', 'o', 'x'], ['APPEND', 'o', 'y'], ['COPY', 'o', 'o2'], enc('o2'), ['RENAME', 'o2', 'o3'], enc('o3'),
+    ['MOVE', 'o3', '1'], ['SELECT', '1'], enc('o3'), ['SELECT', '0'],
+    ['SET', 'p', '10'], ['INCRBYFLOAT', 'p', '0'], enc('p'),
+    ['SET', 'q', 'x'.repeat(40)], ['APPEND', 'q', 'yy'], enc('q'),
+    ['SET', 'q', 'short'], enc('q'),
+  ]);
+});
