@@ -66,14 +66,16 @@ function parseClientType(name: string): ClientType | null {
 
 function clientType(c: Client): ClientType {
   // No replication links yet, so every connection is normal or (with subscriptions) pubsub.
-  return c.subscriptions + c.patternSubscriptions + c.shardSubscriptions > 0 ? 'pubsub' : 'normal';
+  const s = c.subscriptions;
+  return s.channel.size + s.pattern.size + s.shard.size > 0 ? 'pubsub' : 'normal';
 }
 
 function flagsOf(c: Client): string {
   let f = '';
   if (clientType(c) === 'pubsub') f += 'P';
-  if (c.multiQueued >= 0) f += 'x';
+  if (c.multi) f += 'x';
   if (c.blocked) f += 'b';
+  if (c.dirtyCas) f += 'd';
   if (c.closing) f += 'c';
   if (c.noEvict) f += 'e';
   if (c.noTouch) f += 'T';
@@ -90,17 +92,20 @@ function replyBufferSize(c: Client): number {
  * One CLIENT LIST / CLIENT INFO line (without the trailing newline). `argvBytes` is the size of
  * the command being run when `c` is the calling client (Redis's argv-mem), else 0.
  */
-export function clientInfoLine(c: Client, now: number, argvBytes: number): string {
+export function clientInfoLine(c: Client, now: number, currentArgvBytes: number): string {
   const qbuf = c.parser.pendingBytes;
   const rbs = replyBufferSize(c);
   const omem = c.socket.writableLength;
   const events = c.socket.writableLength > 0 ? 'rw' : 'r';
+  let multiMem = 0;
+  if (c.multi) for (const q of c.multi.commands) multiMem += argvBytes(q.argv);
+  const subs = c.subscriptions;
   return (
     `id=${c.id} addr=${c.addr} laddr=${c.laddr} fd=${c.fd} name=${c.name}` +
     ` age=${Math.max(0, Math.floor((now - c.createdAt) / 1000))} idle=${Math.max(0, Math.floor((now - c.lastInteraction) / 1000))}` +
-    ` flags=${flagsOf(c)} db=${c.dbIndex} sub=${c.subscriptions} psub=${c.patternSubscriptions} ssub=${c.shardSubscriptions}` +
-    ` multi=${c.multiQueued} qbuf=${qbuf} qbuf-free=0 argv-mem=${argvBytes} multi-mem=0` +
-    ` rbs=${rbs} rbp=${rbs} obl=${c.writer.length} oll=0 omem=${omem} tot-mem=${qbuf + rbs + omem + argvBytes}` +
+    ` flags=${flagsOf(c)} db=${c.dbIndex} sub=${subs.channel.size} psub=${subs.pattern.size} ssub=${subs.shard.size}` +
+    ` multi=${c.multi ? c.multi.commands.length : -1} qbuf=${qbuf} qbuf-free=0 argv-mem=${currentArgvBytes} multi-mem=${multiMem}` +
+    ` rbs=${rbs} rbp=${rbs} obl=${c.writer.length} oll=0 omem=${omem} tot-mem=${qbuf + rbs + omem + currentArgvBytes + multiMem}` +
     ` events=${events} cmd=${c.lastCommand} user=${c.user} redir=-1 resp=${c.resp}` +
     ` lib-name=${c.libName} lib-ver=${c.libVer}`
   );

@@ -109,8 +109,14 @@ export interface OutputBufferLimit {
 
 export type OutputBufferClass = 'normal' | 'replica' | 'pubsub';
 
-/** Parses "class hard soft seconds [class hard soft seconds ...]"; an error text if malformed. */
-export function parseOutputBufferLimits(text: string): Partial<Record<OutputBufferClass, OutputBufferLimit>> | { error: string } {
+/** Parses "class hard soft seconds [class hard soft seconds ...]"; null if malformed. */
+export function parseOutputBufferLimits(text: string): Partial<Record<OutputBufferClass, OutputBufferLimit>> | null {
+  const r = checkOutputBufferLimits(text);
+  return 'error' in r ? null : r;
+}
+
+/** As parseOutputBufferLimits, with Redis's error text for what is wrong. */
+export function checkOutputBufferLimits(text: string): Partial<Record<OutputBufferClass, OutputBufferLimit>> | { error: string } {
   const parts = text.trim() === '' ? [] : text.trim().split(/\s+/);
   if (parts.length % 4 !== 0) return { error: 'Wrong number of arguments in buffer limit configuration.' };
   const out: Partial<Record<OutputBufferClass, OutputBufferLimit>> = {};
@@ -202,10 +208,10 @@ export function normalizeValue(d: Directive, raw: string, current?: string): { v
     }
     case 'cobl': {
       // Classes not given keep their current limits, as in Redis.
-      const given = parseOutputBufferLimits(raw);
+      const given = checkOutputBufferLimits(raw);
       if ('error' in given) return given;
-      const base = parseOutputBufferLimits(current ?? d.default);
-      return { value: renderOutputBufferLimits({ ...('error' in base ? {} : base), ...given }) };
+      const base = parseOutputBufferLimits(current ?? d.default) ?? {};
+      return { value: renderOutputBufferLimits({ ...base, ...given }) };
     }
     case 'events': {
       const v = normalizeEvents(raw);

@@ -48,14 +48,12 @@ export class Client {
   replyMode: ReplyMode = 'on';
   noEvict = false;
   noTouch = false;
-  /**
-   * For CLIENT LIST / INFO: channel, pattern and shard-channel subscriptions and the number of
-   * commands queued in MULTI (-1 outside MULTI). Pub/sub and MULTI keep them up to date.
-   */
-  subscriptions = 0;
-  patternSubscriptions = 0;
-  shardSubscriptions = 0;
-  multiQueued = -1;
+  /** The channels, patterns and shard channels this client is subscribed to (pub/sub keeps them). */
+  readonly subscriptions: Record<'channel' | 'pattern' | 'shard', Set<string>> = {
+    channel: new Set(),
+    pattern: new Set(),
+    shard: new Set(),
+  };
   /** Close once the pending replies are written (QUIT, protocol errors, CLIENT KILL). */
   closing = false;
   closed = false;
