@@ -55,8 +55,10 @@ function replyValue(ctx: ExecContext, v: StringValue): void {
  */
 function readForWrite(ctx: ExecContext, key: string): Value | undefined {
   const v = ctx.lookupWrite(key);
-  if (v === undefined) ctx.server.stats.keyspaceMisses++;
-  else ctx.server.stats.keyspaceHits++;
+  if (v === undefined) {
+    ctx.server.stats.keyspaceMisses++;
+    ctx.notify('m', 'keymiss', key);
+  } else ctx.server.stats.keyspaceHits++;
   return v;
 }
 
