@@ -533,7 +533,9 @@ export const keyCommands: CommandDef[] = [
         return;
       }
       const expire = src.getExpireExact(key);
-      const encoding = src.getStringEncoding(key); // dupStringObject keeps the encoding
+      // dupStringObject keeps the encoding but makes a new object: a copied small integer is no
+      // longer one of the shared integers (REFCOUNT 1), which the 'int' mark records.
+      const encoding = src.getStringEncoding(key) ?? (typeof value === 'string' && stringEncoding(value) === 'int' ? 'int' : undefined);
       let remove = false;
       if (ctx.lookupWrite(newKey, dst) !== undefined) {
         if (!replace) {

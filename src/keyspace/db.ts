@@ -20,8 +20,11 @@ const COMPACT_CAPACITY_MIN = 1024;
 const EPOCH_SHIFT = 2 ** 32;
 const EPOCHS = 1 << 16;
 
-/** Redis's encodings for string values that keyraft stores as plain strings. */
-export type StringEncoding = 'raw' | 'embstr';
+/**
+ * Redis's encodings for string values that keyraft stores as plain strings. 'int' marks an
+ * integer that is its own object rather than one of Redis's shared integers (a COPY of one).
+ */
+export type StringEncoding = 'raw' | 'embstr' | 'int';
 
 /** A seconds clock for OBJECT IDLETIME, shared by all databases. */
 export const lruClock = { seconds: 0 };

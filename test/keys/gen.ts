@@ -80,8 +80,7 @@ export function genKeysCommand(rng: Rng): Argv {
     case 21:
       return ['PERSIST', k];
     case 22:
-      // Not REFCOUNT: a COPY of a shared integer has refcount 1 in Redis and keyraft cannot tell.
-      return ['OBJECT', rng.pick(['ENCODING', 'encoding']), k];
+      return ['OBJECT', rng.pick(['ENCODING', 'REFCOUNT', 'encoding']), k];
     case 23:
       return ['EXPIRE', k, rng.pick(['abc', '9223372036854775807', '1.5', '']), ...relativeOption(rng)];
     case 24:
