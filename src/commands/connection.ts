@@ -36,7 +36,12 @@ export const connectionCommands: CommandDef[] = [
     summary: 'Returns the server\'s liveliness response.',
     handler(ctx, argv) {
       if (argv.length > 2) ctx.reply.error(`ERR wrong number of arguments for 'ping' command`);
-      else if (argv.length === 2) ctx.reply.bulk(argv[1]!);
+      else if (ctx.client !== null && ctx.client.resp === 2 && ctx.client.subscriptionCount > 0) {
+        // In RESP2 Pub/Sub mode PING answers in the shape of a message.
+        ctx.reply.array(2);
+        ctx.reply.bulk('pong');
+        ctx.reply.bulk(argv.length === 2 ? argv[1]! : '');
+      } else if (argv.length === 2) ctx.reply.bulk(argv[1]!);
       else ctx.reply.simple('PONG');
     },
   },
@@ -76,6 +81,7 @@ export const connectionCommands: CommandDef[] = [
         client.noTouch = false;
         client.multi = null;
         ctx.server.watches.unwatchAll(client);
+        ctx.server.pubsub.removeClient(client);
         if (ctx.server.config.get('requirepass') !== '') {
           client.authenticated = false;
           client.parser.authenticated = false;

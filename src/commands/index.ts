@@ -14,6 +14,7 @@ import { setCommands } from './sets.js';
 import { sortedSetCommands } from './zsets.js';
 import { sortCommands } from './sort.js';
 import { transactionCommands } from './transactions.js';
+import { pubsubCommands } from './pubsub.js';
 
 export const ALL_FAMILIES: readonly (readonly CommandDef[])[] = [
   connectionCommands,
@@ -28,4 +29,5 @@ export const ALL_FAMILIES: readonly (readonly CommandDef[])[] = [
   sortedSetCommands,
   sortCommands,
   transactionCommands,
+  pubsubCommands,
 ];

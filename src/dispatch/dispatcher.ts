@@ -24,6 +24,9 @@ export function arityError(cmd: Command): string {
   return `ERR wrong number of arguments for '${cmd.fullName}' command`;
 }
 
+/** What a RESP2 client in Pub/Sub mode may still send. */
+const PUBSUB_MODE_COMMANDS: ReadonlySet<string> = new Set(['subscribe', 'ssubscribe', 'sunsubscribe', 'psubscribe', 'unsubscribe', 'punsubscribe', 'ping', 'quit', 'reset']);
+
 export class Dispatcher {
   constructor(private readonly server: ServerState) {}
 
@@ -55,6 +58,14 @@ export class Dispatcher {
     }
     if (cmd.handler === undefined) {
       this.reject(client, `ERR '${cmd.fullName}' is not implemented by keyraft yet`, cmd);
+      return 0;
+    }
+    if (client.resp === 2 && !PUBSUB_MODE_COMMANDS.has(cmd.name) && client.subscriptionCount > 0) {
+      this.reject(
+        client,
+        `ERR Can't execute '${cmd.fullName}': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context`,
+        cmd,
+      );
       return 0;
     }
     const multi = client.multi;

@@ -62,8 +62,10 @@ class Context implements ExecContext {
 
   lookupRead(key: string): Value | undefined {
     const v = this.client !== null && this.client.noTouch ? this.db.peek(key, this.now) : this.db.get(key, this.now);
-    if (v === undefined) this.server.stats.keyspaceMisses++;
-    else this.server.stats.keyspaceHits++;
+    if (v === undefined) {
+      this.server.stats.keyspaceMisses++;
+      this.notify('m', 'keymiss', key);
+    } else this.server.stats.keyspaceHits++;
     return v;
   }
 

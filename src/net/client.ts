@@ -61,6 +61,8 @@ export class Client {
   blocked: BlockedState | null = null;
   /** Commands queued since MULTI, or null outside a transaction. */
   multi: MultiState | null = null;
+  /** When the client's output first went over its soft limit (0: it is not over). */
+  softLimitSince = 0;
   /** Keys under WATCH, and whether one of them changed since. */
   watched: WatchedKey[] = [];
   dirtyCas = false;
@@ -100,6 +102,12 @@ export class Client {
   get fd(): number {
     const handle = (this.socket as unknown as { _handle?: { fd?: number } })._handle;
     return typeof handle?.fd === 'number' ? handle.fd : -1;
+  }
+
+  /** All subscriptions; a RESP2 client with any is in Pub/Sub mode. */
+  get subscriptionCount(): number {
+    const s = this.subscriptions;
+    return s.channel.size + s.pattern.size + s.shard.size;
   }
 
   get resp(): ProtocolVersion {

@@ -13,6 +13,8 @@ import { Dispatcher } from '../dispatch/dispatcher.js';
 import { Engine } from '../engine/engine.js';
 import { BlockingManager } from '../blocking/blocking.js';
 import { WatchRegistry } from '../transactions/watch.js';
+import { PubSub } from '../pubsub/pubsub.js';
+import { KeyspaceNotifier } from '../pubsub/notifications.js';
 import { Client } from '../net/client.js';
 import { Logger } from '../util/log.js';
 import { NullReply } from '../protocol/reply.js';
@@ -38,6 +40,8 @@ export class Stats {
   keyspaceHits = 0;
   keyspaceMisses = 0;
   totalErrorReplies = 0;
+  /** Clients disconnected for going over client-output-buffer-limit. */
+  clientOutputLimitDisconnections = 0;
   /** Error replies by their first word (ERR, WRONGTYPE…), for INFO errorstats. */
   errors = new Map<string, number>();
 
@@ -63,6 +67,8 @@ export class ServerState {
   readonly engine: Engine;
   readonly blocking: BlockingManager;
   readonly watches = new WatchRegistry();
+  readonly pubsub: PubSub;
+  readonly notifier: KeyspaceNotifier;
   readonly clients = new Map<number, Client>();
   readonly stats = new Stats();
   readonly runId = randomBytes(20).toString('hex');
@@ -88,6 +94,13 @@ export class ServerState {
     this.engine = new Engine(this);
     this.dispatcher = new Dispatcher(this);
     this.blocking = new BlockingManager(this);
+    this.pubsub = new PubSub(this);
+    this.notifier = new KeyspaceNotifier(this.pubsub);
+    this.notifier.configure(config.get('notify-keyspace-events'));
+    config.onChange((name, value) => {
+      if (name === 'notify-keyspace-events') this.notifier.configure(value);
+    });
+    this.engine.eventListeners.push((type, event, key, dbIndex) => this.notifier.notify(type, event, key, dbIndex));
     this.engine.modifiedListeners.push((key, db) => {
       this.blocking.keyModified(db.id, key);
       this.watches.keyModified(db.id, key);
@@ -141,6 +154,7 @@ export class ServerState {
     this.clients.delete(client.id);
     this.blocking.remove(client);
     this.watches.unwatchAll(client);
+    this.pubsub.removeClient(client);
   }
 
   private startTimers(): void {
