@@ -298,3 +298,25 @@ test('CLIENT KILL MAXAGE kills connections older than the age', async () => {
   await old.waitClosed();
   assert.equal(await young.value('PING'), 'PONG');
 });
+
+test('CLIENT LIST shows MULTI state: x and d flags, queued commands and their memory', async () => {
+  const a = await connect();
+  const b = await connect();
+  const aId = (await a.value('CLIENT', 'ID')) as number;
+  const lineOf = async () => asMap(parseList((await b.value('CLIENT', 'LIST', 'ID', String(aId))) as string)[0]!);
+  assert.equal(await a.value('WATCH', 'watched'), 'OK');
+  assert.equal((await lineOf()).get('flags'), 'N');
+  assert.equal(await b.value('SET', 'watched', '1'), 'OK');
+  assert.equal((await lineOf()).get('flags'), 'd');
+  assert.equal(await a.value('MULTI'), 'OK');
+  assert.equal(await a.value('SET', 'k', 'value'), 'QUEUED');
+  assert.equal(await a.value('GET', 'k'), 'QUEUED');
+  const inMulti = await lineOf();
+  assert.equal(inMulti.get('flags'), 'xd');
+  assert.equal(inMulti.get('multi'), '2');
+  assert.equal(inMulti.get('multi-mem'), String('SETkvalue'.length + 'GETk'.length));
+  assert.equal(await a.value('EXEC'), null);
+  const after = await lineOf();
+  assert.equal(after.get('flags'), 'N');
+  assert.equal(after.get('multi'), '-1');
+});

@@ -380,3 +380,48 @@ test('RESP3 shapes: CONFIG GET map, COMMAND INFO sets and nulls, verbatim INFO',
   );
   await pair.reconnect();
 });
+
+test('FLUSHDB, FLUSHALL and SWAPDB touch WATCHed keys as Redis does', { skip }, async () => {
+  await pair.assertSame('watch flush', [
+    // A watched key that exists is touched by FLUSHDB: EXEC fails.
+    ['SET', 'w', '1'],
+    ['WATCH', 'w'],
+    ['FLUSHDB'],
+    ['MULTI'],
+    ['PING'],
+    ['EXEC'],
+    // A watched key that does not exist is not touched.
+    ['WATCH', 'missing'],
+    ['FLUSHDB'],
+    ['MULTI'],
+    ['PING'],
+    ['EXEC'],
+    // FLUSHALL touches keys in other databases too.
+    ['SELECT', '2'],
+    ['SET', 'w2', '1'],
+    ['WATCH', 'w2'],
+    ['SELECT', '0'],
+    ['FLUSHALL'],
+    ['MULTI'],
+    ['PING'],
+    ['EXEC'],
+    // SWAPDB touches a watched key that exists in either db.
+    ['SELECT', '1'],
+    ['SET', 'x', '1'],
+    ['SELECT', '0'],
+    ['WATCH', 'x'],
+    ['SWAPDB', '0', '1'],
+    ['MULTI'],
+    ['PING'],
+    ['EXEC'],
+    ['WATCH', 'nowhere'],
+    ['SWAPDB', '0', '1'],
+    ['MULTI'],
+    ['PING'],
+    ['EXEC'],
+    ['MULTI'],
+    ['SWAPDB', '0', '1'],
+    ['DBSIZE'],
+    ['EXEC'],
+  ]);
+});
