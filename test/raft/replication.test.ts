@@ -151,3 +151,37 @@ test('a restarted node loses unpersisted entries but keeps what it persisted', (
   net.tickAll(2);
   assert.equal(n3.raw.raft.log.lastIndex(), 4);
 });
+
+test('Figure 8: an old-term entry replicated to a majority by a later leader can still be overwritten, so it must not commit', () => {
+  const voters = [1, 2, 3, 4, 5];
+  const net = new Net([], { appendEntriesBytesMax: 1, inflightMessagesMax: 1 });
+  // State after (b): S1 led term 2 and got (2, t2) to S2; S5 led term 3 and wrote (2, t3) alone.
+  net.add(1, storageWithLog([1, 2], 3, voters));
+  net.add(2, storageWithLog([1, 2], 3, voters));
+  net.add(3, storageWithLog([1], 3, voters));
+  net.add(4, storageWithLog([1], 3, voters));
+  net.add(5, storageWithLog([1, 3], 3, voters));
+  // (c) S5 is down; S1 wins term 4 and copies (2, t2) to S3 — but its own term-4 entry reaches nobody.
+  const stripEntry3 = (m: Message): boolean => {
+    if (m.type === 'app') m.entries = m.entries.filter((e) => e.index < 3);
+    return true;
+  };
+  net.filter = (m) => m.from !== 5 && m.to !== 5 && m.from !== 4 && m.to !== 4 && stripEntry3(m);
+  net.elect(1);
+  assert.equal(net.node(1).raw.raft.term, 4);
+  net.tick(1, 3);
+  assert.equal(net.node(3).raw.raft.log.term(2), 2, 'a majority (S1, S2, S3) now holds (2, t2)');
+  assert.equal(net.node(1).raw.raft.log.committed, 0, 'but it is not of the leader term: not committed');
+  // (d) S1 crashes; S5 can win term 5 with S2, S3, S4 (its last term 3 beats their 2) and overwrite index 2.
+  net.nodes.delete(1);
+  net.filter = (m) => !(m.from !== 5 && (m.type === 'preVote' || m.type === 'vote'));
+  for (let i = 0; i < 12; i++) for (const id of [2, 3, 4]) net.tick(id);
+  for (let i = 0; i < 100 && net.node(5).raw.raft.role !== 'leader'; i++) net.tick(5);
+  assert.equal(net.node(5).raw.raft.role, 'leader');
+  net.heal();
+  net.tick(5, 3);
+  for (const id of [2, 3, 4, 5]) {
+    assert.equal(net.node(id).raw.raft.log.term(2), 3, `S${id} holds (2, t3)`);
+    for (const e of net.node(id).applied) if (e.index === 2) assert.equal(e.term, 3);
+  }
+});
