@@ -15,6 +15,7 @@ import { sortedSetCommands } from './zsets.js';
 import { sortCommands } from './sort.js';
 import { transactionCommands } from './transactions.js';
 import { pubsubCommands } from './pubsub.js';
+import { observeCommands } from './observe.js';
 
 export const ALL_FAMILIES: readonly (readonly CommandDef[])[] = [
   connectionCommands,
@@ -30,4 +31,5 @@ export const ALL_FAMILIES: readonly (readonly CommandDef[])[] = [
   sortCommands,
   transactionCommands,
   pubsubCommands,
+  observeCommands,
 ];

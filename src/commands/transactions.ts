@@ -48,8 +48,10 @@ function exec(ctx: ExecContext): void {
     const errorsBefore = writer.errorCount;
     const start = performance.now();
     server.engine.execute(cmd, argv, client, client.dbIndex, reply, ctx.now, ctx.seed + i + 1, false);
+    const usec = (performance.now() - start) * 1000;
     cmd.stats.calls++;
-    cmd.stats.usec += (performance.now() - start) * 1000;
+    cmd.stats.usec += usec;
+    server.observers.afterCommand(client, cmd, argv, client.dbIndex, usec);
     if (writer.errorCount !== errorsBefore) cmd.stats.failedCalls++;
   });
   ctx.recordEntryAs(multi.commands.map((c) => c.argv));

@@ -84,6 +84,7 @@ export class Dispatcher {
     const start = performance.now();
     server.engine.execute(cmd, argv, client, client.dbIndex, writer, now, undefined, true);
     const usec = (performance.now() - start) * 1000;
+    server.observers.afterCommand(client, cmd, argv, client.dbIndex, usec);
     const stats = cmd.stats;
     stats.calls++;
     stats.usec += usec;
@@ -107,7 +108,6 @@ export class Dispatcher {
     if (client.multi !== null) client.multi.aborted = true;
     const mark = client.writer.length;
     client.writer.error(error);
-    this.server.stats.totalCommands++;
     if (client.replyMode !== 'on') this.dropReply(client, mark);
   }
 }

@@ -101,7 +101,8 @@ export class PubSub {
     return 1;
   }
 
-  private scheduleFlush(client: Client): void {
+  /** Flushes the client once the current batch is done (a microtask). */
+  scheduleFlush(client: Client): void {
     this.pendingFlush.add(client);
     if (this.flushScheduled) return;
     this.flushScheduled = true;

@@ -14,6 +14,7 @@ import { Engine } from '../engine/engine.js';
 import { BlockingManager } from '../blocking/blocking.js';
 import { WatchRegistry } from '../transactions/watch.js';
 import { PubSub } from '../pubsub/pubsub.js';
+import { CommandObservers } from './observers.js';
 import { KeyspaceNotifier } from '../pubsub/notifications.js';
 import { Client } from '../net/client.js';
 import { Logger } from '../util/log.js';
@@ -28,6 +29,9 @@ const ACTIVE_EXPIRE_TIME_PERCENT = 25;
 export interface Clock {
   now(): number;
 }
+
+/** Distinct error codes INFO errorstats keeps (Redis's ERROR_STATS_NUMBER). */
+const ERROR_CODES_MAX = 128;
 
 export class Stats {
   totalConnections = 0;
@@ -49,7 +53,9 @@ export class Stats {
     this.totalErrorReplies++;
     const space = text.indexOf(' ');
     const code = space < 0 ? text : text.slice(0, space);
-    this.errors.set(code, (this.errors.get(code) ?? 0) + 1);
+    const seen = this.errors.get(code);
+    // Like Redis, track at most 128 distinct error codes; the rest only count in the total.
+    if (seen !== undefined || this.errors.size < ERROR_CODES_MAX) this.errors.set(code, (seen ?? 0) + 1);
   }
 
   reset(): void {
@@ -68,6 +74,7 @@ export class ServerState {
   readonly blocking: BlockingManager;
   readonly watches = new WatchRegistry();
   readonly pubsub: PubSub;
+  readonly observers = new CommandObservers(this);
   readonly notifier: KeyspaceNotifier;
   readonly clients = new Map<number, Client>();
   readonly stats = new Stats();
@@ -155,6 +162,7 @@ export class ServerState {
     this.blocking.remove(client);
     this.watches.unwatchAll(client);
     this.pubsub.removeClient(client);
+    this.observers.monitors.delete(client);
   }
 
   private startTimers(): void {
