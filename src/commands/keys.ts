@@ -40,6 +40,17 @@ const EMBSTR_SIZE_LIMIT = 44;
 const LFU_INIT_VAL = 5;
 const SCAN_COUNT_DEFAULT = 10;
 
+// ----- arguments -----------------------------------------------------------------------------
+
+/**
+ * An option word as Redis compares it: strcasecmp on the argument's C string, so the word ends
+ * at a NUL byte ("nx\0junk" is NX).
+ */
+function optionWord(arg: string): string {
+  const nul = arg.indexOf('\0');
+  return (nul < 0 ? arg : arg.slice(0, nul)).toLowerCase();
+}
+
 // ----- lookups -------------------------------------------------------------------------------
 
 /**
@@ -157,7 +168,7 @@ const EXPIRE_LT = 8;
 function parseExpireFlags(ctx: ExecContext, argv: string[]): number | null {
   let flags = 0;
   for (let j = 3; j < argv.length; j++) {
-    const opt = argv[j]!.toLowerCase();
+    const opt = optionWord(argv[j]!);
     if (opt === 'nx') flags |= EXPIRE_NX;
     else if (opt === 'xx') flags |= EXPIRE_XX;
     else if (opt === 'gt') flags |= EXPIRE_GT;
@@ -301,7 +312,7 @@ function scanCommand(ctx: ExecContext, argv: string[]): void {
   let pattern: string | null = null;
   let typeName: string | null = null;
   for (let i = 2; i < argv.length; ) {
-    const opt = argv[i]!.toLowerCase();
+    const opt = optionWord(argv[i]!);
     const left = argv.length - i;
     if (opt === 'count' && left >= 2) {
       const n = parseInt64(argv[i + 1]!);
@@ -320,7 +331,7 @@ function scanCommand(ctx: ExecContext, argv: string[]): void {
       if (pattern === '*') pattern = null; // matches everything, the empty key included
       i += 2;
     } else if (opt === 'type' && left >= 2) {
-      typeName = argv[i + 1]!.toLowerCase();
+      typeName = optionWord(argv[i + 1]!);
       i += 2;
     } else {
       ctx.reply.error(ERR_SYNTAX);
@@ -503,7 +514,7 @@ export const keyCommands: CommandDef[] = [
       let dst = ctx.db;
       let replace = false;
       for (let j = 3; j < argv.length; j++) {
-        const opt = argv[j]!.toLowerCase();
+        const opt = optionWord(argv[j]!);
         const additional = argv.length - j - 1;
         if (opt === 'replace') {
           replace = true;

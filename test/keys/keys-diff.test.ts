@@ -528,3 +528,25 @@ test('OBJECT ENCODING after the string commands that leave raw/embstr/int values
     ['SET', 'q', 'short'], enc('q'),
   ]);
 });
+
+test('option words end at a NUL byte, as Redis compares them as C strings', { skip }, async () => {
+  await pair.assertSame(
+    'nul options',
+    [
+      ['SET', 'k', 'v'],
+      ['EXPIRE', 'k', '100', 'nx\x00zz'],
+      ['EXPIRE', 'k', '200', 'XX\x00', 'gt\x00x'],
+      ['EXPIRE', 'k', '50', 'XX\x00', 'gt\x00x'],
+      ['EXPIRE', 'k', '100', '\x00nx'],
+      ['EXPIRE', 'k', '10\x00'],
+      ['SCAN', '0', 'count\x00q', '1000'],
+      ['SCAN', '0', 'COUNT', '1000', 'type', 'string\x00x'],
+      ['SCAN', '0', 'COUNT', '1000', 'match\x00', 'k\x00'],
+      ['COPY', 'k', 'k2', 'replace\x00x'],
+      ['COPY', 'k', 'k2', 'db\x00', '1'],
+      ['COPY', 'k', 'k2', 'db', '1\x00'],
+      ['MOVE', 'k', '1\x00'],
+    ],
+    { normalize: normalizeKeysReply },
+  );
+});
