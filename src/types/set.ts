@@ -32,6 +32,7 @@ export class RedisSet implements RedisCollection {
   /** `first` decides the starting encoding, as Redis's setTypeCreate does. */
   constructor(first?: string) {
     this.intset = first === undefined || parseInt64(first) !== null;
+    if (!this.intset) this.t.unorder();
   }
 
   get size(): number {
