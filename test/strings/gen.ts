@@ -91,7 +91,8 @@ export function stringCommand(rng: Rng): Argv {
       return ['GETEX', k, o, at];
     }
     case 12:
-      return ['APPEND', k, rng.bytes(6)];
+      // Now and then a big chunk, so values cross into the in-place (MutableString) representation.
+      return ['APPEND', k, rng.chance(0.05) ? 'z'.repeat(rng.int(1000, 5000)) : rng.bytes(6)];
     case 13:
       return ['STRLEN', k];
     case 14:
@@ -104,7 +105,7 @@ export function stringCommand(rng: Rng): Argv {
     case 18:
       return [rng.pick(['GETRANGE', 'SUBSTR']), k, range(rng), range(rng)];
     case 19:
-      return ['SETRANGE', k, String(rng.int(-1, 20)), rng.bytes(5)];
+      return ['SETRANGE', k, String(rng.chance(0.05) ? rng.int(3000, 6000) : rng.int(-1, 20)), rng.bytes(5)];
     case 20: {
       const argv = ['LCS', k, key(rng)];
       const opt = rng.pick(['', 'LEN', 'IDX', 'IDX WITHMATCHLEN', 'IDX MINMATCHLEN 2', 'IDX MINMATCHLEN 2 WITHMATCHLEN', 'LEN IDX']);
@@ -129,7 +130,7 @@ export function bitmapCommand(rng: Rng): Argv {
   switch (rng.int(0, 11)) {
     case 0:
     case 1:
-      return ['SETBIT', k, String(rng.int(0, 100)), rng.pick(['0', '1', '1', '2'])];
+      return ['SETBIT', k, String(rng.chance(0.05) ? rng.int(30000, 50000) : rng.int(0, 100)), rng.pick(['0', '1', '1', '2'])];
     case 2:
       return ['GETBIT', k, String(rng.int(0, 100))];
     case 3: {
