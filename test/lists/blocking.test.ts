@@ -284,3 +284,34 @@ test('RESP3 clients are served in RESP3', async () => {
     assert.equal(await s.reply('c', c), '*2\r\n$1\r\nk\r\n' + arr('3', '2'));
   });
 });
+
+test('CLIENT UNBLOCK answers a blocked list command as a timeout, or with UNBLOCKED', async () => {
+  await both('unblock', async (s) => {
+    const c = [await s.open(), await s.open()];
+    const ids: string[] = [];
+    for (const conn of c) ids.push(String((await conn.value('CLIENT', 'ID')) as number));
+    s.send(c[0]!, 'BLMOVE', 'a', 'b', 'LEFT', 'LEFT', '0');
+    s.send(c[1]!, 'BLMPOP', '0', '1', 'a', 'LEFT');
+    await s.blocked(2);
+    assert.equal((await s.admin.call('CLIENT', 'UNBLOCK', ids[0]!)).raw.latin1Slice(), ':1\r\n');
+    assert.equal(await s.reply('c0', c[0]!), '*-1\r\n');
+    assert.equal((await s.admin.call('CLIENT', 'UNBLOCK', ids[1]!, 'ERROR')).raw.latin1Slice(), ':1\r\n');
+    assert.equal(await s.reply('c1', c[1]!), '-UNBLOCKED client unblocked via CLIENT UNBLOCK\r\n');
+    await s.cmd('push', 'RPUSH', 'a', 'x');
+    assert.equal(await s.cmd('llen', 'LLEN', 'a'), ':1\r\n');
+  });
+});
+
+test('a client that timed out is not served later; the next waiter is', async () => {
+  await both('timed-out', async (s) => {
+    const c = [await s.open(), await s.open()];
+    s.send(c[0]!, 'BLPOP', 'k', '0.05');
+    await s.blocked(1);
+    s.send(c[1]!, 'BLPOP', 'k', '0');
+    await s.blocked(2);
+    assert.equal(await s.reply('c0', c[0]!), '*-1\r\n');
+    await s.cmd('push', 'RPUSH', 'k', 'v');
+    assert.equal(await s.reply('c1', c[1]!), arr('k', 'v'));
+    s.quiet(c[0]!);
+  });
+});
