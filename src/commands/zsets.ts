@@ -371,7 +371,7 @@ function zremrangeGeneric(ctx: ExecContext, argv: string[], kind: RangeKind): vo
   } else if (kind === 'score') {
     deleted = z.zsl.deleteRangeByScore(score!, drop);
   } else {
-    deleted = z.zsl.deleteRangeByLex(lex!, drop);
+    deleted = z.deleteRangeByLex(lex!);
   }
   const keyRemoved = removeIfEmpty(ctx, key, z);
   if (deleted) {
@@ -437,13 +437,17 @@ function zcountGeneric(ctx: ExecContext, argv: string[], lexMode: boolean): void
     ctx.reply.integer(0);
     return;
   }
+  if (lexMode) {
+    ctx.reply.integer(z.lexCount(lex!));
+    return;
+  }
   const zsl = z.zsl;
-  const first = lexMode ? zsl.firstInLexRange(lex!) : zsl.firstInRange(score!);
+  const first = zsl.firstInRange(score!);
   if (first === null) {
     ctx.reply.integer(0);
     return;
   }
-  const last = lexMode ? zsl.lastInLexRange(lex!) : zsl.lastInRange(score!);
+  const last = zsl.lastInRange(score!);
   const a = zsl.getRank(first.score, first.member);
   const b = zsl.getRank(last!.score, last!.member);
   ctx.reply.integer(b - a + 1);
@@ -507,7 +511,7 @@ function collectScore(z: ZSet, range: ScoreRange, offset: number, limit: number,
 
 function collectLex(z: ZSet, range: LexRange, offset: number, limit: number, reverse: boolean, members: string[], scores: number[] | null): void {
   if (offset > 0 && offset >= z.size) return;
-  let ln = reverse ? z.zsl.lastInLexRange(range) : z.zsl.firstInLexRange(range);
+  let ln = reverse ? z.lastInLexRange(range) : z.firstInLexRange(range);
   if (offset < 0) return;
   while (ln !== null && offset-- > 0) ln = reverse ? ln.backward : ln.next[0]!;
   while (ln !== null && limit-- !== 0) {
@@ -625,10 +629,6 @@ function zrangeGeneric(ctx: ExecContext, argv: string[], argStart: number, dst: 
  */
 function zpopGeneric(ctx: ExecContext, keys: readonly string[], max: boolean, emitKey: boolean, count: number, nested: boolean, nilWhenEmpty: boolean): void {
   const reply = ctx.reply;
-  if (count === 0) {
-    reply.array(0);
-    return;
-  }
   let z: ZSet | undefined;
   let key = '';
   for (const k of keys) {
@@ -642,6 +642,10 @@ function zpopGeneric(ctx: ExecContext, keys: readonly string[], max: boolean, em
   if (z === undefined) {
     if (nilWhenEmpty) reply.nullArray();
     else reply.array(0);
+    return;
+  }
+  if (count === 0) {
+    reply.array(0);
     return;
   }
   if (count === -1) count = 1;

@@ -289,7 +289,8 @@ export class SkipList {
     return x !== this.header && scoreGteMin(x.score, r) ? x : null;
   }
 
-  private inLexRange(r: LexRange): boolean {
+  /** Whether some element can fall in the lex range (zslIsInLexRange / zzlIsInLexRange). */
+  inLexRange(r: LexRange): boolean {
     if (lexRangeEmpty(r)) return false;
     const last = this.tail;
     if (last === null || !lexGteMin(last.member, r.min)) return false;
@@ -351,6 +352,16 @@ export class SkipList {
       node = next;
     }
     return count;
+  }
+
+  /**
+   * Removes `start` and the nodes after it while `keep` says so (for a start found by a linear
+   * scan, as Redis's listpack code does).
+   */
+  deleteFrom(start: SkipNode, keep: (n: SkipNode) => boolean, removed: (n: SkipNode) => void): number {
+    const score = start.score;
+    const member = start.member;
+    return this.deleteWhile((n) => before(n.score, n.member, score, member), keep, removed);
   }
 
   deleteRangeByScore(r: ScoreRange, removed: (n: SkipNode) => void): number {

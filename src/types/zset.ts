@@ -9,7 +9,7 @@
 // skiplist to be the bottleneck for small sets (per-command overhead dominates there).
 
 import type { RedisCollection } from './value.js';
-import { SkipList, type SkipNode } from './skiplist.js';
+import { SkipList, lexGteMin, lexLteMax, type LexRange, type SkipNode } from './skiplist.js';
 
 export const ZSET_MAX_LISTPACK_ENTRIES = 128;
 export const ZSET_MAX_LISTPACK_VALUE = 64;
@@ -49,11 +49,12 @@ export class ZSet implements RedisCollection {
 
   /** Adds a member known to be absent. */
   insert(member: string, score: number): void {
+    // Redis converts before inserting the element that no longer fits (zsetAdd).
+    if (!this.big && (this.dict.size + 1 > ZSET_MAX_LISTPACK_ENTRIES || member.length > ZSET_MAX_LISTPACK_VALUE)) this.big = true;
     // A listpack stores scores as text where -0 becomes "0"; a skiplist keeps the double's sign.
     if (score === 0 && !this.big) score = 0;
     this.dict.set(member, score);
     this.zsl.insert(score, member);
-    if (!this.big && (this.dict.size > ZSET_MAX_LISTPACK_ENTRIES || member.length > ZSET_MAX_LISTPACK_VALUE)) this.big = true;
   }
 
   /** Changes the score of a present member. */
@@ -102,6 +103,56 @@ export class ZSet implements RedisCollection {
 
   last(): SkipNode | null {
     return this.zsl.tail;
+  }
+
+  /**
+   * The first node in a lex range. Lex ranges assume equal scores; when scores differ the answer
+   * depends on the algorithm, so this follows Redis's per encoding: a linear scan from the head
+   * for a listpack (zzlFirstInLexRange), the skiplist search otherwise (zslFirstInLexRange).
+   */
+  firstInLexRange(r: LexRange): SkipNode | null {
+    if (this.big) return this.zsl.firstInLexRange(r);
+    if (!this.zsl.inLexRange(r)) return null;
+    for (let n = this.zsl.first(); n !== null; n = n.next[0]!) {
+      if (lexGteMin(n.member, r.min)) return lexLteMax(n.member, r.max) ? n : null;
+    }
+    return null;
+  }
+
+  /** The last node in a lex range (zzlLastInLexRange: a scan from the tail for a listpack). */
+  lastInLexRange(r: LexRange): SkipNode | null {
+    if (this.big) return this.zsl.lastInLexRange(r);
+    if (!this.zsl.inLexRange(r)) return null;
+    for (let n = this.zsl.tail; n !== null; n = n.backward) {
+      if (lexLteMax(n.member, r.max)) return lexGteMin(n.member, r.min) ? n : null;
+    }
+    return null;
+  }
+
+  /** Removes the nodes of a lex range (listpack: from the scanned first node while <= max). */
+  deleteRangeByLex(r: LexRange): number {
+    const dict = this.dict;
+    const drop = (n: SkipNode) => {
+      dict.delete(n.member);
+    };
+    if (this.big) return this.zsl.deleteRangeByLex(r, drop);
+    const start = this.firstInLexRange(r);
+    if (start === null) return 0;
+    return this.zsl.deleteFrom(start, (n) => lexLteMax(n.member, r.max), drop);
+  }
+
+  /** ZLEXCOUNT: a listpack counts by walking from the first match; a skiplist by ranks. */
+  lexCount(r: LexRange): number {
+    const first = this.firstInLexRange(r);
+    if (first === null) return 0;
+    if (!this.big) {
+      let count = 0;
+      for (let n: SkipNode | null = first; n !== null && lexLteMax(n.member, r.max); n = n.next[0]!) count++;
+      return count;
+    }
+    const last = this.zsl.lastInLexRange(r);
+    if (last === null) return 0;
+    return this.zsl.getRank(last.score, last.member) - this.zsl.getRank(first.score, first.member) + 1;
   }
 
   /** Removes the node (found by iteration) from both halves. */
