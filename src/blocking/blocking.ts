@@ -31,6 +31,9 @@ export interface BlockedState {
   timer: NodeJS.Timeout | null;
 }
 
+/** setTimeout's largest delay; a longer one would fire after 1 ms. */
+const TIMER_MAX_MS = 2 ** 31 - 1;
+
 function slot(dbIndex: number, key: string): string {
   return `${dbIndex} ${key}`;
 }
@@ -91,10 +94,14 @@ export class BlockingManager {
       if (list) list.push(state);
       else this.waiting.set(s, [state]);
     }
-    if (timeoutMs > 0) {
-      state.timer = setTimeout(() => this.timeout(state), Math.max(0, state.deadline - Date.now()));
-    }
+    if (timeoutMs > 0) this.arm(state);
     client.blocked = state;
+  }
+
+  /** Starts the timeout timer, in steps of at most TIMER_MAX_MS for far deadlines. */
+  private arm(state: BlockedState): void {
+    const delay = Math.max(0, state.deadline - Date.now());
+    state.timer = setTimeout(() => (delay > TIMER_MAX_MS ? this.arm(state) : this.timeout(state)), Math.min(delay, TIMER_MAX_MS));
   }
 
   private detach(state: BlockedState): void {

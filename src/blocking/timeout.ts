@@ -1,16 +1,33 @@
 // Blocking timeouts as Redis parses them (timeout.c getTimeoutFromObjectOrReply): seconds as a
 // float (BLPOP, BZPOPMIN…) or milliseconds as an integer (XREAD BLOCK); 0 means forever.
 
-import { parseDouble, parseInt64 } from '../protocol/numbers.js';
+import { parseInt64 } from '../protocol/numbers.js';
+import { parseLongDouble } from '../types/long-double.js';
 
-/** The timeout in ms (0 = forever), or an error reply text. */
+const TWO63 = 1n << 63n;
+
+/**
+ * The timeout in ms (0 = forever), or an error reply text. Redis 7.0 parses the seconds as a
+ * long double (so "1e400" and "1e-400" are numbers) and converts ceill(seconds * 1000) to a long
+ * long, where anything outside the int64 range (inf, 1e16 s…) becomes LLONG_MIN: "timeout is
+ * negative". The product is taken exactly here, without the long double rounding, which only
+ * matters within a quarter millisecond of 2^63 ms.
+ */
 export function parseTimeoutSeconds(arg: string): { ms: number } | { error: string } {
-  const v = parseDouble(arg);
+  const v = parseLongDouble(arg);
   if (v === null) return { error: 'ERR timeout is not a float or out of range' };
-  const ms = Math.ceil(v * 1000);
-  if (ms > 9.2e18) return { error: 'ERR timeout is out of range' };
-  if (ms < 0) return { error: 'ERR timeout is negative' };
-  return { ms: ms === 0 ? 0 : Math.max(1, ms) };
+  if (v.inf) return { error: 'ERR timeout is negative' };
+  // |seconds| * 1000 = m * 1000 * 2^e; ceil of it (floor of the magnitude when negative).
+  let ms: bigint;
+  const scaled = v.m * 1000n;
+  if (v.e >= 0) ms = scaled << BigInt(v.e);
+  else {
+    const shift = BigInt(-v.e);
+    ms = v.neg ? scaled >> shift : (scaled + (1n << shift) - 1n) >> shift;
+  }
+  if (v.neg) ms = -ms;
+  if (ms >= TWO63 || ms < -TWO63 || ms < 0n) return { error: 'ERR timeout is negative' };
+  return { ms: Number(ms) };
 }
 
 export function parseTimeoutMilliseconds(arg: string): { ms: number } | { error: string } {

@@ -315,3 +315,15 @@ test('a client that timed out is not served later; the next waiter is', async ()
     s.quiet(c[0]!);
   });
 });
+
+test('a timeout beyond setTimeout\'s 2^31 ms range still waits', async () => {
+  await both('long-timeout', async (s) => {
+    const c = await s.open();
+    s.send(c, 'BLPOP', 'k', '3000000');
+    await s.blocked(1);
+    await sleep(100);
+    s.quiet(c);
+    await s.cmd('push', 'RPUSH', 'k', 'v');
+    assert.equal(await s.reply('c', c), arr('k', 'v'));
+  });
+});

@@ -394,6 +394,19 @@ test('RESP3: null and empty replies after HELLO 3', { skip }, async () => {
   await pair.assertSame('resp3', s, { normalize });
 });
 
+test('timeout arguments as Redis 7.0 parses them (long double seconds, int64 milliseconds)', { skip }, async () => {
+  const s: Argv[] = [];
+  const texts = ['inf', '-inf', 'nan', '1e3', ' 1', '1 ', '0x10', '1e400', '1e-400', '-1e-400', MAX, '9223372036854775.807',
+    '9223372036854775.808', '9223372036854775', '-0', '0.0001', '-0.0001', '', '+1', '.5', '5.', '1e16', '9.3e15', '-1', 'x'];
+  for (const t of texts) {
+    s.push(['RPUSH', 'l', 'a'], ['BLPOP', 'l', t]);
+    s.push(['RPUSH', 'l', 'a'], ['BLMOVE', 'l', 'l', 'LEFT', 'LEFT', t]);
+    s.push(['BLMPOP', t, '1', 'l', 'LEFT']);
+    s.push(['BRPOPLPUSH', 'l', 'm', t]);
+  }
+  await pair.assertSame('timeout parsing', s);
+});
+
 test('timeouts of the blocking commands, RESP2 and RESP3', { skip }, async () => {
   const s: Argv[] = [
     ['BLPOP', 'nokey', '0.01'],
