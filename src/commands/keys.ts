@@ -36,8 +36,6 @@ const SHARED_INTEGERS = 10000;
 const OBJ_SHARED_REFCOUNT = 2147483647;
 /** Redis's OBJ_ENCODING_EMBSTR_SIZE_LIMIT. */
 const EMBSTR_SIZE_LIMIT = 44;
-/** Redis's LFU_INIT_VAL: the counter a new key starts with under an LFU policy. */
-const LFU_INIT_VAL = 5;
 const SCAN_COUNT_DEFAULT = 10;
 
 // ----- arguments -----------------------------------------------------------------------------
@@ -147,6 +145,7 @@ function renameGeneric(ctx: ExecContext, argv: string[], nx: boolean): void {
   db.add(dst, value);
   if (expire !== undefined) db.setExpire(dst, expire);
   if (encoding !== undefined) db.setStringEncoding(dst, encoding);
+  db.carryAccess(dst, db, src);
   db.delete(src);
   ctx.modified(src);
   ctx.modified(dst);
@@ -597,6 +596,7 @@ export const keyCommands: CommandDef[] = [
       dst.add(key, value);
       if (expire !== undefined) dst.setExpire(key, expire);
       if (encoding !== undefined) dst.setStringEncoding(key, encoding);
+      dst.carryAccess(key, src, key);
       src.delete(key);
       ctx.modified(key, src);
       ctx.modified(key, dst);
@@ -776,8 +776,7 @@ export const keyCommands: CommandDef[] = [
             ctx.reply.error(ERR_LFU_NOT_SELECTED);
             return;
           }
-          // keyraft keeps no LFU counters yet: every key reports the counter a new key starts with.
-          ctx.reply.integer(LFU_INIT_VAL);
+          ctx.reply.integer(ctx.db.lfuCounter(argv[2]!));
         },
       },
     ],

@@ -26,14 +26,63 @@ const EPOCHS = 1 << 16;
  */
 export type StringEncoding = 'raw' | 'embstr' | 'int';
 
+/** Redis's LFU_INIT_VAL: the access counter of a new key (OBJECT FREQ, LFU eviction). */
+export const LFU_INIT_VAL = 5;
+/** Redis's lfu-log-factor and lfu-decay-time defaults (keyraft has no directives for them). */
+const LFU_LOG_FACTOR = 10;
+const LFU_DECAY_MINUTES = 1;
+
 /** A seconds clock for OBJECT IDLETIME, shared by all databases. */
 export const lruClock = { seconds: 0 };
+
+/**
+ * Redis's LFULogIncr probability 1/((counter - LFU_INIT_VAL) * lfu-log-factor + 1), as a bound
+ * on a uniform 32-bit draw, per counter value (precomputed: this runs on every key access).
+ */
+const LFU_INCREMENT_BELOW = Float64Array.from({ length: 256 }, (_, c) =>
+  c <= LFU_INIT_VAL ? 2 ** 32 : 2 ** 32 / ((c - LFU_INIT_VAL) * LFU_LOG_FACTOR + 1),
+);
+
+const lfuClock = { seconds: -1, minutes: 0 };
+
+/**
+ * Whether key accesses update the LFU counters (about 15 ns per access). On by default so
+ * OBJECT FREQ is right under any configuration; the server may tie it to maxmemory-policy
+ * (*-lfu), in which case counters start adjusting when the policy switches — as in Redis.
+ */
+export const lfuTracking = { enabled: true };
+
+/** Redis's LFUGetTimeInMinutes: minutes on the shared clock, modulo 2^16 (cached per second). */
+function lfuMinutes(): number {
+  if (lruClock.seconds !== lfuClock.seconds) {
+    lfuClock.seconds = lruClock.seconds;
+    lfuClock.minutes = Math.floor(lruClock.seconds / 60) & 0xffff;
+  }
+  return lfuClock.minutes;
+}
+
+/** Redis's LFUDecrAndReturn on a packed (minutes << 8 | counter) value. */
+function lfuDecayed(packed: number, nowMinutes: number): number {
+  const then = packed >>> 8;
+  const counter = packed & 255;
+  const elapsed = nowMinutes >= then ? nowMinutes - then : 65535 - then + nowMinutes;
+  const periods = Math.floor(elapsed / LFU_DECAY_MINUTES);
+  return periods > counter ? 0 : counter - periods;
+}
 
 export class Db {
   private index = new Map<string, number>();
   private slotKeys: (string | undefined)[] = [];
   private slotValues: (Value | undefined)[] = [];
   private slotAccess = new Uint32Array(64);
+  /**
+   * Redis's LFU data per slot, packed as Redis packs it: (minutes & 0xffff) << 8 | counter. Kept
+   * under every policy (a few ns per access), so OBJECT FREQ and LFU eviction have it whenever
+   * the policy says LFU. The counter's coin flips come from a xorshift of the Db's own: a
+   * replayed sequence of accesses gives the same counters.
+   */
+  private slotLfu = new Uint32Array(64);
+  private lfuRandom = 0x9e3779b9;
   private freeSlots: number[] = [];
   private epoch = 0;
   /** Absolute expiry time in ms for keys that have one. */
@@ -75,6 +124,7 @@ export class Db {
       if (at !== undefined && at <= now) return undefined;
     }
     this.slotAccess[slot] = lruClock.seconds;
+    if (lfuTracking.enabled) this.touchLfu(slot);
     return this.slotValues[slot];
   }
 
@@ -98,6 +148,44 @@ export class Db {
     const slot = this.index.get(key);
     if (slot === undefined) return 0;
     return Math.max(0, lruClock.seconds - this.slotAccess[slot]!);
+  }
+
+  /**
+   * Gives `key` the access data (LRU time, LFU counter) of `fromKey` in `from`: RENAME and MOVE
+   * keep the same object in Redis, and its access clock with it. Call before deleting `fromKey`.
+   */
+  carryAccess(key: string, from: Db, fromKey: string): void {
+    const slot = this.index.get(key);
+    const fromSlot = from.index.get(fromKey);
+    if (slot === undefined || fromSlot === undefined) return;
+    this.slotAccess[slot] = from.slotAccess[fromSlot]!;
+    this.slotLfu[slot] = from.slotLfu[fromSlot]!;
+  }
+
+  /** The key's LFU access counter after decay (Redis's LFUDecrAndReturn), for OBJECT FREQ. */
+  lfuCounter(key: string): number {
+    const slot = this.index.get(key);
+    if (slot === undefined) return 0;
+    return lfuDecayed(this.slotLfu[slot]!, lfuMinutes());
+  }
+
+  /** Redis's updateLFU: decay by the idle minutes, then a logarithmic increment. */
+  private touchLfu(slot: number): void {
+    const minutes = lfuMinutes();
+    const packed = this.slotLfu[slot]!;
+    let counter = packed >>> 8 === minutes ? packed & 255 : lfuDecayed(packed, minutes);
+    if (counter <= LFU_INIT_VAL) {
+      counter++;
+    } else if (counter < 255) {
+      let x = this.lfuRandom;
+      x ^= x << 13;
+      x ^= x >>> 17;
+      x ^= x << 5;
+      this.lfuRandom = x;
+      if (x >>> 0 < LFU_INCREMENT_BELOW[counter]!) counter++;
+    }
+    const next = (minutes << 8) | counter;
+    if (next !== packed) this.slotLfu[slot] = next;
   }
 
   /** The key's absolute expiry time in ms, or undefined when it has none. */
@@ -146,6 +234,7 @@ export class Db {
       }
     }
     this.slotAccess[slot] = lruClock.seconds;
+    if (lfuTracking.enabled) this.touchLfu(slot);
     return this.slotValues[slot];
   }
 
@@ -185,12 +274,16 @@ export class Db {
         const grown = new Uint32Array(this.slotAccess.length * 2);
         grown.set(this.slotAccess);
         this.slotAccess = grown;
+        const grownLfu = new Uint32Array(grown.length);
+        grownLfu.set(this.slotLfu);
+        this.slotLfu = grownLfu;
       }
     } else {
       this.slotKeys[slot] = key;
       this.slotValues[slot] = value;
     }
     this.slotAccess[slot] = lruClock.seconds;
+    this.slotLfu[slot] = (lfuMinutes() << 8) | LFU_INIT_VAL;
     this.index.set(key, slot);
   }
 
@@ -228,6 +321,7 @@ export class Db {
     this.slotKeys = [];
     this.slotValues = [];
     this.slotAccess = new Uint32Array(64);
+    this.slotLfu = new Uint32Array(64);
     this.freeSlots = [];
     this.expires.clear();
     this.exactExpires = null;
@@ -238,7 +332,7 @@ export class Db {
 
   /** Exchanges the contents of two databases (SWAPDB). */
   swapWith(other: Db): void {
-    const fields = ['index', 'slotKeys', 'slotValues', 'slotAccess', 'freeSlots', 'expires', 'exactExpires', 'stringEncodings', 'heap'] as const;
+    const fields = ['index', 'slotKeys', 'slotValues', 'slotAccess', 'slotLfu', 'freeSlots', 'expires', 'exactExpires', 'stringEncodings', 'heap'] as const;
     for (const f of fields) {
       const mine = this[f];
       (this as unknown as Record<string, unknown>)[f] = other[f];
@@ -254,10 +348,12 @@ export class Db {
     const keys: string[] = [];
     const values: Value[] = [];
     const access = new Uint32Array(Math.max(64, this.index.size * 2));
+    const lfu = new Uint32Array(access.length);
     for (let slot = 0; slot < capacity; slot++) {
       const k = this.slotKeys[slot];
       if (k === undefined) continue;
       access[keys.length] = this.slotAccess[slot]!;
+      lfu[keys.length] = this.slotLfu[slot]!;
       this.index.set(k, keys.length);
       keys.push(k);
       values.push(this.slotValues[slot]!);
@@ -265,6 +361,7 @@ export class Db {
     this.slotKeys = keys;
     this.slotValues = values;
     this.slotAccess = access;
+    this.slotLfu = lfu;
     this.freeSlots = [];
     this.epoch = (this.epoch + 1) % EPOCHS;
   }

@@ -266,3 +266,34 @@ test('string-encoding marks drive OBJECT ENCODING/REFCOUNT and travel with RENAM
   assert.equal(h.run(['OBJECT', 'ENCODING', 'e']).reply, 'embstr');
   assert.equal(h.run(['OBJECT', 'REFCOUNT', 'e']).reply, 1);
 });
+
+test('OBJECT FREQ: LFU counters start at 5, grow logarithmically with accesses and decay per idle minute', () => {
+  const h = new Harness();
+  assert.equal(h.server.config.setMany([['maxmemory-policy', 'allkeys-lfu']]), null);
+  const saved = lruClock.seconds;
+  try {
+    lruClock.seconds = 600_000;
+    h.run(['SET', 'k', 'v']);
+    assert.equal(h.run(['OBJECT', 'FREQ', 'k']).reply, 5);
+    h.run(['GET', 'k']);
+    assert.equal(h.run(['OBJECT', 'FREQ', 'k']).reply, 6, 'up to LFU_INIT_VAL+1 every access counts');
+    for (let i = 0; i < 1000; i++) h.run(['GET', 'k']);
+    const after1000 = h.run(['OBJECT', 'FREQ', 'k']).reply as number;
+    // Expected ~ sqrt(2*1000/10) above 5: far fewer than 1000 increments, more than a handful.
+    assert.ok(after1000 > 12 && after1000 < 40, `counter after 1000 reads: ${after1000}`);
+    lruClock.seconds += 3 * 60;
+    assert.equal(h.run(['OBJECT', 'FREQ', 'k']).reply, after1000 - 3, 'one point per idle minute');
+    lruClock.seconds += 1000 * 60;
+    assert.equal(h.run(['OBJECT', 'FREQ', 'k']).reply, 0);
+    h.run(['PERSIST', 'k']); // a write lookup is an access too
+    assert.equal(h.run(['OBJECT', 'FREQ', 'k']).reply, 1);
+    h.run(['RENAME', 'k', 'k2']);
+    assert.equal(h.run(['OBJECT', 'FREQ', 'k2']).reply, 2, 'RENAME keeps the object and its counter (touched once)');
+    h.run(['MOVE', 'k2', '1']);
+    assert.equal(h.run(['OBJECT', 'FREQ', 'k2'], 1).reply, 3);
+    h.run(['COPY', 'k2', 'k3'], 1);
+    assert.equal(h.run(['OBJECT', 'FREQ', 'k3'], 1).reply, 5, 'a copy is a new object');
+  } finally {
+    lruClock.seconds = saved;
+  }
+});

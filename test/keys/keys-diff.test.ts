@@ -347,6 +347,26 @@ test('OBJECT FREQ, IDLETIME and REFCOUNT under an LFU policy with maxmemory', { 
       ['SET', 'n', '1'],
       ['OBJECT', 'REFCOUNT', 'n'],
       ['OBJECT', 'ENCODING', 'n'],
+      // The deterministic part of LFU: a new key starts at 5, the first access always counts.
+      ['OBJECT', 'FREQ', 'k'],
+      ['OBJECT', 'FREQ', 'n'],
+      ['GET', 'k'],
+      ['OBJECT', 'FREQ', 'k'],
+      ['EXISTS', 'k'],
+      ['TYPE', 'k'],
+      ['OBJECT', 'FREQ', 'k'],
+      ['SET', 'big', 'x'.repeat(100)],
+      ['OBJECT', 'FREQ', 'big'],
+      ['TOUCH', 'big'],
+      ['OBJECT', 'FREQ', 'big'],
+      ['RENAME', 'big', 'big2'],
+      ['OBJECT', 'FREQ', 'big2'],
+      ['SET', 'm', 'v'],
+      ['MOVE', 'm', '1'],
+      ['SELECT', '1'],
+      ['OBJECT', 'FREQ', 'm'],
+      ['COPY', 'm', 'm2'],
+      ['OBJECT', 'FREQ', 'm2'],
     ]);
   } finally {
     await lfu.stop();
