@@ -41,7 +41,7 @@ export interface SimOptions {
   livenessMs: number;
   opTimeoutMs: number;
   tickMs: number;
-  /** Compact a node's log once this many applied entries sit before its snapshot. */
+  /** Compact a node's log once this many applied entries sit before its snapshot (0 = per seed: 8, 60 or 400). */
   compactEntries: number;
   /** Safety net against runaway runs (events processed). */
   eventsMax: number;
@@ -57,7 +57,7 @@ export function defaultSimOptions(seed: number, nodes: 3 | 5 = 3): SimOptions {
     livenessMs: 3000,
     opTimeoutMs: 800,
     tickMs: 10,
-    compactEntries: 60,
+    compactEntries: 0,
     eventsMax: 3_000_000,
   };
 }
@@ -148,6 +148,7 @@ export class Simulation {
   private flow: { inflightMessagesMax: number; appendEntriesBytesMax: number };
   private faultGapMs: readonly [number, number];
   private newLeaderCrashP: number;
+  private compactEntries: number;
 
   constructor(opts: SimOptions) {
     this.opts = opts;
@@ -157,6 +158,7 @@ export class Simulation {
     // (leader churn leaves partly replicated tails of many terms: the Figure 8 territory).
     this.faultGapMs = this.rng.pick([[20, 150], [50, 300], [200, 800]] as const);
     this.newLeaderCrashP = this.rng.pick([0, 0, 0.15, 0.4]);
+    this.compactEntries = opts.compactEntries > 0 ? opts.compactEntries : this.rng.pick([8, 60, 400]);
     const voters = Array.from({ length: opts.nodes }, (_, i) => i + 1);
     this.nextNodeId = opts.nodes + 1;
     for (const id of voters) this.createNode(id, MemoryStorage.bootstrap({ voters, learners: [] }));
@@ -411,7 +413,7 @@ export class Simulation {
 
   private maybeCompact(n: SimNode): void {
     const snapIndex = n.storage.snapshot().meta.index;
-    if (n.appliedIndex - snapIndex < this.opts.compactEntries) return;
+    if (n.appliedIndex - snapIndex < this.compactEntries) return;
     if (n.appliedIndex > n.storage.lastIndex()) return;
     // Keep a short tail of the log so slightly-behind followers still catch up from entries.
     const at = n.appliedIndex;

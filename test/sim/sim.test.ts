@@ -16,11 +16,11 @@ function runBatch(start: number, count: number, nodes: 3 | 5): void {
 }
 
 test('simulator: 3-node seeds keep every invariant and produce linearizable histories', () => {
-  runBatch(1, 900, 3);
+  runBatch(1, 600, 3);
 });
 
 test('simulator: 5-node seeds keep every invariant and produce linearizable histories', () => {
-  runBatch(10_001, 400, 5);
+  runBatch(10_001, 250, 5);
 });
 
 test('simulator: the same seed gives the same trace hash and history; different seeds differ', () => {
