@@ -12,6 +12,10 @@
 // never mutates state and reads stay off the write path in cluster mode); writes remove it; the
 // active cycle (expireCycle) reclaims the rest through a heap ordered by expiry time. All of it
 // takes `now` from the caller: code that applies writes never reads the clock itself.
+//
+// Per-key metadata Redis keeps in its object header lives beside the slots: the LRU access time
+// (OBJECT IDLETIME) and the LFU counter (OBJECT FREQ) in typed arrays, and, only for the rare keys
+// that need them, exact expiry times beyond 2^53 ms and string-encoding marks in side maps.
 
 import { ExpiryHeap } from './expiry-heap.js';
 import type { Value } from '../types/value.js';
