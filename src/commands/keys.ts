@@ -340,8 +340,8 @@ function scanCommand(ctx: ExecContext, argv: string[]): void {
   const db = ctx.db;
   const now = ctx.now;
   const found: string[] = [];
-  // A cursor beyond 2^53 cannot be one keyraft handed out; Db.scan restarts such a cursor.
   const stats = ctx.server.stats;
+  // A cursor beyond 2^53 cannot be one keyraft handed out; Db.scan restarts such a cursor.
   const next = db.scan(Number(cursor), Math.min(count, 1 << 30), (key) => {
     if (pattern !== null && !globMatch(pattern, key)) return;
     if (typeName !== null) {
