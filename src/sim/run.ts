@@ -1,15 +1,15 @@
 // Runs one seed end to end: the simulation, then the linearizability check of its history.
 // Shared by the CLI and the tests so both judge a seed the same way.
 import { checkKvHistory } from '../lincheck/index.js';
-import { type SimResult, defaultSimOptions, runSimulation } from './sim.js';
+import { type SimOptions, type SimResult, defaultSimOptions, runSimulation } from './sim.js';
 
 export interface SeedResult extends SimResult {
   lincheck: 'linearizable' | 'not-linearizable' | 'unknown' | 'skipped';
   lincheckMs: number;
 }
 
-export function runSeed(seed: number, nodes: 3 | 5 = 3, lincheckTimeoutMs = 10_000): SeedResult {
-  const r = runSimulation(defaultSimOptions(seed, nodes));
+export function runSeed(seed: number, nodes: 3 | 5 = 3, lincheckTimeoutMs = 10_000, overrides: Partial<SimOptions> = {}): SeedResult {
+  const r = runSimulation({ ...defaultSimOptions(seed, nodes), ...overrides });
   if (!r.ok) return { ...r, lincheck: 'skipped', lincheckMs: 0 };
   const v = checkKvHistory(r.history, { timeoutMs: lincheckTimeoutMs });
   const out: SeedResult = { ...r, lincheck: v.verdict, lincheckMs: v.elapsedMs };

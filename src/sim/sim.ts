@@ -45,6 +45,8 @@ export interface SimOptions {
   compactEntries: number;
   /** Safety net against runaway runs (events processed). */
   eventsMax: number;
+  /** Test-only: break the system on purpose to prove the checks notice. */
+  sabotage?: 'local-reads';
 }
 
 export function defaultSimOptions(seed: number, nodes: 3 | 5 = 3): SimOptions {
@@ -762,6 +764,11 @@ export class Simulation {
         return;
       }
       if (op.kind === 'get') {
+        if (this.opts.sabotage === 'local-reads') {
+          // Deliberately wrong: serve from whatever this node has applied (stale on followers).
+          finish('ok', target.kv.get(op.key));
+          return;
+        }
         const ctx = `${client}:${seq}:${attempt}`;
         target.readWaiters.set(ctx, (ok) => {
           if (!ok) {

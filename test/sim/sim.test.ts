@@ -45,3 +45,13 @@ test('simulator: runs exercise the faults they claim to', () => {
     assert.ok((total[k] ?? 0) > 0, `${k} never happened in 40 seeds`);
   }
 });
+
+test('simulator: deliberately stale reads are caught by the linearizability check and reported with their seed', () => {
+  const caught: string[] = [];
+  for (let seed = 1; seed <= 40 && caught.length === 0; seed++) {
+    const r = runSeed(seed, 3, 5_000, { sabotage: 'local-reads' });
+    if (!r.ok) caught.push(`SEED=${seed}: ${r.failure}`);
+  }
+  assert.equal(caught.length, 1, 'some seed must expose the stale reads');
+  assert.match(caught[0]!, /not linearizable/);
+});
