@@ -327,3 +327,19 @@ test('a timeout beyond setTimeout\'s 2^31 ms range still waits', async () => {
     assert.equal(await s.reply('c', c), arr('k', 'v'));
   });
 });
+
+test('RENAME and COPY onto a key serve its waiters', async () => {
+  await both('rename-copy', async (s) => {
+    const c = [await s.open(), await s.open()];
+    s.send(c[0]!, 'BLPOP', 'dst', '0');
+    s.send(c[1]!, 'BRPOP', 'dst2', '0');
+    await s.blocked(2);
+    await s.cmd('src', 'RPUSH', 'src', 'a', 'b');
+    await s.cmd('copy', 'COPY', 'src', 'dst2');
+    assert.equal(await s.reply('c1', c[1]!), arr('dst2', 'b'));
+    await s.cmd('rename', 'RENAME', 'src', 'dst');
+    assert.equal(await s.reply('c0', c[0]!), arr('dst', 'a'));
+    await s.cmd('lrange', 'LRANGE', 'dst', '0', '-1');
+    await s.cmd('lrange2', 'LRANGE', 'dst2', '0', '-1');
+  });
+});
