@@ -113,3 +113,45 @@ test('node-redis RESP3: sets round-trip, SMEMBERS decodes as a set', async () =>
     await client.close();
   }
 });
+
+test('SSCAN and HSCAN over the wire: members present throughout are returned, under churn', async () => {
+  const churn = await server.connect();
+  try {
+    for (const kind of ['set', 'hash'] as const) {
+      const key = `scan-${kind}`;
+      await c.call('DEL', key);
+      // Few stable members, so removing the others makes the table sparse enough to compact.
+      const stable: string[] = [];
+      const others: string[] = [];
+      const args: string[] = [];
+      for (let i = 0; i < 3000; i++) {
+        const m = i % 10 === 0 ? `stable${i}` : `other${i}`;
+        (i % 10 === 0 ? stable : others).push(m);
+        if (kind === 'set') args.push(m);
+        else args.push(m, 'v');
+      }
+      await c.call(kind === 'set' ? 'SADD' : 'HSET', key, ...args);
+      const seen = new Set<string>();
+      let cursor = '0';
+      let step = 0;
+      do {
+        const [next, items] = (await c.value(kind === 'set' ? 'SSCAN' : 'HSCAN', key, cursor, 'COUNT', '25')) as [string, string[]];
+        for (let i = 0; i < items.length; i += kind === 'set' ? 1 : 2) seen.add(items[i]!);
+        cursor = next;
+        // Churn: remove a batch of others (enough to compact the slots) and add new ones.
+        const gone = others.splice(0, 60);
+        if (gone.length === 0) gone.push('absent');
+        if (kind === 'set') await churn.call('SREM', key, ...gone);
+        else await churn.call('HDEL', key, ...gone);
+        const fresh = Array.from({ length: 10 }, (_, i) => `new${step}-${i}`);
+        if (kind === 'set') await churn.call('SADD', key, ...fresh);
+        else await churn.call('HSET', key, ...fresh.flatMap((f) => [f, 'v']));
+        step++;
+        assert.ok(step < 5000, 'scan finishes');
+      } while (cursor !== '0');
+      for (const m of stable) assert.ok(seen.has(m), `${kind}: ${m} missed`);
+    }
+  } finally {
+    churn.close();
+  }
+});
