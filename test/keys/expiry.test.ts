@@ -115,17 +115,27 @@ test('a large population expiring does not stall other clients', async (t) => {
   const n = 100000;
   const base = await loadVolatile(c, 'mass', n, 1000);
   const other = await server.connect();
+  const pingMs = async (): Promise<number> => {
+    const t0 = performance.now();
+    assert.equal(await other.value('PING'), 'PONG');
+    return performance.now() - t0;
+  };
   try {
+    // What this shared machine gives right now, before anything is due: the bound below is on
+    // the stall expiry adds, not on the machine's own hiccups.
+    let baseline = 0;
+    while (Date.now() < base - 50) {
+      baseline = Math.max(baseline, await pingMs());
+      await sleep(5);
+    }
     const startSize = (await c.value('DBSIZE')) as number;
     assert.ok(startSize > n / 2, `most keys still stored when measuring starts (${startSize})`);
     let worst = 0;
     let pings = 0;
-    const until = base + 1000 + 3000;
     let size = startSize;
+    const until = base + 1000 + 10000;
     while (Date.now() < until) {
-      const t0 = performance.now();
-      assert.equal(await other.value('PING'), 'PONG');
-      worst = Math.max(worst, performance.now() - t0);
+      worst = Math.max(worst, await pingMs());
       pings++;
       if (pings % 20 === 0) {
         size = (await other.value('DBSIZE')) as number;
@@ -133,9 +143,10 @@ test('a large population expiring does not stall other clients', async (t) => {
       }
       await sleep(5);
     }
-    t.diagnostic(`worst PING round trip ${worst.toFixed(1)} ms over ${pings} pings`);
+    const tookMs = Date.now() - base;
+    t.diagnostic(`worst PING ${worst.toFixed(1)} ms over ${pings} pings (baseline ${baseline.toFixed(1)} ms); all ${n} keys gone ${tookMs} ms after the first fell due`);
     assert.equal(size, 0, 'every key was reclaimed during the measurement');
-    assert.ok(worst < 200, `worst PING round trip ${worst.toFixed(1)} ms while ${n} keys expired`);
+    assert.ok(worst < 200 + baseline, `worst PING round trip ${worst.toFixed(1)} ms (baseline ${baseline.toFixed(1)} ms) while ${n} keys expired`);
   } finally {
     other.close();
   }
