@@ -323,3 +323,49 @@ test('RESP3 shapes: SMEMBERS/SINTER/SUNION/SDIFF and SPOP count are sets, SRANDM
   ];
   await pair.assertSame('sets resp3', s, { normalize: normalizeSetReply });
 });
+
+test('generic commands on sets and hashes: TYPE, COPY (a deep copy), RENAME, SCAN TYPE', { skip }, async () => {
+  const s: Argv[] = [
+    ['SADD', 's', '1', '2', '3'],
+    ['HSET', 'h', 'a', '1', 'b', '2'],
+    ['TYPE', 's'],
+    ['TYPE', 'h'],
+    ['COPY', 's', 's2'],
+    ['COPY', 'h', 'h2'],
+    ['SADD', 's2', '4'],
+    ['HSET', 'h2', 'c', '3'],
+    ['SMEMBERS', 's'],
+    ['SMEMBERS', 's2'],
+    ['HGETALL', 'h'],
+    ['HGETALL', 'h2'],
+    ['OBJECT', 'ENCODING', 's2'],
+    ['OBJECT', 'ENCODING', 'h2'],
+    ['SADD', 't', 'x', 'y'],
+    ['COPY', 't', 't2'],
+    ['SREM', 't2', 'x'],
+    ['SMEMBERS', 't'],
+    ['SMEMBERS', 't2'],
+    ['OBJECT', 'ENCODING', 't2'],
+    ['RENAME', 's2', 's3'],
+    ['SCARD', 's3'],
+    ['SCAN', '0', 'TYPE', 'hash', 'COUNT', '100'],
+    ['SCAN', '0', 'TYPE', 'set', 'COUNT', '100'],
+    ['SET', 's3', 'v'],
+    ['TYPE', 's3'],
+    ['SADD', 'e', 'a'],
+    ['EXPIRE', 'e', '100'],
+    ['SADD', 'e', 'b'],
+    ['TTL', 'e'],
+    ['SPOP', 'e', '5'],
+    ['TTL', 'e'],
+  ];
+  await pair.assertSame('generic on sets', s, { normalize: (argv, raw) => (argv[0] === 'SCAN' ? normalizeScan(raw) : normalizeIntsetExact(argv, raw)) });
+});
+
+/** SCAN's key list sorted (keyspace order is the keys family's business). */
+function normalizeScan(raw: string): string {
+  const [cursorAndHeader, ...rest] = raw.split(/(?<=\r\n)(?=\*)/);
+  const items = rest.join('');
+  const bulks = items.replace(/^\*\d+\r\n/, '').match(/\$\d+\r\n[^\r]*\r\n/g) ?? [];
+  return cursorAndHeader + `*${bulks.length}\r\n` + [...bulks].sort().join('');
+}
