@@ -33,6 +33,13 @@ export interface Model<S, I, O> {
   stateKey(state: S): string;
   /** Inputs that never change the state; unknown-outcome operations with them are dropped. */
   readOnly?(input: I): boolean;
+  /**
+   * Inputs whose output does not depend on the state and which the model accepts in every state
+   * (a write, a put, an append). If the model says which inputs are blind, an unknown-outcome
+   * operation called after every non-blind definite operation has returned is dropped: nothing
+   * that could observe it is left. (Models must accept any state for unknown outcomes.)
+   */
+  blind?(input: I): boolean;
   describeOp(input: I, output: O | undefined, known: boolean): string;
   describeState(state: S): string;
 }
@@ -178,17 +185,9 @@ export function checkOperations<S, I, O>(
   const deadline = opts.deadline ?? (opts.timeoutMs !== undefined ? now() + opts.timeoutMs : Infinity);
   const maxSteps = opts.maxSteps ?? Infinity;
 
-  // Unknown-outcome operations that cannot change the state are irrelevant: drop them.
   const idx: number[] = [];
-  for (let i = 0; i < ops.length; i++) {
-    const o = ops[i]!;
-    if (!Number.isFinite(o.call)) throw new Error(`operation ${i}: call time ${o.call} is not a finite number`);
-    if (o.ret !== null && (!Number.isFinite(o.ret) || o.ret < o.call)) {
-      throw new Error(`operation ${i}: return time ${o.ret} is before call time ${o.call} or not finite`);
-    }
-    if (o.ret === null && model.readOnly?.(o.input)) continue;
-    idx.push(i);
-  }
+  const keep = relevant(model, ops);
+  for (let i = 0; i < ops.length; i++) if (keep[i]) idx.push(i);
   const n = idx.length;
   const known = new Uint8Array(n);
   let definite = 0;
@@ -346,11 +345,33 @@ export function checkOperations<S, I, O>(
 }
 
 /**
+ * Validates times and says which operations the search needs. Unknown-outcome operations are
+ * irrelevant (exactly: dropping them changes no verdict) if they cannot change the state, or if
+ * every definite operation whose output depends on the state returned before they were called —
+ * such an operation may only be linearized after them, where nothing definite can observe it.
+ */
+function relevant<S, I, O>(model: Model<S, I, O>, ops: readonly Operation<I, O>[]): boolean[] {
+  let lastObserver = -Infinity;
+  for (let i = 0; i < ops.length; i++) {
+    const o = ops[i]!;
+    if (!Number.isFinite(o.call)) throw new Error(`operation ${i}: call time ${o.call} is not a finite number`);
+    if (o.ret !== null && (!Number.isFinite(o.ret) || o.ret < o.call)) {
+      throw new Error(`operation ${i}: return time ${o.ret} is before call time ${o.call} or not finite`);
+    }
+    if (o.ret !== null && !(model.blind?.(o.input) ?? false)) lastObserver = Math.max(lastObserver, o.ret);
+  }
+  return ops.map(
+    (o) => o.ret !== null || !(model.readOnly?.(o.input) || (model.blind !== undefined && o.call > lastObserver)),
+  );
+}
+
+/**
  * The operations that could be linearized right after `prefix` by real-time order: not in the
  * prefix, and called no later than the earliest return among the definite operations left.
  */
 function stuckAfter<S, I, O>(model: Model<S, I, O>, ops: readonly Operation<I, O>[], prefix: number[]): number[] {
   const done = new Set(prefix);
+  const keep = relevant(model, ops);
   let minRet = Infinity;
   for (let i = 0; i < ops.length; i++) {
     const r = ops[i]!.ret;
@@ -360,8 +381,7 @@ function stuckAfter<S, I, O>(model: Model<S, I, O>, ops: readonly Operation<I, O
   for (let i = 0; i < ops.length; i++) {
     const o = ops[i]!;
     if (done.has(i) || o.call > minRet) continue;
-    if (o.ret === null && model.readOnly?.(o.input)) continue;
-    out.push(i);
+    if (keep[i]) out.push(i);
   }
   return out;
 }

@@ -38,6 +38,7 @@ export const casRegisterModel: Model<string | null, RegisterInput, RegisterOutpu
   },
   stateKey: (s) => (s === null ? 'n' : 's' + s),
   readOnly: (input) => input.kind === 'read',
+  blind: (input) => input.kind === 'write',
   describeOp(input, output, known) {
     const res = known ? (input.kind === 'write' ? 'ok' : typeof output === 'boolean' ? String(output) : show(output as string | null)) : 'unknown outcome';
     switch (input.kind) {
@@ -83,6 +84,7 @@ function kvModel(name: string, initial: string | null): Model<string | null, KvI
     },
     stateKey: (s) => (s === null ? 'n' : 's' + s),
     readOnly: (input) => input.kind === 'get',
+    blind: (input) => input.kind === 'put' || input.kind === 'append',
     describeOp(input, output, known) {
       const res = known
         ? input.kind === 'put' || input.kind === 'append'

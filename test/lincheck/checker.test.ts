@@ -36,8 +36,10 @@ test('unknown outcomes may take effect after their call, or never', () => {
   assert.equal(verdict([put(0, 'a', 'x', 0, null), get(1, 'a', null, 5, 6)]), 'linearizable');
   // ...or much later (it has no return time to bound it).
   assert.equal(verdict([put(0, 'a', 'x', 0, null), get(1, 'a', null, 5, 6), get(1, 'a', 'x', 7, 8)]), 'linearizable');
-  // But never before its call.
+  // But never before its call (touching times count as concurrent, so it may be seen at ret = call).
   assert.equal(verdict([get(1, 'a', 'x', 0, 1), put(0, 'a', 'x', 2, null)]), 'not-linearizable');
+  assert.equal(verdict([get(1, 'a', 'x', 0, 2), put(0, 'a', 'x', 2, null)]), 'linearizable');
+  assert.equal(verdict([get(1, 'a', 'x', 0, 2), append(0, 'a', 'x', 2, null), put(2, 'a', 'q', 3, 4)]), 'linearizable');
   // And at most once: x then y then x again is impossible with one unknown put of x.
   assert.equal(
     verdict([put(0, 'a', 'x', 0, null), get(1, 'a', 'x', 1, 2), put(1, 'a', 'y', 3, 4), get(1, 'a', 'x', 5, 6)]),

@@ -234,3 +234,45 @@ test('jepsen kv model (keys start as "") agrees with brute force', () => {
     { numRuns: RUNS / 2 },
   );
 });
+
+// Larger histories (beyond brute force): more than 32 operations per key exercises multi-word
+// bitsets and memo growth. Executions must be linearizable; adding a final read of a value no
+// operation ever writes ('w') must make them not linearizable (at most 2 unknown outcomes, since
+// proving a violation is exponential in their number).
+const bigHistoryArb = fc.integer({ min: 33, max: 90 }).chain((n) =>
+  fc.tuple(
+    fc.array(
+      fc.record({
+        kind: fc.constantFrom<KvOp['kind']>('get', 'put', 'append', 'cas'),
+        key: fc.constantFrom('a'),
+        value: fc.constantFrom(...VALUES),
+        expected: fc.constantFrom<string | null>(null, 'x', 'y', 'xy'),
+        call: fc.integer({ min: 0, max: 400 }),
+        dur: fc.integer({ min: 0, max: 25 }),
+        lpFrac: fc.double({ min: 0, max: 1, noNaN: true }),
+        tookEffect: fc.boolean(),
+        randomOut: fc.constant<string | null | boolean>(null),
+      }),
+      { minLength: n, maxLength: n },
+    ),
+    fc.array(fc.integer({ min: 0, max: 19 }).map((k) => k === 0), { minLength: n, maxLength: n }),
+  ),
+);
+
+test('larger executed histories are linearizable; a final impossible read is caught', () => {
+  fc.assert(
+    fc.property(bigHistoryArb, ([shapes, unknowns]) => {
+      const ops = executedHistory(shapes, unknowns, null);
+      const r = checkKvHistory(ops, { timeoutMs: 10_000 });
+      if (process.env.LINCHECK_STATS) console.log('big', ops.length, r.verdict, r.elapsedMs);
+      assert.equal(r.verdict, 'linearizable', JSON.stringify(ops));
+      if (ops.filter((o) => o.ret === null).length > 2) return;
+      const end = Math.max(...ops.map((o) => o.ret ?? o.call)) + 1;
+      const bad = checkKvHistory([...ops, { client: 999, kind: 'get', key: 'a', output: 'w', call: end, ret: end + 1 }], { timeoutMs: 10_000 });
+      if (process.env.LINCHECK_STATS) console.log('big-bad', ops.length, bad.verdict, bad.elapsedMs);
+      assert.equal(bad.verdict, 'not-linearizable');
+      assert.match(bad.explanation ?? '', /client 999 {2}get -> "w"/);
+    }),
+    { numRuns: Math.max(20, RUNS / 10) },
+  );
+});
