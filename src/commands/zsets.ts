@@ -14,9 +14,7 @@ import type { CommandDef, ExecContext } from './types.js';
 import type { Reply } from '../protocol/reply.js';
 import type { Value } from '../types/value.js';
 import { RedisSet } from '../types/set.js';
-import { ZSet } from '../types/zset.js';
-import type { LexBound, LexRange, ScoreRange, SkipNode } from '../types/skiplist.js';
-import { lexGteMin, lexLteMax, scoreGteMin, scoreLteMax } from '../types/skiplist.js';
+import { ZSet, lexGteMin, lexLteMax, scoreGteMin, scoreLteMax, type LexBound, type LexRange, type ScoreRange } from '../types/zset.js';
 import { formatDouble, parseDouble, parseInt64 } from '../protocol/numbers.js';
 import { ERR_NOT_FLOAT, ERR_NOT_INTEGER, ERR_SYNTAX, ERR_WRONGTYPE } from '../protocol/errors.js';
 import { parseTimeoutSeconds } from '../blocking/timeout.js';
@@ -352,10 +350,6 @@ function zremrangeGeneric(ctx: ExecContext, argv: string[], kind: RangeKind): vo
     ctx.reply.integer(0);
     return;
   }
-  const dict = z.dict;
-  const drop = (n: SkipNode) => {
-    dict.delete(n.member);
-  };
   let deleted: number;
   if (kind === 'rank') {
     const llen = z.size;
@@ -367,9 +361,9 @@ function zremrangeGeneric(ctx: ExecContext, argv: string[], kind: RangeKind): vo
       return;
     }
     if (end >= llen) end = llen - 1;
-    deleted = z.zsl.deleteRangeByRank(start + 1, end + 1, drop);
+    deleted = z.deleteRangeByRank(start, end);
   } else if (kind === 'score') {
-    deleted = z.zsl.deleteRangeByScore(score!, drop);
+    deleted = z.deleteRangeByScore(score!);
   } else {
     deleted = z.deleteRangeByLex(lex!);
   }
@@ -441,16 +435,9 @@ function zcountGeneric(ctx: ExecContext, argv: string[], lexMode: boolean): void
     ctx.reply.integer(z.lexCount(lex!));
     return;
   }
-  const zsl = z.zsl;
-  const first = zsl.firstInRange(score!);
-  if (first === null) {
-    ctx.reply.integer(0);
-    return;
-  }
-  const last = zsl.lastInRange(score!);
-  const a = zsl.getRank(first.score, first.member);
-  const b = zsl.getRank(last!.score, last!.member);
-  ctx.reply.integer(b - a + 1);
+  const first = z.firstInRange(score!);
+  const last = first < 0 ? -1 : z.lastInRange(score!);
+  ctx.reply.integer(first < 0 || last < 0 ? 0 : last - first + 1);
 }
 
 // ----- ZRANGE family -------------------------------------------------------------------------
@@ -479,7 +466,7 @@ function emitRange(reply: Reply, members: string[], scores: number[] | null): vo
   }
 }
 
-/** Collects the nodes of a range (in output order) into members/scores. */
+/** Collects a rank range (in output order) into members/scores. */
 function collectRank(z: ZSet, start: number, end: number, reverse: boolean, members: string[], scores: number[] | null): void {
   const llen = z.size;
   if (start < 0) start = llen + start;
@@ -488,38 +475,39 @@ function collectRank(z: ZSet, start: number, end: number, reverse: boolean, memb
   if (start > end || start >= llen) return;
   if (end >= llen) end = llen - 1;
   let n = end - start + 1;
-  let ln = reverse ? (start > 0 ? z.zsl.getByRank(llen - start) : z.zsl.tail) : z.zsl.getByRank(start + 1);
-  while (n-- > 0 && ln !== null) {
-    members.push(ln.member);
-    if (scores !== null) scores.push(ln.score);
-    ln = reverse ? ln.backward : ln.next[0]!;
-  }
+  z.each(reverse ? llen - 1 - start : start, reverse, (m, s) => {
+    members.push(m);
+    if (scores !== null) scores.push(s);
+    return --n > 0;
+  });
+}
+
+/**
+ * Walks from rank `first` (already found in range) skipping `offset` members, then takes up to
+ * `limit` (negative: all) while `inRange` holds — Redis's loops in genericZrangeby*Command.
+ */
+function collectFrom(z: ZSet, first: number, offset: number, limit: number, reverse: boolean, inRange: (m: string, s: number) => boolean, members: string[], scores: number[] | null): void {
+  if (first < 0 || offset < 0) return; // a negative offset skips forever in Redis: nothing
+  const rank = reverse ? first - offset : first + offset;
+  if (rank < 0 || rank >= z.size || limit === 0) return;
+  z.each(rank, reverse, (m, s) => {
+    if (!inRange(m, s)) return false;
+    members.push(m);
+    if (scores !== null) scores.push(s);
+    return --limit !== 0;
+  });
 }
 
 function collectScore(z: ZSet, range: ScoreRange, offset: number, limit: number, reverse: boolean, members: string[], scores: number[] | null): void {
   if (offset > 0 && offset >= z.size) return;
-  let ln = reverse ? z.zsl.lastInRange(range) : z.zsl.firstInRange(range);
-  if (offset < 0) return; // Redis skips forever with a negative offset: nothing is returned
-  while (ln !== null && offset-- > 0) ln = reverse ? ln.backward : ln.next[0]!;
-  while (ln !== null && limit-- !== 0) {
-    if (reverse ? !scoreGteMin(ln.score, range) : !scoreLteMax(ln.score, range)) break;
-    members.push(ln.member);
-    if (scores !== null) scores.push(ln.score);
-    ln = reverse ? ln.backward : ln.next[0]!;
-  }
+  const first = reverse ? z.lastInRange(range) : z.firstInRange(range);
+  collectFrom(z, first, offset, limit, reverse, reverse ? (_m, s) => scoreGteMin(s, range) : (_m, s) => scoreLteMax(s, range), members, scores);
 }
 
 function collectLex(z: ZSet, range: LexRange, offset: number, limit: number, reverse: boolean, members: string[], scores: number[] | null): void {
   if (offset > 0 && offset >= z.size) return;
-  let ln = reverse ? z.lastInLexRange(range) : z.firstInLexRange(range);
-  if (offset < 0) return;
-  while (ln !== null && offset-- > 0) ln = reverse ? ln.backward : ln.next[0]!;
-  while (ln !== null && limit-- !== 0) {
-    if (reverse ? !lexGteMin(ln.member, range.min) : !lexLteMax(ln.member, range.max)) break;
-    members.push(ln.member);
-    if (scores !== null) scores.push(ln.score);
-    ln = reverse ? ln.backward : ln.next[0]!;
-  }
+  const first = reverse ? z.lastInLexRange(range) : z.firstInLexRange(range);
+  collectFrom(z, first, offset, limit, reverse, reverse ? (m) => lexGteMin(m, range.min) : (m) => lexLteMax(m, range.max), members, scores);
 }
 
 type Direction = 'auto' | 'forward' | 'reverse';
@@ -663,10 +651,7 @@ function zpopGeneric(ctx: ExecContext, keys: readonly string[], max: boolean, em
   }
   let popped = 0;
   while (rangelen-- > 0) {
-    const node = max ? z.last()! : z.first()!;
-    const member = node.member;
-    const score = node.score;
-    z.removeNode(node);
+    const [member, score] = z.pop(max);
     if (nested) reply.array(2);
     reply.bulk(member);
     reply.double(score);
@@ -812,8 +797,7 @@ function zrandmemberCommand(ctx: ExecContext, argv: string[]): void {
     reply.nullBulk();
     return;
   }
-  const node = z.byRank(Math.floor(Math.random() * z.size))!;
-  reply.bulk(node.member);
+  reply.bulk(z.memberAt(Math.floor(Math.random() * z.size)));
 }
 
 function randomWithCount(ctx: ExecContext, z: ZSet, count: number, withScores: boolean): void {
@@ -824,21 +808,22 @@ function randomWithCount(ctx: ExecContext, z: ZSet, count: number, withScores: b
   }
   const size = z.size;
   const pairs = withScores && reply.resp > 2;
-  const emit = (n: SkipNode) => {
+  const emit = (member: string, score: number) => {
     if (pairs) reply.array(2);
-    reply.bulk(n.member);
-    if (withScores) reply.double(n.score);
+    reply.bulk(member);
+    if (withScores) reply.double(score);
   };
+  const emitRank = (rank: number) => emit(z.memberAt(rank), z.scoreAt(rank));
   if (count < 0) {
     // Repetitions allowed: |count| independent draws (read-only, so Math.random is fine).
     const n = -count;
     reply.array(withScores && reply.resp === 2 ? n * 2 : n);
-    for (let i = 0; i < n; i++) emit(z.byRank(Math.floor(Math.random() * size))!);
+    for (let i = 0; i < n; i++) emitRank(Math.floor(Math.random() * size));
     return;
   }
   if (count >= size) {
     reply.array(withScores && reply.resp === 2 ? size * 2 : size);
-    for (let n = z.first(); n !== null; n = n.next[0]!) emit(n);
+    z.each(0, false, emit);
     return;
   }
   // Distinct sample of `count` ranks (partial Fisher–Yates over a sparse index map).
@@ -848,7 +833,7 @@ function randomWithCount(ctx: ExecContext, z: ZSet, count: number, withScores: b
     const j = i + Math.floor(Math.random() * (size - i));
     const pick = swapped.get(j) ?? j;
     swapped.set(j, swapped.get(i) ?? i);
-    emit(z.byRank(pick)!);
+    emitRank(pick);
   }
 }
 
@@ -874,7 +859,7 @@ function srcScore(s: OpSource, member: string): number | undefined {
 
 function srcEach(s: OpSource, visit: (member: string, score: number) => boolean | void): void {
   if (s.z !== null) {
-    for (let n = s.z.first(); n !== null; n = n.next[0]!) if (visit(n.member, n.score) === false) return;
+    s.z.each(0, false, visit);
   } else if (s.s !== null) {
     for (const m of s.s.members()) if (visit(m, 1) === false) return;
   }
@@ -1031,11 +1016,11 @@ function zsetOpGeneric(ctx: ExecContext, argv: string[], dst: string | null, num
   } else {
     const n = out.size;
     reply.array(withScores && reply.resp === 2 ? n * 2 : n);
-    for (let node = out.first(); node !== null; node = node.next[0]!) {
+    out.each(0, false, (m, s) => {
       if (withScores && reply.resp > 2) reply.array(2);
-      reply.bulk(node.member);
-      if (withScores) reply.double(node.score);
-    }
+      reply.bulk(m);
+      if (withScores) reply.double(s);
+    });
   }
 }
 
@@ -1085,23 +1070,15 @@ function zscanCommand(ctx: ExecContext, argv: string[]): void {
   const found: string[] = [];
   let next = 0;
   if (z !== undefined) {
-    let node: SkipNode | null;
-    let budget: number;
-    if (!z.big) {
-      node = z.first();
-      budget = Infinity;
-    } else {
-      const start = cursor > BigInt(Number.MAX_SAFE_INTEGER) ? z.size : Number(cursor);
-      node = z.byRank(start);
-      budget = count;
-      next = start;
-    }
-    while (node !== null && budget-- > 0) {
-      if (pattern === null || globMatch(pattern, node.member)) found.push(node.member, formatDouble(node.score));
-      node = node.next[0]!;
+    const start = !z.big || cursor > BigInt(Number.MAX_SAFE_INTEGER) ? 0 : Number(cursor);
+    let budget = z.big ? count : Infinity;
+    next = start;
+    z.each(start, false, (m, s) => {
+      if (budget-- <= 0) return false;
+      if (pattern === null || globMatch(pattern, m)) found.push(m, formatDouble(s));
       next++;
-    }
-    if (node === null) next = 0;
+    });
+    if (next >= z.size) next = 0;
   }
   reply.array(2);
   reply.bulk(String(next));

@@ -1,25 +1,86 @@
-// The sorted set value: a member → score Map for O(1) ZSCORE/membership plus a skiplist with
-// spans (types/skiplist.ts) for order, rank and ranges — Redis's "skiplist" encoding.
+// The sorted set value: a member → score Map for O(1) ZSCORE/membership plus an order-statistic
+// sequence (types/sorted-blocks.ts) for order, rank and ranges by rank, score or member bytes.
+// Positions are 0-based ranks; range searches answer a rank (or -1), and callers walk from it.
 //
 // encoding() reports what Redis 7.0 would: 'listpack' while the set has never held more than
 // zset-max-listpack-entries (128) members nor a member longer than zset-max-listpack-value (64)
 // bytes, 'skiplist' from then on (Redis converts one way only, except that the *STORE commands
 // pick the encoding by their result's size). The layout does NOT switch: small sets use the same
-// Map + skiplist. A packed array for small sets was not built — no measurement showed the Map +
-// skiplist to be the bottleneck for small sets (per-command overhead dominates there).
+// Map + blocks (a small set is a single block, which already is a packed sorted array — a
+// separate small encoding would buy nothing). Two listpack behaviours clients can see are
+// reproduced: a listpack stores -0 as "0", and lex ranges over members with different scores
+// (undefined territory) are answered by a linear scan as zzlFirstInLexRange does.
 
 import type { RedisCollection } from './value.js';
-import { SkipList, lexGteMin, lexLteMax, type LexRange, type SkipNode } from './skiplist.js';
+import { SortedBlocks } from './sorted-blocks.js';
 
 export const ZSET_MAX_LISTPACK_ENTRIES = 128;
 export const ZSET_MAX_LISTPACK_VALUE = 64;
 
+/** A score interval; `minex`/`maxex` make the ends exclusive. */
+export interface ScoreRange {
+  min: number;
+  max: number;
+  minex: boolean;
+  maxex: boolean;
+}
+
+/** One end of a lex interval: -inf ('-'), +inf ('+') or a member with inclusive/exclusive flag. */
+export type LexBound = { kind: 'min' } | { kind: 'max' } | { kind: 'value'; value: string; exclusive: boolean };
+
+export interface LexRange {
+  min: LexBound;
+  max: LexBound;
+}
+
+export function scoreGteMin(value: number, r: ScoreRange): boolean {
+  return r.minex ? value > r.min : value >= r.min;
+}
+
+export function scoreLteMax(value: number, r: ScoreRange): boolean {
+  return r.maxex ? value < r.max : value <= r.max;
+}
+
+export function lexGteMin(value: string, b: LexBound): boolean {
+  if (b.kind === 'min') return true;
+  if (b.kind === 'max') return false;
+  return b.exclusive ? value > b.value : value >= b.value;
+}
+
+export function lexLteMax(value: string, b: LexBound): boolean {
+  if (b.kind === 'max') return true;
+  if (b.kind === 'min') return false;
+  return b.exclusive ? value < b.value : value <= b.value;
+}
+
+/** Whether a score range is empty by construction (zslIsInRange's first check). */
+export function scoreRangeEmpty(r: ScoreRange): boolean {
+  return r.min > r.max || (r.min === r.max && (r.minex || r.maxex));
+}
+
+/** Whether a lex range is empty by construction (zslIsInLexRange's first check). */
+export function lexRangeEmpty(r: LexRange): boolean {
+  const a = r.min;
+  const b = r.max;
+  if (a.kind === 'max' || b.kind === 'min') return true;
+  if (a.kind === 'value' && b.kind === 'value') {
+    if (a.value > b.value) return true;
+    if (a.value === b.value && (a.exclusive || b.exclusive)) return true;
+  }
+  return false;
+}
+
 export class ZSet implements RedisCollection {
   readonly type = 'zset' as const;
   readonly dict = new Map<string, number>();
-  readonly zsl = new SkipList();
+  readonly seq: SortedBlocks;
   /** Whether Redis would hold this set as a skiplist (see the module comment). */
   big = false;
+
+  /** `blockMax` only for tests (tiny blocks exercise splits and merges). */
+  constructor(blockMax?: number) {
+    this.seq = new SortedBlocks(blockMax);
+  }
 
   /** A new empty set whose encoding starts as Redis's zsetTypeCreate(sizeHint, maxLenHint). */
   static create(sizeHint = 0, maxLenHint = 0): ZSet {
@@ -38,8 +99,12 @@ export class ZSet implements RedisCollection {
 
   clone(): ZSet {
     const z = new ZSet();
+    // Entries come in order: appending to the last block is the cheap path of insert.
     z.big = this.big;
-    for (let n = this.zsl.first(); n !== null; n = n.next[0]!) z.insert(n.member, n.score);
+    this.seq.each(0, false, (m, s) => {
+      z.dict.set(m, s);
+      z.seq.insert(s, m);
+    });
     return z;
   }
 
@@ -54,7 +119,7 @@ export class ZSet implements RedisCollection {
     // A listpack stores scores as text where -0 becomes "0"; a skiplist keeps the double's sign.
     if (score === 0 && !this.big) score = 0;
     this.dict.set(member, score);
-    this.zsl.insert(score, member);
+    this.seq.insert(score, member);
   }
 
   /** Changes the score of a present member. */
@@ -62,7 +127,8 @@ export class ZSet implements RedisCollection {
     if (oldScore === newScore) return;
     if (newScore === 0 && !this.big) newScore = 0;
     this.dict.set(member, newScore);
-    this.zsl.updateScore(oldScore, member, newScore);
+    this.seq.delete(oldScore, member);
+    this.seq.insert(newScore, member);
   }
 
   /** Adds or updates; returns whether the member was new. */
@@ -80,7 +146,7 @@ export class ZSet implements RedisCollection {
     const score = this.dict.get(member);
     if (score === undefined) return false;
     this.dict.delete(member);
-    this.zsl.delete(score, member);
+    this.seq.delete(score, member);
     return true;
   }
 
@@ -88,89 +154,163 @@ export class ZSet implements RedisCollection {
   rank(member: string, reverse = false): number {
     const score = this.dict.get(member);
     if (score === undefined) return -1;
-    const r = this.zsl.getRank(score, member);
-    return reverse ? this.zsl.length - r : r - 1;
+    const r = this.seq.rankOf(score, member);
+    return reverse ? this.seq.length - 1 - r : r;
   }
 
-  /** The node at 0-based rank from the lowest, or null. */
-  byRank(rank: number): SkipNode | null {
-    return this.zsl.getByRank(rank + 1);
+  memberAt(rank: number): string {
+    return this.seq.memberAt(rank);
   }
 
-  first(): SkipNode | null {
-    return this.zsl.first();
+  scoreAt(rank: number): number {
+    return this.seq.scoreAt(rank);
   }
 
-  last(): SkipNode | null {
-    return this.zsl.tail;
+  /** Walks members from `rank` (towards lower ranks when `reverse`) while `visit` returns non-false. */
+  each(rank: number, reverse: boolean, visit: (member: string, score: number) => boolean | void): void {
+    this.seq.each(rank, reverse, visit);
+  }
+
+  /** Removes and returns the lowest (or highest) member. */
+  pop(max: boolean): [string, number] {
+    const rank = max ? this.seq.length - 1 : 0;
+    const member = this.seq.memberAt(rank);
+    const score = this.seq.scoreAt(rank);
+    this.dict.delete(member);
+    this.seq.deleteRange(rank, rank, noop);
+    return [member, score];
+  }
+
+  /** Rank of the first member with a score in range, or -1 (zslFirstInRange). */
+  firstInRange(r: ScoreRange): number {
+    const n = this.seq.length;
+    if (n === 0 || scoreRangeEmpty(r)) return -1;
+    if (!scoreGteMin(this.seq.scoreAt(n - 1), r) || !scoreLteMax(this.seq.scoreAt(0), r)) return -1;
+    const rank = this.seq.lowerBound((s) => !scoreGteMin(s, r));
+    return rank < n && scoreLteMax(this.seq.scoreAt(rank), r) ? rank : -1;
+  }
+
+  /** Rank of the last member with a score in range, or -1 (zslLastInRange). */
+  lastInRange(r: ScoreRange): number {
+    const n = this.seq.length;
+    if (n === 0 || scoreRangeEmpty(r)) return -1;
+    if (!scoreGteMin(this.seq.scoreAt(n - 1), r) || !scoreLteMax(this.seq.scoreAt(0), r)) return -1;
+    const rank = this.seq.lowerBound((s) => scoreLteMax(s, r)) - 1;
+    return rank >= 0 && scoreGteMin(this.seq.scoreAt(rank), r) ? rank : -1;
+  }
+
+  private inLexRange(r: LexRange): boolean {
+    const n = this.seq.length;
+    if (n === 0 || lexRangeEmpty(r)) return false;
+    return lexGteMin(this.seq.memberAt(n - 1), r.min) && lexLteMax(this.seq.memberAt(0), r.max);
   }
 
   /**
-   * The first node in a lex range. Lex ranges assume equal scores; when scores differ the answer
-   * depends on the algorithm, so this follows Redis's per encoding: a linear scan from the head
-   * for a listpack (zzlFirstInLexRange), the skiplist search otherwise (zslFirstInLexRange).
+   * Rank of the first member in a lex range, or -1. Lex ranges assume equal scores; when scores
+   * differ the answer depends on the algorithm: a listpack scans from the head
+   * (zzlFirstInLexRange), which is reproduced; for a skiplist Redis's answer depends on random
+   * node levels, so any consistent answer is as good (a binary search here).
    */
-  firstInLexRange(r: LexRange): SkipNode | null {
-    if (this.big) return this.zsl.firstInLexRange(r);
-    if (!this.zsl.inLexRange(r)) return null;
-    for (let n = this.zsl.first(); n !== null; n = n.next[0]!) {
-      if (lexGteMin(n.member, r.min)) return lexLteMax(n.member, r.max) ? n : null;
+  firstInLexRange(r: LexRange): number {
+    if (!this.inLexRange(r)) return -1;
+    if (!this.big) {
+      let found = -1;
+      let rank = 0;
+      this.seq.each(0, false, (m) => {
+        if (lexGteMin(m, r.min)) {
+          if (lexLteMax(m, r.max)) found = rank;
+          return false;
+        }
+        rank++;
+      });
+      return found;
     }
-    return null;
+    const rank = this.seq.lowerBound((_s, m) => !lexGteMin(m, r.min));
+    return rank < this.seq.length && lexLteMax(this.seq.memberAt(rank), r.max) ? rank : -1;
   }
 
-  /** The last node in a lex range (zzlLastInLexRange: a scan from the tail for a listpack). */
-  lastInLexRange(r: LexRange): SkipNode | null {
-    if (this.big) return this.zsl.lastInLexRange(r);
-    if (!this.zsl.inLexRange(r)) return null;
-    for (let n = this.zsl.tail; n !== null; n = n.backward) {
-      if (lexLteMax(n.member, r.max)) return lexGteMin(n.member, r.min) ? n : null;
+  /** Rank of the last member in a lex range, or -1 (a scan from the tail for a listpack). */
+  lastInLexRange(r: LexRange): number {
+    if (!this.inLexRange(r)) return -1;
+    const n = this.seq.length;
+    if (!this.big) {
+      let found = -1;
+      let rank = n - 1;
+      this.seq.each(n - 1, true, (m) => {
+        if (lexLteMax(m, r.max)) {
+          if (lexGteMin(m, r.min)) found = rank;
+          return false;
+        }
+        rank--;
+      });
+      return found;
     }
-    return null;
+    const rank = this.seq.lowerBound((_s, m) => lexLteMax(m, r.max)) - 1;
+    return rank >= 0 && lexGteMin(this.seq.memberAt(rank), r.min) ? rank : -1;
   }
 
-  /** Removes the nodes of a lex range (listpack: from the scanned first node while <= max). */
-  deleteRangeByLex(r: LexRange): number {
+  /** Removes ranks start..end inclusive (0-based); returns how many. */
+  deleteRangeByRank(start: number, end: number): number {
     const dict = this.dict;
-    const drop = (n: SkipNode) => {
-      dict.delete(n.member);
-    };
-    if (this.big) return this.zsl.deleteRangeByLex(r, drop);
-    const start = this.firstInLexRange(r);
-    if (start === null) return 0;
-    return this.zsl.deleteFrom(start, (n) => lexLteMax(n.member, r.max), drop);
+    return this.seq.deleteRange(start, end, (m) => {
+      dict.delete(m);
+    });
+  }
+
+  /** Counts members from `start` on while `keep` holds (the walk of the range commands). */
+  private runFrom(start: number, keep: (member: string, score: number) => boolean): number {
+    let count = 0;
+    this.seq.each(start, false, (m, s) => {
+      if (!keep(m, s)) return false;
+      count++;
+    });
+    return count;
+  }
+
+  /** zslDeleteRangeByScore: from the first member >= min while <= max. */
+  deleteRangeByScore(r: ScoreRange): number {
+    const start = this.seq.lowerBound((s) => !scoreGteMin(s, r));
+    const n = this.runFrom(start, (_m, s) => scoreLteMax(s, r));
+    return n === 0 ? 0 : this.deleteRangeByRank(start, start + n - 1);
+  }
+
+  /** ZREMRANGEBYLEX: from the first member in range (as firstInLexRange finds it) while <= max. */
+  deleteRangeByLex(r: LexRange): number {
+    let start: number;
+    if (!this.big) {
+      start = this.firstInLexRange(r);
+      if (start < 0) return 0;
+    } else {
+      // zslDeleteRangeByLex has no zslIsInLexRange check: search, then walk while <= max.
+      start = this.seq.lowerBound((_s, m) => !lexGteMin(m, r.min));
+    }
+    const n = this.runFrom(start, (m) => lexLteMax(m, r.max));
+    return n === 0 ? 0 : this.deleteRangeByRank(start, start + n - 1);
   }
 
   /** ZLEXCOUNT: a listpack counts by walking from the first match; a skiplist by ranks. */
   lexCount(r: LexRange): number {
     const first = this.firstInLexRange(r);
-    if (first === null) return 0;
-    if (!this.big) {
-      let count = 0;
-      for (let n: SkipNode | null = first; n !== null && lexLteMax(n.member, r.max); n = n.next[0]!) count++;
-      return count;
-    }
-    const last = this.zsl.lastInLexRange(r);
-    if (last === null) return 0;
-    return this.zsl.getRank(last.score, last.member) - this.zsl.getRank(first.score, first.member) + 1;
-  }
-
-  /** Removes the node (found by iteration) from both halves. */
-  removeNode(node: SkipNode): void {
-    this.dict.delete(node.member);
-    this.zsl.delete(node.score, node.member);
+    if (first < 0) return 0;
+    if (!this.big) return this.runFrom(first, (m) => lexLteMax(m, r.max));
+    const last = this.lastInLexRange(r);
+    return last < 0 ? 0 : last - first + 1;
   }
 
   /** Redis's zsetConvertToListpackIfNeeded for *STORE results. */
   fitEncoding(maxLen: number): void {
     this.big = this.dict.size > ZSET_MAX_LISTPACK_ENTRIES || maxLen > ZSET_MAX_LISTPACK_VALUE;
-    if (!this.big) {
-      for (let n = this.zsl.first(); n !== null; n = n.next[0]!) {
-        if (Object.is(n.score, -0)) {
-          n.score = 0;
-          this.dict.set(n.member, 0);
-        }
-      }
+    if (this.big) return;
+    const negZero: string[] = [];
+    this.seq.each(0, false, (m, s) => {
+      if (Object.is(s, -0)) negZero.push(m);
+    });
+    for (const m of negZero) {
+      this.seq.delete(-0, m);
+      this.seq.insert(0, m);
+      this.dict.set(m, 0);
     }
   }
 }
+
+function noop(): void {}

@@ -1,13 +1,13 @@
-// The sorted-set structure (src/types/zset.ts over src/types/skiplist.ts) against a naive model —
-// an array kept sorted by (score, member bytes) — with fast-check: random adds, score updates,
-// removals, range deletions and pops, checking after each step rank, element-at-rank, ranges by
-// rank, score (exclusive bounds, inf) and lex (exclusive bounds, -/+), and the skiplist's own
-// invariants (spans add up, backward links mirror forward links, order is strict).
+// The sorted-set structure (src/types/zset.ts over src/types/sorted-blocks.ts) against a naive
+// model — an array kept sorted by (score, member bytes) — with fast-check: random adds, score
+// updates, removals, range deletions by score, lex and rank, and pops, checking after each step
+// the order both ways, element-at-rank, ranks, and the block bookkeeping (maxima, Fenwick sums),
+// and at the end range searches by score (exclusive bounds, inf) and lex (exclusive, -/+). Tiny
+// blocks (2–5 entries) make splits, merges and emptied blocks happen all the time.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { ZSet } from '../../src/types/zset.js';
-import type { LexBound, LexRange, ScoreRange, SkipNode } from '../../src/types/skiplist.js';
+import { ZSet, type LexBound, type LexRange, type ScoreRange } from '../../src/types/zset.js';
 
 type Entry = [string, number];
 
@@ -45,30 +45,26 @@ function leMax(m: string, b: LexBound): boolean {
   return b.kind === 'max' ? true : b.kind === 'min' ? false : b.exclusive ? m < b.value : m <= b.value;
 }
 
-function walk(from: SkipNode | null, dir: 'fwd' | 'back'): Entry[] {
+function walk(z: ZSet, reverse: boolean): Entry[] {
   const out: Entry[] = [];
-  for (let n = from; n !== null; n = dir === 'fwd' ? n.next[0]! : n.backward) out.push([n.member, n.score]);
+  z.each(reverse ? z.size - 1 : 0, reverse, (m, s) => {
+    out.push([m, s]);
+  });
   return out;
 }
 
 function checkInvariants(z: ZSet, model: Model): void {
-  const zsl = z.zsl;
-  assert.equal(zsl.length, model.items.length);
+  z.seq.check();
   assert.equal(z.size, model.items.length);
-  assert.deepEqual(walk(zsl.first(), 'fwd'), model.items);
-  assert.deepEqual(walk(zsl.tail, 'back'), [...model.items].reverse());
-  // Every level's spans add up to the level-0 distance it skips.
-  for (let lvl = 0; lvl < zsl.level; lvl++) {
-    let pos = 0;
-    let x: SkipNode = zsl.header;
-    while (x.next[lvl] !== null && x.next[lvl] !== undefined) {
-      const nx = x.next[lvl]!;
-      pos += x.span[lvl]!;
-      assert.equal(nx, zsl.getByRank(pos), `span at level ${lvl}`);
-      x = nx;
-    }
-  }
-  for (const [m, s] of model.items) assert.equal(z.score(m), s);
+  assert.equal(z.seq.length, model.items.length);
+  assert.deepEqual(walk(z, false), model.items);
+  assert.deepEqual(walk(z, true), [...model.items].reverse());
+  model.items.forEach(([m, s], i) => {
+    assert.equal(z.memberAt(i), m);
+    assert.ok(Object.is(z.scoreAt(i), s));
+    assert.equal(z.rank(m), i);
+    assert.equal(z.score(m), s);
+  });
 }
 
 const member = fc.string({ unit: fc.constantFrom('a', 'b', 'c', '\x00', '\xff', 'ab'), maxLength: 3 });
@@ -83,19 +79,7 @@ const lexBound = fc.oneof(
   fc.record({ kind: fc.constant<'value'>('value'), value: member, exclusive: fc.boolean() }),
 );
 const scoreRange = fc.record({ min: score, max: score, minex: fc.boolean(), maxex: fc.boolean() });
-
-/** Ops over the given score generator (a constant one exercises lex ranges, which assume equal scores). */
-function ops(scoreArb: fc.Arbitrary<number>): fc.Arbitrary<Op[]> {
-  const o: fc.Arbitrary<Op> = fc.oneof(
-    { weight: 8, arbitrary: fc.record({ op: fc.constant<'set'>('set'), m: member, s: scoreArb }) },
-    { weight: 3, arbitrary: fc.record({ op: fc.constant<'remove'>('remove'), m: member }) },
-    { weight: 1, arbitrary: fc.record({ op: fc.constant<'delScore'>('delScore'), r: scoreRange }) },
-    { weight: 1, arbitrary: fc.record({ op: fc.constant<'delLex'>('delLex'), r: fc.record({ min: lexBound, max: lexBound }) }) },
-    { weight: 1, arbitrary: fc.record({ op: fc.constant<'delRank'>('delRank'), a: fc.integer({ min: 1, max: 12 }), b: fc.integer({ min: 1, max: 12 }) }) },
-    { weight: 2, arbitrary: fc.record({ op: fc.constant<'pop'>('pop'), max: fc.boolean() }) },
-  );
-  return fc.array(o, { maxLength: 120 });
-}
+const lexRange: fc.Arbitrary<LexRange> = fc.record({ min: lexBound, max: lexBound });
 
 type Op =
   | { op: 'set'; m: string; s: number }
@@ -105,92 +89,87 @@ type Op =
   | { op: 'delRank'; a: number; b: number }
   | { op: 'pop'; max: boolean };
 
+/** Ops over the given score generator (a constant one exercises lex ranges, which assume equal scores). */
+function ops(scoreArb: fc.Arbitrary<number>): fc.Arbitrary<Op[]> {
+  const o: fc.Arbitrary<Op> = fc.oneof(
+    { weight: 8, arbitrary: fc.record({ op: fc.constant<'set'>('set'), m: member, s: scoreArb }) },
+    { weight: 3, arbitrary: fc.record({ op: fc.constant<'remove'>('remove'), m: member }) },
+    { weight: 1, arbitrary: fc.record({ op: fc.constant<'delScore'>('delScore'), r: scoreRange }) },
+    { weight: 1, arbitrary: fc.record({ op: fc.constant<'delLex'>('delLex'), r: lexRange }) },
+    { weight: 1, arbitrary: fc.record({ op: fc.constant<'delRank'>('delRank'), a: fc.integer({ min: 0, max: 12 }), b: fc.integer({ min: 0, max: 12 }) }) },
+    { weight: 2, arbitrary: fc.record({ op: fc.constant<'pop'>('pop'), max: fc.boolean() }) },
+  );
+  return fc.array(o, { maxLength: 150 });
+}
 
 for (const [name, scoreArb] of [
   ['mixed scores', score],
   ['equal scores (lex ranges)', fc.constant(0)],
-] as const) test(`zset structure matches a sorted-array model: ${name}`, () => {
-  fc.assert(
-    fc.property(ops(scoreArb), fc.array(fc.tuple(scoreRange, fc.record({ min: lexBound, max: lexBound })), { minLength: 3, maxLength: 3 }), (ops, queries) => {
-      const z = new ZSet();
-      z.big = true; // keep -0 as is (the listpack -0 → 0 rule is tested over the wire)
-      const model = new Model();
-      for (const o of ops) {
-        if (o.op === 'set') {
-          assert.equal(z.set(o.m, o.s), model.find(o.m) < 0);
-          model.set(o.m, o.s);
-        } else if (o.op === 'remove') {
-          assert.equal(z.remove(o.m), model.remove(o.m));
-        } else if (o.op === 'delScore') {
-          const gone: string[] = [];
-          z.zsl.deleteRangeByScore(o.r, (n) => {
-            z.dict.delete(n.member);
-            gone.push(n.member);
-          });
-          const expect = model.items.filter((e) => inScore(e[1], o.r));
-          assert.deepEqual(gone, expect.map((e) => e[0]));
-          model.items = model.items.filter((e) => !inScore(e[1], o.r));
-        } else if (o.op === 'delLex') {
-          // Lex ranges are defined only when every score is equal (as in Redis).
-          if (model.items.some((e) => e[1] !== model.items[0]![1])) continue;
-          const gone: string[] = [];
-          z.zsl.deleteRangeByLex(o.r, (n) => {
-            z.dict.delete(n.member);
-            gone.push(n.member);
-          });
-          const start = model.items.findIndex((e) => geMin(e[0], o.r.min));
-          const expect: string[] = [];
-          if (start >= 0) for (let i = start; i < model.items.length && leMax(model.items[i]![0], o.r.max); i++) expect.push(model.items[i]![0]);
-          assert.deepEqual(gone, expect);
-          model.items = model.items.filter((e) => !expect.includes(e[0]));
-        } else if (o.op === 'delRank') {
-          const a = Math.min(o.a, o.b);
-          const b = Math.max(o.a, o.b);
-          const gone: string[] = [];
-          if (a <= z.size) {
-            z.zsl.deleteRangeByRank(a, b, (n) => {
-              z.dict.delete(n.member);
-              gone.push(n.member);
-            });
+] as const) {
+  test(`zset structure matches a sorted-array model: ${name}`, () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 2, max: 5 }), ops(scoreArb), fc.array(fc.tuple(scoreRange, lexRange), { minLength: 3, maxLength: 3 }), (blockMax, list, queries) => {
+        const z = new ZSet(blockMax);
+        z.big = true; // keep -0 as is and use the searches (the listpack rules are tested over the wire)
+        const model = new Model();
+        for (const o of list) {
+          if (o.op === 'set') {
+            assert.equal(z.set(o.m, o.s), model.find(o.m) < 0);
+            model.set(o.m, o.s);
+          } else if (o.op === 'remove') {
+            assert.equal(z.remove(o.m), model.remove(o.m));
+          } else if (o.op === 'delScore') {
+            const n = z.deleteRangeByScore(o.r);
+            const kept = model.items.filter((e) => !inScore(e[1], o.r));
+            assert.equal(n, model.items.length - kept.length);
+            model.items = kept;
+          } else if (o.op === 'delLex') {
+            // Lex ranges are defined only when every score is equal (as in Redis).
+            if (model.items.some((e) => e[1] !== model.items[0]![1])) continue;
+            const n = z.deleteRangeByLex(o.r);
+            const kept = model.items.filter((e) => !(geMin(e[0], o.r.min) && leMax(e[0], o.r.max)));
+            assert.equal(n, model.items.length - kept.length);
+            model.items = kept;
+          } else if (o.op === 'delRank') {
+            const a = Math.min(o.a, o.b);
+            const b = Math.max(o.a, o.b);
+            const n = a < z.size ? z.deleteRangeByRank(a, b) : 0;
+            assert.equal(n, model.items.slice(a, b + 1).length);
+            model.items.splice(a, b - a + 1);
+          } else {
+            if (model.items.length === 0) continue;
+            const got = z.pop(o.max);
+            const e = o.max ? model.items.pop() : model.items.shift();
+            assert.deepEqual(got, e);
           }
-          assert.deepEqual(gone, model.items.slice(a - 1, b).map((e) => e[0]));
-          model.items.splice(a - 1, b - a + 1);
-        } else {
-          const n = o.max ? z.last() : z.first();
-          const e = o.max ? model.items.pop() : model.items.shift();
-          assert.deepEqual(n === null ? undefined : [n.member, n.score], e);
-          if (n !== null) z.removeNode(n);
+          checkInvariants(z, model);
         }
-        checkInvariants(z, model);
-      }
-      // Ranks and element-at-rank.
-      model.items.forEach(([m], i) => {
-        assert.equal(z.rank(m), i);
-        assert.equal(z.rank(m, true), model.items.length - 1 - i);
-        assert.equal(z.byRank(i)!.member, m);
-      });
-      assert.equal(z.rank('nope-not-a-member'), -1);
-      assert.equal(z.byRank(model.items.length), null);
-      // Range searches (lex over an all-equal-score copy, as lex commands assume).
-      const flat = new ZSet();
-      for (const [m] of model.items) flat.insert(m, 0);
-      const flatItems = [...model.items.map((e) => e[0])].sort();
-      for (const [sr, lr] of queries) {
-        const inR = model.items.filter((e) => inScore(e[1], sr));
-        const first = z.zsl.firstInRange(sr);
-        const last = z.zsl.lastInRange(sr);
-        assert.deepEqual(first && [first.member, first.score], inR[0] ?? null);
-        assert.deepEqual(last && [last.member, last.score], inR[inR.length - 1] ?? null);
-        const inL = flatItems.filter((m) => geMin(m, lr.min) && leMax(m, lr.max));
-        assert.equal(flat.zsl.firstInLexRange(lr)?.member ?? null, inL[0] ?? null);
-        assert.equal(flat.zsl.lastInLexRange(lr)?.member ?? null, inL[inL.length - 1] ?? null);
-      }
-      const copy = z.clone();
-      assert.deepEqual(walk(copy.first(), 'fwd'), model.items);
-    }),
-    { numRuns: 300 },
-  );
-});
+        assert.equal(z.rank('nope-not-a-member'), -1);
+        const flat = new ZSet(blockMax);
+        flat.big = true;
+        for (const [m] of model.items) flat.insert(m, 0);
+        const flatItems = model.items.map((e) => e[0]).sort();
+        for (const [sr, lr] of queries) {
+          const ranks = model.items.map((e, i) => (inScore(e[1], sr) ? i : -1)).filter((i) => i >= 0);
+          assert.equal(z.firstInRange(sr), ranks.length ? ranks[0] : -1);
+          assert.equal(z.lastInRange(sr), ranks.length ? ranks[ranks.length - 1] : -1);
+          const inL = flatItems.map((m, i) => (geMin(m, lr.min) && leMax(m, lr.max) ? i : -1)).filter((i) => i >= 0);
+          assert.equal(flat.firstInLexRange(lr), inL.length ? inL[0] : -1);
+          assert.equal(flat.lastInLexRange(lr), inL.length ? inL[inL.length - 1] : -1);
+          assert.equal(flat.lexCount(lr), inL.length);
+          // The listpack walk gives the same answers when scores are equal.
+          flat.big = false;
+          assert.equal(flat.firstInLexRange(lr), inL.length ? inL[0] : -1);
+          assert.equal(flat.lastInLexRange(lr), inL.length ? inL[inL.length - 1] : -1);
+          assert.equal(flat.lexCount(lr), inL.length);
+          flat.big = true;
+        }
+        assert.deepEqual(walk(z.clone(), false), model.items);
+      }),
+      { numRuns: 300 },
+    );
+  });
+}
 
 test('zset encoding: listpack until 128 members or a 65-byte member, then skiplist for good', () => {
   const z = new ZSet();
@@ -201,21 +180,33 @@ test('zset encoding: listpack until 128 members or a 65-byte member, then skipli
   z.remove('one-more');
   assert.equal(z.encoding(), 'skiplist');
   const y = new ZSet();
-  y.insert('x'.repeat(64), 1);
+  y.insert('x'.repeat(64), -0);
   assert.equal(y.encoding(), 'listpack');
-  y.insert('x'.repeat(65), 1);
+  assert.ok(Object.is(y.score('x'.repeat(64)), 0), 'a listpack keeps -0 as 0');
+  y.insert('x'.repeat(65), -0);
   assert.equal(y.encoding(), 'skiplist');
+  assert.ok(Object.is(y.score('x'.repeat(65)), -0), 'a skiplist keeps -0');
   assert.equal(y.clone().encoding(), 'skiplist');
 });
 
-test('zset big: many members keep ranks right', () => {
+test('zset big: many members with default blocks keep ranks right through splits and deletes', () => {
   const z = new ZSet();
   const n = 20000;
   for (let i = 0; i < n; i++) z.insert(`m${(i * 7919) % n}`, (i * 7919) % n);
+  z.seq.check();
+  assert.ok(z.seq.blocks > 40);
   for (let i = 0; i < n; i += 997) {
     assert.equal(z.rank(`m${i}`), i);
-    assert.equal(z.byRank(i)!.member, `m${i}`);
+    assert.equal(z.memberAt(i), `m${i}`);
   }
   for (let i = 0; i < n; i += 2) z.remove(`m${i}`);
+  z.seq.check();
   for (let i = 1; i < n; i += 1000) assert.equal(z.rank(`m${i}`), (i - 1) / 2);
+  assert.equal(z.deleteRangeByRank(100, 8999), 8900);
+  z.seq.check();
+  assert.equal(z.size, n / 2 - 8900);
+  assert.equal(z.memberAt(100), `m${2 * 9000 + 1}`);
+  while (z.size > 0) z.pop(z.size % 2 === 0);
+  z.seq.check();
+  assert.equal(z.seq.blocks, 0);
 });
