@@ -158,11 +158,12 @@ function smoveCommand(ctx: ExecContext, argv: string[]): void {
   }
   ctx.modified(src);
   ctx.dirty();
+  // The destination changed only if the member is new there (WATCH on it stays valid otherwise).
   if (dstSet.add(member)) {
     ctx.dirty();
+    ctx.modified(dst);
     ctx.notify('s', 'sadd', dst);
   }
-  ctx.modified(dst);
   ctx.reply.integer(1);
 }
 

@@ -369,3 +369,31 @@ function normalizeScan(raw: string): string {
   const bulks = items.replace(/^\*\d+\r\n/, '').match(/\$\d+\r\n[^\r]*\r\n/g) ?? [];
   return cursorAndHeader + `*${bulks.length}\r\n` + [...bulks].sort().join('');
 }
+
+test('WATCH sees exactly the changes Redis signals (no-op writes leave a watched key valid)', { skip }, async () => {
+  const tx = (...cmd: Argv[]): Argv[] => [['WATCH', 'w'], ...cmd, ['MULTI'], ['PING'], ['EXEC']];
+  const s: Argv[] = [
+    ['SADD', 'w', '1', '2'],
+    ['SADD', 'a', '1', '3'],
+    ['HSET', 'hw', 'f', 'v'],
+    ...tx(['SADD', 'w', '1']),
+    ...tx(['SADD', 'w', '9']),
+    ...tx(['SREM', 'w', 'zz']),
+    ...tx(['SREM', 'w', '9']),
+    ...tx(['SMOVE', 'a', 'w', '1']),
+    ...tx(['SMOVE', 'a', 'w', '3']),
+    ...tx(['SMOVE', 'w', 'w', '1']),
+    ...tx(['SPOP', 'w', '0']),
+    ...tx(['SINTERSTORE', 'w', 'w', 'w']),
+    ...tx(['SDIFFSTORE', 'x', 'nokey']),
+    ...tx(['SDIFFSTORE', 'w', 'nokey']),
+    ['HSET', 'w', 'f', 'v'],
+    ...tx(['HDEL', 'w', 'zz']),
+    ...tx(['HSETNX', 'w', 'f', 'v2']),
+    ...tx(['HSET', 'w', 'f', 'v']),
+    ...tx(['HINCRBY', 'w', 'f', 'x']),
+    ...tx(['HINCRBY', 'w', 'n', '1']),
+    ...tx(['HDEL', 'w', 'f', 'n']),
+  ];
+  await pair.assertSame('watch', s, { normalize: normalizeSetReply });
+});
