@@ -1,46 +1,13 @@
-// Shared pieces of the keys-family tests: starting a differential pair that can be emptied even
-// before keyraft has FLUSHALL, and the reply normalisations the family needs (KEYS and SCAN
-// return keys in hash-table order, which legitimately differs from Redis; TTLs depend on the
-// exact millisecond each server saw the command).
+// Shared pieces of the keys-family tests: the reply normalisations the family needs (KEYS and
+// SCAN return keys in hash-table order, which legitimately differs from Redis; TTLs depend on
+// the exact millisecond each server saw the command).
 
 import { DifferentialPair, type Argv } from '../helpers/differential.js';
-import { parseReply, type RespConnection, type RespValue } from '../helpers/resp.js';
+import { parseReply, type RespValue } from '../helpers/resp.js';
 
-/** Databases the family's streams touch. */
-export const TEST_DBS = [0, 1, 2];
-
-/** Deletes every key of the test databases through the keys family itself. */
-export async function emptyWithoutFlushall(c: RespConnection): Promise<void> {
-  for (const db of TEST_DBS) {
-    await c.call('SELECT', String(db));
-    const keys = (await c.value('KEYS', '*')) as string[];
-    if (Array.isArray(keys) && keys.length > 0) await c.call('DEL', ...keys);
-  }
-  await c.call('SELECT', '0');
-}
-
-/**
- * A pair whose reset() empties keyraft even when FLUSHALL is not implemented yet (the server
- * family is written in parallel); with FLUSHALL present this is the harness's own reset.
- */
-export async function startPair(keyraftArgs: string[] = [], redisArgs: string[] = []): Promise<DifferentialPair> {
-  const pair = await DifferentialPair.start(keyraftArgs, redisArgs);
-  const probe = await pair.keyraft.connect();
-  const flush = await probe.value('FLUSHALL');
-  probe.close();
-  if (flush !== 'OK') {
-    const reset = pair.reset.bind(pair);
-    pair.reset = async () => {
-      await reset();
-      const c = await pair.keyraft.connect();
-      try {
-        await emptyWithoutFlushall(c);
-      } finally {
-        c.close();
-      }
-    };
-  }
-  return pair;
+/** A differential pair (keyraft + Redis) with the servers' extra arguments. */
+export function startPair(keyraftArgs: string[] = [], redisArgs: string[] = []): Promise<DifferentialPair> {
+  return DifferentialPair.start(keyraftArgs, redisArgs);
 }
 
 function encodeValue(v: RespValue): string {
