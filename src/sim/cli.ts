@@ -15,6 +15,8 @@ const seeds = arg('--seeds', 10);
 const start = arg('--start', 1);
 const nodesArg = arg('--nodes', 3);
 const verbose = process.argv.includes('--verbose');
+// Test-only: break reads on purpose to see a failure reported (`--sabotage local-reads`).
+const sabotage = process.argv.includes('--sabotage') ? (process.argv[process.argv.indexOf('--sabotage') + 1] as 'local-reads') : undefined;
 if (nodesArg !== 3 && nodesArg !== 5) throw new Error('--nodes must be 3 or 5');
 const nodes = nodesArg;
 
@@ -22,7 +24,7 @@ let failures = 0;
 let unknown = 0;
 const t0 = Date.now();
 for (let seed = start; seed < start + seeds; seed++) {
-  const r = runSeed(seed, nodes);
+  const r = runSeed(seed, nodes, 10_000, sabotage !== undefined ? { sabotage } : {});
   if (!r.ok) {
     failures++;
     console.log(`FAIL SEED=${seed} nodes=${nodes}: ${r.failure}`);

@@ -55,3 +55,14 @@ test('simulator: deliberately stale reads are caught by the linearizability chec
   assert.equal(caught.length, 1, 'some seed must expose the stale reads');
   assert.match(caught[0]!, /not linearizable/);
 });
+
+test('sim CLI: exit 0 when all seeds pass; on failure prints SEED= and a replay command and exits 1', async () => {
+  const { spawnSync } = await import('node:child_process');
+  const ok = spawnSync(process.execPath, ['dist/src/sim/cli.js', '--seeds', '3', '--nodes', '5'], { encoding: 'utf8' });
+  assert.equal(ok.status, 0, ok.stdout + ok.stderr);
+  assert.match(ok.stdout, /3 seeds \(1\.\.3, 5 nodes\): 0 failed/);
+  const bad = spawnSync(process.execPath, ['dist/src/sim/cli.js', '--seeds', '2', '--sabotage', 'local-reads'], { encoding: 'utf8' });
+  assert.equal(bad.status, 1);
+  assert.match(bad.stdout, /FAIL SEED=1 nodes=3: history not linearizable/);
+  assert.match(bad.stdout, /replay: npm run sim -- --start 1 --seeds 1 --nodes 3/);
+});
