@@ -1,4 +1,4 @@
-// `npm run sim -- --seeds N [--start S] [--nodes 3|5] [--verbose]`: runs N seeds of the cluster
+// `npm run sim -- --seeds N [--start S] [--nodes 3|5] [--verbose] [--debug]`: runs N seeds of the cluster
 // simulator, checks each history for linearizability, and exits non-zero if any seed failed.
 // Every failure prints SEED=…; re-running with --start <seed> --seeds 1 replays it exactly.
 import { runSeed } from './run.js';
@@ -15,6 +15,8 @@ const seeds = arg('--seeds', 10);
 const start = arg('--start', 1);
 const nodesArg = arg('--nodes', 3);
 const verbose = process.argv.includes('--verbose');
+// Prints every message delivery, disk write, crash and pause (use with --seeds 1 to study a replay).
+const debug = process.argv.includes('--debug');
 // Test-only: break reads on purpose to see a failure reported (`--sabotage local-reads`).
 const sabotage = process.argv.includes('--sabotage') ? (process.argv[process.argv.indexOf('--sabotage') + 1] as 'local-reads') : undefined;
 if (nodesArg !== 3 && nodesArg !== 5) throw new Error('--nodes must be 3 or 5');
@@ -24,7 +26,7 @@ let failures = 0;
 let unknown = 0;
 const t0 = Date.now();
 for (let seed = start; seed < start + seeds; seed++) {
-  const r = runSeed(seed, nodes, 10_000, sabotage !== undefined ? { sabotage } : {});
+  const r = runSeed(seed, nodes, 10_000, sabotage !== undefined ? { sabotage } : {}, debug ? (l) => console.log(l) : undefined);
   if (!r.ok) {
     failures++;
     console.log(`FAIL SEED=${seed} nodes=${nodes}: ${r.failure}`);

@@ -8,8 +8,14 @@ export interface SeedResult extends SimResult {
   lincheckMs: number;
 }
 
-export function runSeed(seed: number, nodes: 3 | 5 = 3, lincheckTimeoutMs = 10_000, overrides: Partial<SimOptions> = {}): SeedResult {
-  const r = runSimulation({ ...defaultSimOptions(seed, nodes), ...overrides });
+export function runSeed(
+  seed: number,
+  nodes: 3 | 5 = 3,
+  lincheckTimeoutMs = 10_000,
+  overrides: Partial<SimOptions> = {},
+  debug?: (line: string) => void,
+): SeedResult {
+  const r = runSimulation({ ...defaultSimOptions(seed, nodes), ...overrides }, debug);
   if (!r.ok) return { ...r, lincheck: 'skipped', lincheckMs: 0 };
   const v = checkKvHistory(r.history, { timeoutMs: lincheckTimeoutMs });
   const out: SeedResult = { ...r, lincheck: v.verdict, lincheckMs: v.elapsedMs };
