@@ -476,14 +476,15 @@ function sscanCommand(ctx: ExecContext, argv: string[]): void {
       return;
     }
   }
-  let found: string[];
+  let found: readonly string[];
   let next = 0;
   if (set.small) {
     // Redis returns a whole intset in one reply, whatever the cursor.
     found = set.members();
   } else {
-    found = [];
-    next = set.scan(Number(cursor), Math.min(count, 1 << 30), (m) => found.push(m));
+    const step: string[] = [];
+    next = set.scan(Number(cursor), Math.min(count, 1 << 30), (m) => step.push(m));
+    found = step;
   }
   if (pattern !== null) found = found.filter((m) => globMatch(pattern!, m));
   ctx.reply.array(2);

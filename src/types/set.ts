@@ -28,6 +28,8 @@ export class RedisSet implements RedisCollection {
   readonly type = 'set' as const;
   t = new SlotTable();
   private intset: boolean;
+  /** The intset's members in numeric order, while unchanged (null = recompute). */
+  private sorted: string[] | null = null;
 
   /** `first` decides the starting encoding, as Redis's setTypeCreate does. */
   constructor(first?: string) {
@@ -56,11 +58,14 @@ export class RedisSet implements RedisCollection {
       t.unorder();
     }
     t.insert(member);
+    this.sorted = null;
     return true;
   }
 
   remove(member: string): boolean {
-    return this.t.remove(member);
+    if (!this.t.remove(member)) return false;
+    this.sorted = null;
+    return true;
   }
 
   /** A random member (uniform); the set must not be empty. */
@@ -73,16 +78,21 @@ export class RedisSet implements RedisCollection {
     const slot = this.t.randomSlot(random);
     const m = this.t.keys[slot]!;
     this.t.removeSlot(slot);
+    this.sorted = null;
     return m;
   }
 
-  /** All members in Redis's reply order for this encoding (numeric for an intset). */
-  members(): string[] {
+  /**
+   * All members in Redis's reply order for this encoding (numeric for an intset). The intset
+   * order is cached until the next change; callers must not modify the array.
+   */
+  members(): readonly string[] {
     const keys = this.t.keys;
     if (this.intset) {
+      if (this.sorted !== null) return this.sorted;
       const pairs: [Int64, string][] = keys.map((k) => [parseInt64(k!)!, k!]);
       pairs.sort(compareInt);
-      return pairs.map((p) => p[1]);
+      return (this.sorted = pairs.map((p) => p[1]));
     }
     const out: string[] = [];
     for (let s = 0; s < keys.length; s++) {
