@@ -82,11 +82,6 @@ function flagsOf(c: Client): string {
   return f === '' ? 'N' : f;
 }
 
-/** Bytes of the reply buffer's capacity (rbs); the writer keeps it private, so it is read defensively. */
-function replyBufferSize(c: Client): number {
-  const buf = (c.writer as unknown as { buf?: { length: number } }).buf;
-  return buf ? buf.length : 0;
-}
 
 /**
  * One CLIENT LIST / CLIENT INFO line (without the trailing newline). `argvBytes` is the size of
@@ -94,7 +89,7 @@ function replyBufferSize(c: Client): number {
  */
 export function clientInfoLine(c: Client, now: number, currentArgvBytes: number): string {
   const qbuf = c.parser.pendingBytes;
-  const rbs = replyBufferSize(c);
+  const rbs = c.writer.capacity;
   const omem = c.socket.writableLength;
   const events = c.socket.writableLength > 0 ? 'rw' : 'r';
   let multiMem = 0;

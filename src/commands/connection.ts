@@ -97,8 +97,12 @@ export const connectionCommands: CommandDef[] = [
     summary: 'Changes the selected database.',
     handler(ctx, argv) {
       const index = parseInt64(argv[1]!);
-      if (index === null || typeof index !== 'number' || index < -2147483648 || index > 2147483647) {
+      if (index === null) {
         ctx.reply.error(ERR_NOT_INTEGER);
+        return;
+      }
+      if (typeof index !== 'number' || index < -2147483648 || index > 2147483647) {
+        ctx.reply.error('ERR value is out of range, value must between -2147483648 and 2147483647');
         return;
       }
       if (index < 0 || index >= ctx.server.dbs.length) {

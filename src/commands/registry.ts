@@ -5,6 +5,7 @@
 
 import { createRequire } from 'node:module';
 import type { Command, CommandDef, CommandFlag } from './types.js';
+import { aclCategories } from './acl-categories.js';
 
 interface Meta {
   arity: number;
@@ -17,37 +18,6 @@ interface Meta {
 
 const require = createRequire(import.meta.url);
 const META: Record<string, Meta> = require('@ioredis/commands/built/commands.json');
-
-const GROUP_CATEGORY: Record<string, string> = {
-  connection: '@connection',
-  server: '@admin',
-  string: '@string',
-  bitmap: '@bitmap',
-  generic: '@keyspace',
-  list: '@list',
-  hash: '@hash',
-  set: '@set',
-  'sorted-set': '@sortedset',
-  stream: '@stream',
-  pubsub: '@pubsub',
-  transactions: '@transaction',
-  scripting: '@scripting',
-  hyperloglog: '@hyperloglog',
-  geo: '@geo',
-  cluster: '@admin',
-};
-
-function categoriesFor(flags: ReadonlySet<CommandFlag>, group: string): string[] {
-  const out: string[] = [];
-  if (flags.has('write')) out.push('@write');
-  if (flags.has('readonly')) out.push('@read');
-  if (flags.has('admin')) out.push('@admin', '@dangerous');
-  out.push(flags.has('fast') ? '@fast' : '@slow');
-  if (flags.has('blocking')) out.push('@blocking');
-  const g = GROUP_CATEGORY[group];
-  if (g && !out.includes(g)) out.push(g);
-  return out;
-}
 
 function build(def: CommandDef, meta: Meta | undefined, parent: string | null): Command {
   const flags = new Set<CommandFlag>((def.flags ?? meta?.flags ?? []) as CommandFlag[]);
@@ -63,7 +33,9 @@ function build(def: CommandDef, meta: Meta | undefined, parent: string | null): 
     }
   }
   const fullName = parent ? `${parent}|${def.name}` : def.name;
+  const categories = aclCategories({ fullName, group: def.group, flags, subcommands });
   return {
+    categories,
     name: def.name,
     fullName,
     group: def.group,
@@ -74,7 +46,6 @@ function build(def: CommandDef, meta: Meta | undefined, parent: string | null): 
     firstKey: keys.first,
     lastKey: keys.last,
     step: keys.step,
-    categories: categoriesFor(flags, def.group),
     handler: def.handler,
     subcommands,
     isWrite: flags.has('write'),

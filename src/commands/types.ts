@@ -38,7 +38,8 @@ export type CommandFlag =
   | 'no_mandatory_keys'
   | 'no_multi'
   | 'movablekeys'
-  | 'allow_busy';
+  | 'allow_busy'
+  | 'no_async_loading';
 
 /** The command families, used for docs (COMMAND DOCS group, docs/COMMANDS.md). */
 export type CommandGroup =

@@ -9,15 +9,21 @@ import type { Command } from '../commands/types.js';
 import { performance } from 'node:perf_hooks';
 import { MULTI_CONTROL_COMMANDS, MULTI_QUEUE_COMMANDS_MAX } from '../commands/transactions.js';
 
+/** An argument as C's "%.Ns" prints it: cut at a NUL byte, then at `max` bytes. */
+function cString(s: string, max: number): string {
+  const nul = s.indexOf('\0');
+  return (nul >= 0 ? s.slice(0, nul) : s).slice(0, max);
+}
+
 /** Redis's "unknown command" text, with the first arguments quoted, each cut to fit 128 bytes. */
 export function unknownCommandError(argv: readonly string[]): string {
   let args = '';
-  for (let i = 1; i < argv.length && args.length < 128; i++) args += `'${argv[i]!.slice(0, 128 - args.length)}' `;
-  return `ERR unknown command '${argv[0]!.slice(0, 128)}', with args beginning with: ${args}`;
+  for (let i = 1; i < argv.length && args.length < 128; i++) args += `'${cString(argv[i]!, 128 - args.length)}' `;
+  return `ERR unknown command '${cString(argv[0]!, 128)}', with args beginning with: ${args}`;
 }
 
 export function unknownSubcommandError(cmd: Command, sub: string): string {
-  return `ERR unknown subcommand '${sub.slice(0, 128)}'. Try ${cmd.name.toUpperCase()} HELP.`;
+  return `ERR unknown subcommand '${cString(sub, 128)}'. Try ${cmd.name.toUpperCase()} HELP.`;
 }
 
 export function arityError(cmd: Command): string {

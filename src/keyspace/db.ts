@@ -50,11 +50,11 @@ const LFU_INCREMENT_BELOW = Float64Array.from({ length: 256 }, (_, c) =>
 const lfuClock = { seconds: -1, minutes: 0 };
 
 /**
- * Whether key accesses update the LFU counters (about 15 ns per access). On by default so
- * OBJECT FREQ is right under any configuration; the server may tie it to maxmemory-policy
- * (*-lfu), in which case counters start adjusting when the policy switches — as in Redis.
+ * Whether key accesses update the LFU counters (about 15 ns per access). As in Redis, where the
+ * same field holds either the LRU clock or the LFU data, counters are kept only while
+ * maxmemory-policy is an LFU policy (the server switches this with the policy).
  */
-export const lfuTracking = { enabled: true };
+export const lfuTracking = { enabled: false };
 
 /** Redis's LFUGetTimeInMinutes: minutes on the shared clock, modulo 2^16 (cached per second). */
 function lfuMinutes(): number {

@@ -64,6 +64,11 @@ export class ReplyWriter implements Reply {
     return this.len;
   }
 
+  /** Bytes the buffer can hold before it grows (CLIENT LIST rbs). */
+  get capacity(): number {
+    return this.buf.length;
+  }
+
   /** Takes what has been written so far, leaving the writer empty. */
   take(): Buffer {
     const len = this.len;

@@ -6,7 +6,7 @@
 import { createServer, type Server as NetServer } from 'node:net';
 import { randomBytes } from 'node:crypto';
 import { Config } from '../config/config.js';
-import { Db, lruClock } from '../keyspace/db.js';
+import { Db, lfuTracking, lruClock } from '../keyspace/db.js';
 import { CommandTable } from '../commands/registry.js';
 import { ALL_FAMILIES } from '../commands/index.js';
 import { Dispatcher } from '../dispatch/dispatcher.js';
@@ -112,7 +112,9 @@ export class ServerState {
       this.blocking.keyModified(db.id, key);
       this.watches.keyModified(db.id, key);
     });
+    lfuTracking.enabled = config.get('maxmemory-policy').includes('lfu');
     config.onChange((name, value) => {
+      if (name === 'maxmemory-policy') lfuTracking.enabled = value.includes('lfu');
       if (name === 'loglevel') this.log.setLevel(value);
       if (name === 'hz') this.startTimers();
     });
