@@ -5,7 +5,7 @@
 
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer, connect, type Socket } from 'node:net';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
@@ -154,4 +154,15 @@ export class PipeClient {
   close(): void {
     this.sock.destroy();
   }
+}
+
+/**
+ * CPU milliseconds (user + system) a process has used so far, from /proc/<pid>/stat. On a shared
+ * machine this is steadier than wall time: it does not count time spent waiting for a core.
+ */
+export function cpuMs(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  // utime and stime are fields 14 and 15 of stat (11 and 12 after the command name), in ticks.
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
 }
