@@ -341,18 +341,11 @@ function sinterGeneric(ctx: ExecContext, keys: readonly string[], mode: InterMod
   const first = sets[0]!;
   const others = sets.filter((s) => s !== first);
   const result: string[] = [];
-  for (const m of first.members()) {
-    let inAll = true;
-    for (let j = 0; j < others.length; j++) {
-      if (!others[j]!.has(m)) {
-        inAll = false;
-        break;
-      }
-    }
-    if (!inAll) continue;
+  first.each((m) => {
+    for (let j = 0; j < others.length; j++) if (!others[j]!.has(m)) return true;
     result.push(m);
-    if (mode === InterMode.Card && limit > 0 && result.length >= limit) break;
-  }
+    return !(mode === InterMode.Card && limit > 0 && result.length >= limit);
+  });
   if (mode === InterMode.Card) ctx.reply.integer(result.length);
   else if (mode === InterMode.Reply) replySet(ctx, result);
   else {
@@ -368,7 +361,7 @@ function sunionDiffGeneric(ctx: ExecContext, keys: readonly string[], dst: strin
   if (found === null) return;
   const out = new RedisSet();
   if (union) {
-    for (const s of found) if (s !== undefined) for (const m of s.members()) out.add(m);
+    for (const s of found) if (s !== undefined) s.each((m) => void out.add(m));
   } else if (found[0] !== undefined) {
     const first = found[0];
     // Redis picks the algorithm by estimated work: walk the first set checking the others
@@ -385,20 +378,14 @@ function sunionDiffGeneric(ctx: ExecContext, keys: readonly string[], dst: strin
     const rest = found.slice(1).filter((s): s is RedisSet => s !== undefined);
     if (oneWork <= twoWork) {
       rest.sort((a, b) => b.size - a.size);
-      for (const m of first.members()) {
-        let keep = true;
-        for (const s of rest) {
-          if (s === first || s.has(m)) {
-            keep = false;
-            break;
-          }
-        }
-        if (keep) out.add(m);
-      }
+      first.each((m) => {
+        for (const s of rest) if (s === first || s.has(m)) return;
+        out.add(m);
+      });
     } else {
-      for (const m of first.members()) out.add(m);
+      first.each((m) => void out.add(m));
       for (const s of rest) {
-        for (const m of s.members()) out.remove(m);
+        s.each((m) => void out.remove(m));
         if (out.size === 0) break;
       }
     }

@@ -102,6 +102,19 @@ export class RedisSet implements RedisCollection {
     return out;
   }
 
+  /** Visits members in reply order without copying; stops when `visit` returns false. */
+  each(visit: (member: string) => boolean | void): void {
+    if (this.intset) {
+      for (const m of this.members()) if (visit(m) === false) return;
+      return;
+    }
+    const keys = this.t.keys;
+    for (let s = 0; s < keys.length; s++) {
+      const k = keys[s];
+      if (k !== undefined && visit(k) === false) return;
+    }
+  }
+
   /** Whole-set replies can be given in one go with cursor 0 (Redis does so for intsets). */
   get small(): boolean {
     return this.intset;
