@@ -8,7 +8,8 @@
 //   integer, and converts for good on the first non-integer member or the 513th member, as
 //   Redis's setTypeAdd does. Redis's intset is sorted, so every whole-set reply (SMEMBERS,
 //   SSCAN, SPOP/SRANDMEMBER of the whole set, set-operation results) lists an intset's members
-//   in numeric order here too (a sort of at most 512 numbers per reply).
+//   in numeric order here too (sorted at most once per change, then cached). An intset's
+//   slots stay dense (a removal splices, O(n) with n <= 512), like Redis's intset memmove.
 // - "hashtable" otherwise. Redis's order is its dict's (seeded hash order, not reproducible),
 //   so keyraft uses slot order: insertion order until the first removal, then freed slots are
 //   reused. No client can depend on either.
