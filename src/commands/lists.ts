@@ -79,18 +79,19 @@ function replyNullArray(r: Reply): void {
   r.nullArray();
 }
 
-/** "$<n>\r\n" for short elements, the usual case. */
-const BULK_HEADERS: string[] = [];
-for (let n = 0; n < 64; n++) BULK_HEADERS.push(`$${n}\r\n`);
-/** Elements rendered per string before it is copied into the reply buffer. */
-const RANGE_BATCH = 512;
-/** Elements at least this long are written on their own rather than through a batch string. */
-const RANGE_BIG_BYTES = 512;
+/** Elements at least this long are written with the writer's bulk(); shorter ones are copied
+ * byte by byte into a scratch buffer. */
+const RANGE_BIG_BYTES = 256;
+/** Where short elements are rendered on their way into the reply buffer (reused, never retained). */
+const scratch = Buffer.allocUnsafe(16 * 1024);
+/** Room one short element can take in the scratch buffer: "$255\r\n" + 255 bytes + "\r\n". */
+const SHORT_ROOM = RANGE_BIG_BYTES + 8;
 
 /**
- * Writes elements [start, end] (or end down to start) as bulk strings. The writer's bulk() pays
- * two native calls per element; short elements are instead rendered into one latin1 string per
- * batch and copied in once, which is what makes LRANGE of hundreds of elements cheap.
+ * Writes elements [start, end] (or end down to start) as bulk strings. The writer's bulk() makes
+ * two native calls per element (the length, then the bytes), which dominated LRANGE; short
+ * elements are instead rendered byte by byte into a scratch buffer with plain JS stores and
+ * copied into the reply in one call per 16 KiB — no allocation per element.
  */
 function writeElements(reply: Reply, list: RedisList, start: number, end: number, reverse: boolean): void {
   if (!(reply instanceof ReplyWriter)) {
@@ -98,29 +99,38 @@ function writeElements(reply: Reply, list: RedisList, start: number, end: number
     else for (let i = end; i >= start; i--) reply.bulk(list.at(i));
     return;
   }
-  let s = '';
-  let pending = 0;
+  const buf = scratch;
+  const limit = buf.length - SHORT_ROOM;
+  let pos = 0;
   const n = end - start + 1;
   for (let k = 0; k < n; k++) {
     const v = list.at(reverse ? end - k : start + k);
     const len = v.length;
     if (len >= RANGE_BIG_BYTES) {
-      if (pending > 0) {
-        reply.raw(Buffer.from(s, 'latin1'));
-        s = '';
-        pending = 0;
+      if (pos > 0) {
+        reply.raw(buf.subarray(0, pos));
+        pos = 0;
       }
       reply.bulk(v);
       continue;
     }
-    s += (len < 64 ? BULK_HEADERS[len]! : '$' + len + '\r\n') + v + '\r\n';
-    if (++pending === RANGE_BATCH) {
-      reply.raw(Buffer.from(s, 'latin1'));
-      s = '';
-      pending = 0;
+    if (pos > limit) {
+      reply.raw(buf.subarray(0, pos));
+      pos = 0;
     }
+    buf[pos++] = 0x24; // $
+    if (len >= 100) {
+      buf[pos++] = 0x30 + ((len / 100) | 0);
+      buf[pos++] = 0x30 + (((len / 10) | 0) % 10);
+    } else if (len >= 10) buf[pos++] = 0x30 + ((len / 10) | 0);
+    buf[pos++] = 0x30 + (len % 10);
+    buf[pos++] = 0x0d;
+    buf[pos++] = 0x0a;
+    for (let j = 0; j < len; j++) buf[pos++] = v.charCodeAt(j);
+    buf[pos++] = 0x0d;
+    buf[pos++] = 0x0a;
   }
-  if (pending > 0) reply.raw(Buffer.from(s, 'latin1'));
+  if (pos > 0) reply.raw(buf.subarray(0, pos));
 }
 
 /** Redis's addListRangeReply. */

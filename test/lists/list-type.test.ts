@@ -1,6 +1,7 @@
 // The list structure (src/types/list.ts) against a plain array model with fast-check: random
 // sequences of pushes and pops at both ends, index reads and writes, inserts, removals, trims,
-// value removal and range reads, through growth, wrap-around and shrinking of the ring.
+// value removal and range reads, across chunk boundaries, through growth, wrap-around and
+// shrinking of the chunk ring.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
@@ -19,14 +20,18 @@ type Op =
   | { op: 'clear' };
 
 const value = fc.constantFrom('a', 'b', 'c', '', 'x\x00\xff');
-const index = fc.integer({ min: 0, max: 300 });
+// Indexes and batch sizes reach past the 256-slot chunks, so ops cross chunk boundaries.
+const index = fc.integer({ min: 0, max: 1200 });
+/** Mostly a few elements, sometimes past a chunk. */
+const small = fc.oneof(fc.integer({ min: 0, max: 8 }), index);
+const batch = fc.oneof(fc.integer({ min: 1, max: 40 }), fc.integer({ min: 200, max: 600 }));
 
 const opArb: fc.Arbitrary<Op> = fc.oneof(
-  { weight: 6, arbitrary: fc.record({ op: fc.constantFrom('pushLeft' as const, 'pushRight' as const), v: value, n: fc.integer({ min: 1, max: 40 }) }) },
-  { weight: 5, arbitrary: fc.record({ op: fc.constantFrom('popLeft' as const, 'popRight' as const), n: fc.integer({ min: 1, max: 40 }) }) },
+  { weight: 6, arbitrary: fc.record({ op: fc.constantFrom('pushLeft' as const, 'pushRight' as const), v: value, n: batch }) },
+  { weight: 5, arbitrary: fc.record({ op: fc.constantFrom('popLeft' as const, 'popRight' as const), n: batch }) },
   { weight: 2, arbitrary: fc.record({ op: fc.constantFrom('at' as const, 'removeAt' as const), i: index }) },
   { weight: 2, arbitrary: fc.record({ op: fc.constantFrom('set' as const, 'insert' as const), i: index, v: value }) },
-  { weight: 1, arbitrary: fc.record({ op: fc.constant('trim' as const), left: index, right: index }) },
+  { weight: 2, arbitrary: fc.record({ op: fc.constant('trim' as const), left: small, right: small }) },
   { weight: 1, arbitrary: fc.record({ op: fc.constant('removeValue' as const), v: value, count: fc.integer({ min: 0, max: 5 }), fromTail: fc.boolean() }) },
   { weight: 1, arbitrary: fc.record({ op: fc.constant('indexOf' as const), v: value }) },
   { weight: 1, arbitrary: fc.record({ op: fc.constant('range' as const), start: index, end: index }) },
@@ -119,18 +124,25 @@ function apply(list: RedisList, model: string[], o: Op): RedisList {
       break;
   }
   assert.equal(list.length, model.length);
+  if (model.length > 0) {
+    assert.equal(list.at(0), model[0]);
+    assert.equal(list.at(model.length - 1), model[model.length - 1]);
+    const mid = model.length >> 1;
+    assert.equal(list.at(mid), model[mid]);
+  }
   return list;
 }
 
 test('RedisList behaves like an array under random operation sequences', () => {
   fc.assert(
-    fc.property(fc.array(opArb, { maxLength: 120 }), (ops) => {
-      let list = new RedisList();
+    // Chunks of 1, 2, 4 or 16 slots make every operation cross chunk boundaries; 256 is the real size.
+    fc.property(fc.constantFrom(0, 1, 2, 4, 8), fc.array(opArb, { maxLength: 120 }), (chunkBits, ops) => {
+      let list = new RedisList(chunkBits);
       const model: string[] = [];
       for (const o of ops) list = apply(list, model, o);
       assert.deepEqual(list.toArray(), model);
     }),
-    { numRuns: 400 },
+    { numRuns: 500 },
   );
 });
 

@@ -428,7 +428,7 @@ test('long lists: ranges across reply batches, big and binary elements, pops wit
   const elements: string[] = [];
   for (let i = 0; i < 1300; i++) {
     if (i % 97 === 0) elements.push('B'.repeat(500 + i));
-    else if (i % 31 === 0) elements.push(`\x00\xff\r\n${'y'.repeat(i % 70)}`);
+    else if (i % 31 === 0) elements.push(`\x00\xff\r\n${'y'.repeat((i * 7) % 300)}`);
     else elements.push(`e${i}`);
   }
   const s: Argv[] = [
@@ -451,4 +451,19 @@ test('long lists: ranges across reply batches, big and binary elements, pops wit
     ['EXISTS', 'l'],
   ];
   await pair.assertSame('long lists', s);
+});
+
+test('element lengths at the reply renderer\'s edges (1-3 digit lengths, 255/256 bytes)', { skip }, async () => {
+  const lens = [0, 1, 9, 10, 99, 100, 254, 255, 256, 257, 1000];
+  const els = lens.map((n) => '\xe9'.repeat(n));
+  const s: Argv[] = [
+    ['RPUSH', 'l', ...els],
+    ['LRANGE', 'l', '0', '-1'],
+    ['LPOP', 'l', '3'],
+    ['RPOP', 'l', '20'],
+    ['RPUSH', 'l', ...els, ...els],
+    ['LMPOP', '1', 'l', 'RIGHT', 'COUNT', '15'],
+    ['LRANGE', 'l', '-100', '100'],
+  ];
+  await pair.assertSame('element lengths', s);
 });
