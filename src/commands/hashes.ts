@@ -26,6 +26,12 @@ const ERR_RANGE_LONG = 'ERR value is out of range, value must between -922337203
 const ERR_RANGE = 'ERR value is out of range';
 const SCAN_COUNT_DEFAULT = 10;
 const COUNT_HUGE = Number.MAX_SAFE_INTEGER;
+/**
+ * Bound on the elements of a reply with repetitions (negative count). Redis 7.0 would try to
+ * stream any count and take the server down with it; keyraft renders a reply in memory, so a
+ * count past this (about 2 GB of reply) is refused with Redis's range error instead.
+ */
+const REPEAT_REPLY_ELEMENTS_MAX = 2 ** 27;
 /** LONG_MAX / 2: HRANDFIELD … WITHVALUES refuses counts beyond it. */
 const WITHVALUES_COUNT_MAX = 4611686018427387903n;
 
@@ -297,6 +303,10 @@ function hrandfieldWithCount(ctx: ExecContext, key: string, n: Int64, withValues
   };
   const random = (): number => ctx.random();
   if (!unique || count === 1) {
+    if (count > REPEAT_REPLY_ELEMENTS_MAX) {
+      reply.error(ERR_RANGE_LONG);
+      return;
+    }
     reply.array(withValues && !nested ? count * 2 : count);
     for (let i = 0; i < count; i++) emit(h.randomSlot(random));
     return;

@@ -28,6 +28,12 @@ const ERR_LIMIT = "ERR LIMIT can't be negative";
 const SCAN_COUNT_DEFAULT = 10;
 /** A count beyond this is "more than any set holds" (sets are far smaller than 2^53). */
 const COUNT_HUGE = Number.MAX_SAFE_INTEGER;
+/**
+ * Bound on the elements of a reply with repetitions (negative count). Redis 7.0 would try to
+ * stream any count and take the server down with it; keyraft renders a reply in memory, so a
+ * count past this (about 2 GB of reply) is refused with Redis's range error instead.
+ */
+const REPEAT_REPLY_ELEMENTS_MAX = 2 ** 27;
 
 /** A set, null after a WRONGTYPE reply, or undefined when the key is absent. */
 function asSet(ctx: ExecContext, v: Value | undefined): RedisSet | null | undefined {
@@ -268,6 +274,10 @@ function srandmemberWithCount(ctx: ExecContext, argv: string[]): void {
   const count = typeof n === 'bigint' ? COUNT_HUGE : Math.abs(n);
   if (!unique || count === 1) {
     // With repetitions: `count` independent picks.
+    if (count > REPEAT_REPLY_ELEMENTS_MAX) {
+      ctx.reply.error(ERR_RANGE_LONG);
+      return;
+    }
     ctx.reply.array(count);
     for (let i = 0; i < count; i++) ctx.reply.bulk(set.random(random));
     return;

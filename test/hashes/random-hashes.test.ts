@@ -105,3 +105,13 @@ test('node-redis RESP3: HGETALL decodes as a map, hash commands round-trip', asy
     await client.close();
   }
 });
+
+test('a negative HRANDFIELD count too big to render is refused, and the server stays up', async () => {
+  await fill('h', 3, 'f');
+  for (const args of [['-9223372036854775807'], ['-4611686018427387903', 'WITHVALUES']]) {
+    const r = await c.call('HRANDFIELD', 'h', ...args);
+    assert.match(r.raw.latin1Slice(), /^-ERR value is out of range/);
+  }
+  assert.equal(((await c.value('HRANDFIELD', 'h', '-1000')) as string[]).length, 1000);
+  assert.equal(await c.value('HLEN', 'h'), 3);
+});

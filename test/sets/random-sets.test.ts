@@ -155,3 +155,11 @@ test('SSCAN and HSCAN over the wire: members present throughout are returned, un
     churn.close();
   }
 });
+
+test('a negative count too big to render is refused, and the server stays up', async () => {
+  await fill('s', ['a', 'b']);
+  const r = await c.call('SRANDMEMBER', 's', '-9223372036854775807');
+  assert.match(r.raw.latin1Slice(), /^-ERR value is out of range/);
+  assert.equal(((await c.value('SRANDMEMBER', 's', '-1000')) as string[]).length, 1000);
+  assert.equal(await c.value('SCARD', 's'), 2);
+});
