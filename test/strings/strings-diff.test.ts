@@ -430,6 +430,30 @@ test('OBJECT ENCODING of values each command stores', { skip }, async () => {
   ]);
 });
 
+test('size limits follow proto-max-bulk-len', { skip }, async () => {
+  const MB = 1024 * 1024;
+  await pair.assertSame('limits', [
+    ['CONFIG', 'SET', 'proto-max-bulk-len', String(MB)],
+    ['SETRANGE', 'k', String(MB), 'x'],
+    ['SETRANGE', 'k', String(MB - 1), 'x'],
+    ['STRLEN', 'k'],
+    ['APPEND', 'k', 'x'],
+    ['SETRANGE', 'k', String(MB - 2), 'xy'],
+    ['SETRANGE', 'k', String(MB - 2), 'xyz'],
+    ['APPEND', 'k', ''],
+    ['SETBIT', 'b', String(8 * MB), '1'],
+    ['SETBIT', 'b', String(8 * MB - 1), '1'],
+    ['GETBIT', 'b', String(8 * MB)],
+    ['STRLEN', 'b'],
+    ['BITFIELD', 'b', 'GET', 'u8', `#${MB}`],
+    ['BITFIELD', 'b', 'GET', 'u8', `#${MB - 1}`],
+    ['BITFIELD', 'c', 'SET', 'i16', `#${MB / 2 - 1}`, '-2'],
+    ['STRLEN', 'c'],
+    ['LCS', 'k', 'b', 'LEN'],
+    ['CONFIG', 'SET', 'proto-max-bulk-len', '536870912'],
+  ]);
+});
+
 test('RESP3 replies of LCS IDX and nil', { skip }, async () => {
   await pair.assertSame('resp3', [
     ['HELLO', '3'],
@@ -439,5 +463,8 @@ test('RESP3 replies of LCS IDX and nil', { skip }, async () => {
     ['MGET', 'a', 'nokey'],
     ['SET', 'a', 'x', 'XX', 'GET'],
     ['INCRBYFLOAT', 'f', '1.5'],
+    ['BITFIELD', 'bf', 'OVERFLOW', 'FAIL', 'INCRBY', 'u2', '0', '5', 'GET', 'u2', '0'],
+    ['GETEX', 'nokey'],
+    ['GETDEL', 'nokey'],
   ], { normalize: (argv, raw) => (argv[0] === 'HELLO' ? '' : raw) });
 });
