@@ -120,7 +120,7 @@ export function parseLongDouble(s: string): LongDouble | null {
     const mant = BigInt('0x' + (intDigits + fracDigits || '0'));
     if (mant === 0n) return { neg, m: 0n, e: 0 };
     const exp = exponentOf(m[4]) - 4 * fracDigits.length;
-    if (exp + 4 * (intDigits.length + fracDigits.length) > 20000) return null;
+    if (exp + bitLength(mant) > E_LIMIT + 1) return null;
     if (exp < -40000) return null;
     if (exp >= 0) return build(neg, mant << BigInt(exp), 1n);
     return build(neg, mant, 1n << BigInt(-exp));

@@ -357,6 +357,10 @@ test('INCRBYFLOAT formats like long double %.17Lf', { skip }, async () => {
     ['INCRBYFLOAT', 'g', '-0'],
     ['INCRBYFLOAT', 'g', '123456789.123456789'],
     ['INCRBYFLOAT', 'g', '1e20'],
+    ...['0x1.fffffffffffffffep16383', '0x1p16384', '0x1.ffffffffffffffffp16383', '0x1p-16445', '0x1p-16446', '0x1.8p-16445', '0x1.4p-16445', `0x${'0'.repeat(1000)}1p16000`].flatMap((v): Argv[] => [
+      ['SET', 'h', v],
+      ['INCRBYFLOAT', 'h', '0'],
+    ]),
   ];
   await pair.assertSame('incrbyfloat', s);
 });
