@@ -242,7 +242,7 @@ function zaddGeneric(ctx: ExecContext, argv: string[], flags: number): void {
   for (let j = 0; j < elements; j++) {
     const member = argv[scoreIdx + j * 2 + 1]!;
     let s = scores[j]!;
-    const cur = z.dict.get(member);
+    const cur = z.score(member);
     if (cur !== undefined) {
       if (nx) continue;
       if (incr) {
@@ -403,7 +403,7 @@ function zrankGeneric(ctx: ExecContext, argv: string[], reverse: boolean): void 
   if (withScore) {
     ctx.reply.array(2);
     ctx.reply.integer(rank);
-    ctx.reply.double(z!.dict.get(argv[2]!)!);
+    ctx.reply.double(z!.score(argv[2]!)!);
   } else {
     ctx.reply.integer(rank);
   }
@@ -852,7 +852,7 @@ function srcSize(s: OpSource): number {
 }
 
 function srcScore(s: OpSource, member: string): number | undefined {
-  if (s.z !== null) return s.z.dict.get(member);
+  if (s.z !== null) return s.z.score(member);
   if (s.s !== null) return s.s.has(member) ? 1 : undefined;
   return undefined;
 }
@@ -1028,9 +1028,8 @@ function zsetOpGeneric(ctx: ExecContext, argv: string[], dst: string | null, num
 
 /**
  * ZSCAN. A set Redis would keep as a listpack is returned whole with cursor 0, as Redis does.
- * Bigger sets are walked in score order with the cursor as the next rank: elements present for
- * the whole iteration are returned unless elements before them are removed meanwhile (unlike
- * Redis's reverse-binary hash cursor, which also survives deletions).
+ * Bigger sets are walked by slot (ZSet.scanSlots): members present for the whole iteration are
+ * all returned, whatever else is added, removed or rescored meanwhile.
  */
 function zscanCommand(ctx: ExecContext, argv: string[]): void {
   const reply = ctx.reply;
@@ -1070,15 +1069,17 @@ function zscanCommand(ctx: ExecContext, argv: string[]): void {
   const found: string[] = [];
   let next = 0;
   if (z !== undefined) {
-    const start = !z.big || cursor > BigInt(Number.MAX_SAFE_INTEGER) ? 0 : Number(cursor);
-    let budget = z.big ? count : Infinity;
-    next = start;
-    z.each(start, false, (m, s) => {
-      if (budget-- <= 0) return false;
-      if (pattern === null || globMatch(pattern, m)) found.push(m, formatDouble(s));
-      next++;
-    });
-    if (next >= z.size) next = 0;
+    if (!z.big) {
+      // A listpack is returned whole, in its (sorted) order, with cursor 0.
+      z.each(0, false, (m, sc) => {
+        if (pattern === null || globMatch(pattern, m)) found.push(m, formatDouble(sc));
+      });
+    } else {
+      const c = cursor > BigInt(Number.MAX_SAFE_INTEGER) ? 0 : Number(cursor);
+      next = z.scanSlots(c, count, (m, sc) => {
+        if (pattern === null || globMatch(pattern, m)) found.push(m, formatDouble(sc));
+      });
+    }
   }
   reply.array(2);
   reply.bulk(String(next));
@@ -1128,7 +1129,7 @@ export const sortedSetCommands: CommandDef[] = [
     handler(ctx, argv) {
       const z = readZset(ctx, argv[1]!);
       if (z === null) return;
-      const s = z === undefined ? undefined : z.dict.get(argv[2]!);
+      const s = z === undefined ? undefined : z.score(argv[2]!);
       if (s === undefined) ctx.reply.nullBulk();
       else ctx.reply.double(s);
     },
@@ -1143,7 +1144,7 @@ export const sortedSetCommands: CommandDef[] = [
       if (z === null) return;
       ctx.reply.array(argv.length - 2);
       for (let j = 2; j < argv.length; j++) {
-        const s = z === undefined ? undefined : z.dict.get(argv[j]!);
+        const s = z === undefined ? undefined : z.score(argv[j]!);
         if (s === undefined) ctx.reply.nullBulk();
         else ctx.reply.double(s);
       }

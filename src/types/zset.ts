@@ -1,6 +1,13 @@
-// The sorted set value: a member → score Map for O(1) ZSCORE/membership plus an order-statistic
-// sequence (types/sorted-blocks.ts) for order, rank and ranges by rank, score or member bytes.
-// Positions are 0-based ranks; range searches answer a rank (or -1), and callers walk from it.
+// The sorted set value: a member → slot Map with scores in a slot array for O(1)
+// ZSCORE/membership, plus an order-statistic sequence (types/sorted-blocks.ts) for order, rank and
+// ranges by rank, score or member bytes. Positions are 0-based ranks; range searches answer a
+// rank (or -1), and callers walk from it.
+//
+// Slots exist for ZSCAN: a member keeps its slot while it stays (a removal leaves a hole the next
+// insert reuses), so a slot-number cursor returns every member present for a whole iteration even
+// when others are removed or scores change meanwhile — the guarantee Redis's dict cursor gives. A
+// sparse slot array is compacted, which bumps an epoch carried in the cursor's high bits; a cursor
+// from an older epoch restarts at 0 (duplicates are allowed by SCAN's contract, misses are not).
 //
 // encoding() reports what Redis 7.0 would: 'listpack' while the set has never held more than
 // zset-max-listpack-entries (128) members nor a member longer than zset-max-listpack-value (64)
@@ -70,9 +77,20 @@ export function lexRangeEmpty(r: LexRange): boolean {
   return false;
 }
 
+/** Cursor layout for slot scans: slot in the low 32 bits, epoch above (kept below 2^53). */
+const EPOCH_UNIT = 2 ** 32;
+const EPOCHS = 2 ** 20;
+/** Slot arrays at least this long are compacted when less than a quarter is in use. */
+const COMPACT_SLOTS_MIN = 64;
+
 export class ZSet implements RedisCollection {
   readonly type = 'zset' as const;
-  readonly dict = new Map<string, number>();
+  /** Member → slot in slotMember/slotScore. */
+  private readonly index = new Map<string, number>();
+  private slotMember: (string | undefined)[] = [];
+  private slotScore: number[] = [];
+  private free: number[] = [];
+  private epoch = 0;
   readonly seq: SortedBlocks;
   /** Whether Redis would hold this set as a skiplist (see the module comment). */
   big = false;
@@ -94,7 +112,62 @@ export class ZSet implements RedisCollection {
   }
 
   get size(): number {
-    return this.dict.size;
+    return this.index.size;
+  }
+
+  private addSlot(member: string, score: number): void {
+    const slot = this.free.pop();
+    if (slot === undefined) {
+      this.index.set(member, this.slotMember.length);
+      this.slotMember.push(member);
+      this.slotScore.push(score);
+    } else {
+      this.index.set(member, slot);
+      this.slotMember[slot] = member;
+      this.slotScore[slot] = score;
+    }
+  }
+
+  private dropSlot(member: string): void {
+    const slot = this.index.get(member)!;
+    this.index.delete(member);
+    this.slotMember[slot] = undefined;
+    this.slotScore[slot] = 0;
+    this.free.push(slot);
+    const cap = this.slotMember.length;
+    if (cap >= COMPACT_SLOTS_MIN && this.index.size < cap >>> 2) this.compact();
+  }
+
+  /** Packs live slots together (keeping their order) and starts a new cursor epoch. */
+  private compact(): void {
+    const members: string[] = [];
+    const scores: number[] = [];
+    for (let i = 0; i < this.slotMember.length; i++) {
+      const m = this.slotMember[i];
+      if (m === undefined) continue;
+      this.index.set(m, members.length);
+      members.push(m);
+      scores.push(this.slotScore[i]!);
+    }
+    this.slotMember = members;
+    this.slotScore = scores;
+    this.free = [];
+    this.epoch = (this.epoch + 1) % EPOCHS;
+  }
+
+  /**
+   * Visits live members slot by slot from `cursor` until `count` slots were walked; returns the
+   * next cursor, 0 when the walk reached the end (Redis's dict scan contract).
+   */
+  scanSlots(cursor: number, count: number, visit: (member: string, score: number) => void): number {
+    let slot = cursor % EPOCH_UNIT;
+    if (Math.floor(cursor / EPOCH_UNIT) !== this.epoch) slot = 0;
+    const end = this.slotMember.length;
+    for (let walked = 0; slot < end && walked < count; slot++, walked++) {
+      const m = this.slotMember[slot];
+      if (m !== undefined) visit(m, this.slotScore[slot]!);
+    }
+    return slot >= end ? 0 : this.epoch * EPOCH_UNIT + slot;
   }
 
   clone(): ZSet {
@@ -102,23 +175,24 @@ export class ZSet implements RedisCollection {
     // Entries come in order: appending to the last block is the cheap path of insert.
     z.big = this.big;
     this.seq.each(0, false, (m, s) => {
-      z.dict.set(m, s);
+      z.addSlot(m, s);
       z.seq.insert(s, m);
     });
     return z;
   }
 
   score(member: string): number | undefined {
-    return this.dict.get(member);
+    const slot = this.index.get(member);
+    return slot === undefined ? undefined : this.slotScore[slot];
   }
 
   /** Adds a member known to be absent. */
   insert(member: string, score: number): void {
     // Redis converts before inserting the element that no longer fits (zsetAdd).
-    if (!this.big && (this.dict.size + 1 > ZSET_MAX_LISTPACK_ENTRIES || member.length > ZSET_MAX_LISTPACK_VALUE)) this.big = true;
+    if (!this.big && (this.index.size + 1 > ZSET_MAX_LISTPACK_ENTRIES || member.length > ZSET_MAX_LISTPACK_VALUE)) this.big = true;
     // A listpack stores scores as text where -0 becomes "0"; a skiplist keeps the double's sign.
     if (score === 0 && !this.big) score = 0;
-    this.dict.set(member, score);
+    this.addSlot(member, score);
     this.seq.insert(score, member);
   }
 
@@ -126,14 +200,14 @@ export class ZSet implements RedisCollection {
   update(member: string, oldScore: number, newScore: number): void {
     if (oldScore === newScore) return;
     if (newScore === 0 && !this.big) newScore = 0;
-    this.dict.set(member, newScore);
+    this.slotScore[this.index.get(member)!] = newScore;
     this.seq.delete(oldScore, member);
     this.seq.insert(newScore, member);
   }
 
   /** Adds or updates; returns whether the member was new. */
   set(member: string, score: number): boolean {
-    const old = this.dict.get(member);
+    const old = this.score(member);
     if (old === undefined) {
       this.insert(member, score);
       return true;
@@ -143,16 +217,16 @@ export class ZSet implements RedisCollection {
   }
 
   remove(member: string): boolean {
-    const score = this.dict.get(member);
+    const score = this.score(member);
     if (score === undefined) return false;
-    this.dict.delete(member);
+    this.dropSlot(member);
     this.seq.delete(score, member);
     return true;
   }
 
   /** 0-based rank (from the highest when `reverse`), or -1 when absent. */
   rank(member: string, reverse = false): number {
-    const score = this.dict.get(member);
+    const score = this.score(member);
     if (score === undefined) return -1;
     const r = this.seq.rankOf(score, member);
     return reverse ? this.seq.length - 1 - r : r;
@@ -176,7 +250,7 @@ export class ZSet implements RedisCollection {
     const rank = max ? this.seq.length - 1 : 0;
     const member = this.seq.memberAt(rank);
     const score = this.seq.scoreAt(rank);
-    this.dict.delete(member);
+    this.dropSlot(member);
     this.seq.deleteRange(rank, rank, noop);
     return [member, score];
   }
@@ -251,10 +325,7 @@ export class ZSet implements RedisCollection {
 
   /** Removes ranks start..end inclusive (0-based); returns how many. */
   deleteRangeByRank(start: number, end: number): number {
-    const dict = this.dict;
-    return this.seq.deleteRange(start, end, (m) => {
-      dict.delete(m);
-    });
+    return this.seq.deleteRange(start, end, (m) => this.dropSlot(m));
   }
 
   /** Counts members from `start` on while `keep` holds (the walk of the range commands). */
@@ -299,7 +370,7 @@ export class ZSet implements RedisCollection {
 
   /** Redis's zsetConvertToListpackIfNeeded for *STORE results. */
   fitEncoding(maxLen: number): void {
-    this.big = this.dict.size > ZSET_MAX_LISTPACK_ENTRIES || maxLen > ZSET_MAX_LISTPACK_VALUE;
+    this.big = this.index.size > ZSET_MAX_LISTPACK_ENTRIES || maxLen > ZSET_MAX_LISTPACK_VALUE;
     if (this.big) return;
     const negZero: string[] = [];
     this.seq.each(0, false, (m, s) => {
@@ -308,9 +379,10 @@ export class ZSet implements RedisCollection {
     for (const m of negZero) {
       this.seq.delete(-0, m);
       this.seq.insert(0, m);
-      this.dict.set(m, 0);
+      this.slotScore[this.index.get(m)!] = 0;
     }
   }
 }
 
 function noop(): void {}
+

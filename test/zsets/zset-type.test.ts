@@ -210,3 +210,46 @@ test('zset big: many members with default blocks keep ranks right through splits
   z.seq.check();
   assert.equal(z.seq.blocks, 0);
 });
+
+test('ZSCAN slots: members present throughout are all returned despite removals, inserts and rescoring', () => {
+  fc.assert(
+    fc.property(fc.integer({ min: 0, max: 300 }), fc.integer({ min: 1, max: 20 }), fc.array(fc.tuple(fc.nat(400), fc.nat(2)), { maxLength: 200 }), (initial, count, churn) => {
+      const z = new ZSet();
+      for (let i = 0; i < initial; i++) z.insert(`m${i}`, i % 7);
+      // Members 0..49 (when present) stay for the whole scan; others come and go.
+      const stable = new Set<string>();
+      for (let i = 0; i < Math.min(50, initial); i++) stable.add(`m${i}`);
+      const seen = new Set<string>();
+      let cursor = 0;
+      let step = 0;
+      do {
+        cursor = z.scanSlots(cursor, count, (m) => {
+          seen.add(m);
+        });
+        for (let k = 0; k < 5 && step < churn.length; k++, step++) {
+          const [n, what] = churn[step]!;
+          const m = `m${50 + n}`;
+          if (what === 0) z.remove(m);
+          else if (what === 1) z.set(m, n);
+          else if (n < 50 && z.score(`m${n}`) !== undefined) z.set(`m${n}`, -n); // rescore a stable one
+        }
+      } while (cursor !== 0);
+      for (const m of stable) assert.ok(seen.has(m), `missed ${m}`);
+    }),
+    { numRuns: 200 },
+  );
+});
+
+test('ZSCAN slots: a compaction mid-scan restarts the cursor (duplicates, no misses)', () => {
+  const z = new ZSet();
+  for (let i = 0; i < 1000; i++) z.insert(`m${i}`, i);
+  const seen: string[] = [];
+  let cursor = z.scanSlots(0, 100, (m) => seen.push(m));
+  assert.notEqual(cursor, 0);
+  for (let i = 100; i < 1000; i++) if (i % 10 !== 0) z.remove(`m${i}`); // sparse: compacts
+  do cursor = z.scanSlots(cursor, 7, (m) => seen.push(m));
+  while (cursor !== 0);
+  for (let i = 0; i < 1000; i++) if (i < 100 || i % 10 === 0) assert.ok(seen.includes(`m${i}`), `missed m${i}`);
+  assert.ok(seen.length > z.size, 'restarted after compaction, so some members came twice');
+  assert.deepEqual([...new Set(seen)].filter((m) => z.score(m) === undefined).length, 0);
+});
