@@ -139,7 +139,8 @@ function parseExtended(ctx: ExecContext, argv: string[], isSet: boolean): Extend
   return { flags, expire };
 }
 
-const SECONDS_FAST_MAX = 9e12;
+/** Up to here an expiry argument times 1000 plus `now` is still an exact JS number. */
+const EXPIRE_ARG_FAST_MAX = 9e12;
 const INT64_MAX_DIV_1000 = INT64_MAX / 1000n;
 
 /**
@@ -157,7 +158,7 @@ function expireMs(ctx: ExecContext, cmd: string, text: string, seconds: boolean,
     ctx.reply.error(ERR_INVALID_EXPIRE(cmd));
     return null;
   }
-  if (typeof v === 'number' && v <= SECONDS_FAST_MAX) {
+  if (typeof v === 'number' && v <= EXPIRE_ARG_FAST_MAX) {
     let ms = seconds ? v * 1000 : v;
     if (relative) ms += ctx.now;
     return ms;
@@ -218,7 +219,7 @@ function setGeneric(
     ms = at;
   }
   if (flags & GET) {
-    if (!getGeneric(ctx, ctx.lookupRead(key))) return;
+    if (!getGeneric(ctx, readForWrite(ctx, key))) return;
   }
   const found = ctx.lookupWrite(key) !== undefined;
   if (((flags & NX) && found) || ((flags & XX) && !found)) {
