@@ -5,12 +5,13 @@
 // replies straight from the slots without an intermediate array. Inserting or removing in the
 // middle shifts the shorter side, O(n) as in Redis's quicklist.
 //
-// Why chunks rather than one ring of values that doubles: measured with 4M-element lists on this
-// machine, the flat ring was somewhat faster at random indexes, but each doubling or halving
-// copied the whole list (a push or pop stalled for 80–130 ms at 4M elements and draining 8M
-// elements took 3–5x longer), while the chunked deque's worst push stayed around 10–20 ms (GC)
-// and sequential reads (LRANGE) cost the same. One spare chunk is kept so a list that goes back
-// and forth across a chunk boundary (a stack at 256 elements) does not allocate each time.
+// Why chunks rather than one ring of values that doubles (the first version; both measured with
+// lists of 1M-8M elements on this shared, loaded machine, so only the big differences count):
+// the flat ring indexed at random 2-5x faster, but every doubling copied the whole list (the one
+// push that grew a 1M list took ~19 ms, a 4M list ~140 ms) and draining 8M elements took 2-5x
+// longer because of the halvings. Here no push or pop copies more than the pointer ring (n/256
+// pointers), and sequential reads (LRANGE) cost the same. One spare chunk is kept so a list that
+// goes back and forth across a chunk boundary (a stack at 256 elements) does not allocate.
 //
 // OBJECT ENCODING: Redis 7.0 stores every list as a quicklist (listpack-encoded small lists only
 // arrived in 7.2; checked against redis-server 7.0.15), so encoding() reports "quicklist"
@@ -18,17 +19,22 @@
 
 import type { RedisCollection } from './value.js';
 
-/** Chunks of 2^8 = 256 slots. */
-const CHUNK_BITS_DEFAULT = 8;
+/** Chunks of 2^8 = 256 slots once a list outgrows its first chunk. */
+const CHUNK_BITS_MAX = 8;
+/** A new list's one chunk has 2^3 = 8 slots and grows 4x at a time up to CHUNK_BITS_MAX. */
+const CHUNK_BITS_FIRST = 3;
+const CHUNK_BITS_GROWTH = 2;
 const RING_MIN = 4;
 
 type Chunk = (string | undefined)[];
 
-/** A packed array of empty slots (`new Array(n)` would be holey, and slower to index). */
+/**
+ * An array of `n` empty slots with exactly that capacity. (Past some 100k slots `new Array(n)`
+ * would make a dictionary-mode array; chunks have at most 256 and the pointer ring is re-laid by
+ * pushing.)
+ */
 function emptySlots<T>(n: number): (T | undefined)[] {
-  const a: (T | undefined)[] = [];
-  for (let i = 0; i < n; i++) a.push(undefined);
-  return a;
+  return new Array<T | undefined>(n).fill(undefined);
 }
 
 export class RedisList implements RedisCollection {
@@ -43,20 +49,57 @@ export class RedisList implements RedisCollection {
   private len = 0;
   /** A freed, all-empty chunk kept for the next one needed. */
   private spare: Chunk | null = null;
-  private readonly bits: number;
-  private readonly chunkSize: number;
-  private readonly slotMask: number;
+  private bits: number;
+  private chunkSize: number;
+  private slotMask: number;
+  /** Chunk size (log2) the list may grow its single chunk to before it adds chunks. */
+  private readonly bitsMax: number;
+  private readonly growable: boolean;
 
-  /** `chunkBits` is for tests, which use tiny chunks to cross chunk boundaries often. */
-  constructor(chunkBits = CHUNK_BITS_DEFAULT) {
-    this.bits = chunkBits;
-    this.chunkSize = 1 << chunkBits;
+  /**
+   * A small list is one small chunk, grown 4x at a time (re-laid, at most 64 elements copied) up
+   * to 256 slots, so a list of a few elements costs a few dozen bytes rather than a 256-slot
+   * chunk. `fixedChunkBits` is for tests: a fixed, tiny chunk size crosses chunk boundaries often.
+   */
+  constructor(fixedChunkBits?: number) {
+    this.bits = fixedChunkBits ?? CHUNK_BITS_FIRST;
+    this.bitsMax = fixedChunkBits ?? CHUNK_BITS_MAX;
+    this.growable = fixedChunkBits === undefined;
+    this.chunkSize = 1 << this.bits;
     this.slotMask = this.chunkSize - 1;
   }
 
+  private setBits(bits: number): void {
+    this.bits = bits;
+    this.chunkSize = 1 << bits;
+    this.slotMask = this.chunkSize - 1;
+  }
+
+  /**
+   * Whether a push that needs a new chunk should instead re-lay the list into one bigger chunk
+   * (the list still fits one chunk that may grow); if so, does it.
+   */
+  private grewChunk(): boolean {
+    if (this.bits >= this.bitsMax || this.nchunks !== 1) return false;
+    const values = this.toArray();
+    this.setBits(Math.min(this.bitsMax, this.bits + CHUNK_BITS_GROWTH));
+    const chunk = emptySlots<string>(this.chunkSize);
+    // Centred, so that either end has room to grow.
+    const head = (this.chunkSize - values.length) >> 1;
+    for (let i = 0; i < values.length; i++) chunk[head + i] = values[i];
+    this.ring = emptySlots<Chunk>(RING_MIN);
+    this.rmask = RING_MIN - 1;
+    this.chead = 0;
+    this.ring[0] = chunk;
+    this.nchunks = 1;
+    this.head = head;
+    this.spare = null;
+    return true;
+  }
+
   /** A list holding `values` in order. */
-  static from(values: readonly string[], chunkBits = CHUNK_BITS_DEFAULT): RedisList {
-    const l = new RedisList(chunkBits);
+  static from(values: readonly string[], fixedChunkBits?: number): RedisList {
+    const l = new RedisList(fixedChunkBits);
     for (let i = 0; i < values.length; i++) l.pushRight(values[i]!);
     return l;
   }
@@ -70,7 +113,8 @@ export class RedisList implements RedisCollection {
   }
 
   clone(): RedisList {
-    const l = new RedisList(this.bits);
+    const l = new RedisList(this.growable ? undefined : this.bitsMax);
+    l.setBits(this.bits);
     const ring: (Chunk | undefined)[] = [];
     for (let k = 0; k < this.nchunks; k++) ring.push(this.ring[(this.chead + k) & this.rmask]!.slice());
     for (let k = this.nchunks; k <= this.rmask; k++) ring.push(undefined);
@@ -105,7 +149,7 @@ export class RedisList implements RedisCollection {
 
   /** Re-lays the chunk pointers from ring slot 0 in a ring of `cap` slots. */
   private resizeRing(cap: number): void {
-    const next: (Chunk | undefined)[] = [];
+    const next: (Chunk | undefined)[] = []; // pushed, not new Array(cap): see emptySlots
     for (let k = 0; k < this.nchunks; k++) next.push(this.ring[(this.chead + k) & this.rmask]);
     for (let k = this.nchunks; k < cap; k++) next.push(undefined);
     this.ring = next;
@@ -122,6 +166,7 @@ export class RedisList implements RedisCollection {
     const p = this.head + this.len;
     const k = p >>> this.bits;
     if (k === this.nchunks) {
+      if (this.grewChunk()) return this.pushRight(value);
       if (this.nchunks > this.rmask) this.resizeRing((this.rmask + 1) * 2);
       this.ring[(this.chead + k) & this.rmask] = this.takeChunk();
       this.nchunks++;
@@ -132,6 +177,7 @@ export class RedisList implements RedisCollection {
 
   pushLeft(value: string): void {
     if (this.head === 0) {
+      if (this.grewChunk()) return this.pushLeft(value);
       if (this.nchunks > this.rmask) this.resizeRing((this.rmask + 1) * 2);
       this.chead = (this.chead - 1) & this.rmask;
       this.ring[this.chead] = this.takeChunk();
@@ -252,6 +298,8 @@ export class RedisList implements RedisCollection {
   }
 
   clear(): void {
+    if (this.growable) this.setBits(CHUNK_BITS_FIRST);
+    this.spare = null;
     this.ring = emptySlots<Chunk>(RING_MIN);
     this.rmask = RING_MIN - 1;
     this.chead = 0;
