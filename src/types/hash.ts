@@ -7,7 +7,7 @@
 //   value longer than 64 bytes (hash-max-listpack-value). Redis's listpack keeps insertion
 //   order (an update keeps the field's place, a delete closes the gap), and so does keyraft in
 //   this mode: HGETALL, HKEYS, HVALS, HSCAN and whole-hash HRANDFIELD replies match Redis byte
-//   for byte. Deletes cost O(n) here, bounded by the 512-entry limit.
+//   for byte (the slot table appends and never reuses a hole while ordered).
 // - "hashtable" after the first field or value past those limits (one-way, as in Redis).
 //   Redis's order is then its dict's (seeded, not reproducible); keyraft's is slot order:
 //   insertion order until the first delete, after which freed slots are reused.

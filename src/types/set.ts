@@ -8,8 +8,7 @@
 //   integer, and converts for good on the first non-integer member or the 513th member, as
 //   Redis's setTypeAdd does. Redis's intset is sorted, so every whole-set reply (SMEMBERS,
 //   SSCAN, SPOP/SRANDMEMBER of the whole set, set-operation results) lists an intset's members
-//   in numeric order here too (sorted at most once per change, then cached). An intset's
-//   slots stay dense (a removal splices, O(n) with n <= 512), like Redis's intset memmove.
+//   in numeric order here too (sorted at most once per change, then cached).
 // - "hashtable" otherwise. Redis's order is its dict's (seeded hash order, not reproducible),
 //   so keyraft uses slot order: insertion order until the first removal, then freed slots are
 //   reused. No client can depend on either.
@@ -91,7 +90,11 @@ export class RedisSet implements RedisCollection {
     const keys = this.t.keys;
     if (this.intset) {
       if (this.sorted !== null) return this.sorted;
-      const pairs: [Int64, string][] = keys.map((k) => [parseInt64(k!)!, k!]);
+      const pairs: [Int64, string][] = [];
+      for (let s = 0; s < keys.length; s++) {
+        const k = keys[s];
+        if (k !== undefined) pairs.push([parseInt64(k)!, k]);
+      }
       pairs.sort(compareInt);
       return (this.sorted = pairs.map((p) => p[1]));
     }

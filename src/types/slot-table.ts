@@ -3,21 +3,22 @@
 //
 // Why this shape: a plain Map gives O(1) add/remove/lookup but no O(1) random entry, which
 // SPOP, SRANDMEMBER and HRANDFIELD need; the slot arrays give that (pick a random slot, retry
-// on a hole). Two modes:
+// on a hole). A removal leaves a hole, so it costs O(1); the table is compacted (order kept)
+// once it gets sparse, which also bounds the expected probes of a random pick. Two modes:
 //
-// - ordered (Redis's listpack / intset sizes): a removal splices the arrays so slots stay in
-//   insertion order with no holes — O(n), but n is bounded by the small-encoding limits
-//   (512 entries). This keeps replies in the order Redis's listpack gives.
-// - unordered (Redis's hashtable): a removal leaves a hole whose slot is reused by the next
-//   insert, so an entry never moves while it stays — which is what makes *SCAN's guarantee
-//   hold (the cursor is a slot number). When the table gets sparse (live < capacity / 4) it
-//   is compacted and the cursor's epoch changes; a cursor from an older epoch restarts at 0
-//   (duplicates are allowed by SCAN's contract, misses are not). Sparse-table compaction also
-//   bounds the expected number of probes of a random pick to 4.
+// - ordered (Redis's listpack / intset sizes): inserts always append and holes are never
+//   reused, so slot order is insertion order — the order Redis's listpack replies in. Compacted
+//   when more than half the slots are holes.
+// - unordered (Redis's hashtable): an insert reuses a hole, so an entry never moves while it
+//   stays — which is what makes *SCAN's guarantee hold (the cursor is a slot number). Compacted
+//   when live < capacity / 4; a compaction changes the cursor's epoch, and a cursor from an
+//   older epoch restarts at 0 (duplicates are allowed by SCAN's contract, misses are not).
 //
 // Switching from ordered to unordered is one-way, as Redis never converts a hashtable back.
 
 const COMPACT_CAPACITY_MIN = 64;
+/** Ordered tables compact from this size on when half their slots are holes. */
+const ORDERED_COMPACT_CAPACITY_MIN = 16;
 const EPOCH_SHIFT = 2 ** 32;
 const EPOCHS = 1 << 16;
 /** Random probes before falling back to a linear walk from the last probe. */
@@ -29,6 +30,9 @@ export class SlotTable {
   /** Values by slot (hashes only; sets leave it empty). */
   vals: (string | undefined)[] = [];
   ordered = true;
+  /** Number of empty slots below capacity. */
+  private holes = 0;
+  /** Holes an unordered table reuses (always empty while ordered). */
   private free: number[] = [];
   private epoch = 0;
 
@@ -56,6 +60,7 @@ export class SlotTable {
     } else {
       this.keys[slot] = key;
       if (value !== undefined) this.vals[slot] = value;
+      this.holes--;
     }
     this.index.set(key, slot);
     return slot;
@@ -72,37 +77,42 @@ export class SlotTable {
   removeSlot(slot: number): void {
     const key = this.keys[slot]!;
     this.index.delete(key);
+    const keys = this.keys;
     const hasVals = this.vals.length > 0;
-    if (this.ordered) {
-      const last = this.keys.length - 1;
-      if (slot !== last) {
-        this.keys.copyWithin(slot, slot + 1);
-        if (hasVals) this.vals.copyWithin(slot, slot + 1);
-        for (let i = slot; i < last; i++) this.index.set(this.keys[i]!, i);
+    if (slot === keys.length - 1 && (this.ordered || this.free.length === 0)) {
+      // The last slot: shrink instead of leaving a hole (and, while ordered, drop the holes
+      // before it; an unordered table only shrinks with no holes, so free stays in range).
+      let end = slot;
+      if (this.ordered) {
+        while (end > 0 && keys[end - 1] === undefined) {
+          end--;
+          this.holes--;
+        }
       }
-      this.keys.length = last;
-      if (hasVals) this.vals.length = last;
+      keys.length = end;
+      if (hasVals) this.vals.length = end;
       return;
     }
-    if (slot === this.keys.length - 1 && this.free.length === 0) {
-      // The last slot with no holes before it: shrink instead of leaving a hole.
-      this.keys.length = slot;
-      if (hasVals) this.vals.length = slot;
-      return;
-    }
-    this.keys[slot] = undefined;
+    keys[slot] = undefined;
     if (hasVals) this.vals[slot] = undefined;
-    this.free.push(slot);
+    this.holes++;
+    if (!this.ordered) this.free.push(slot);
     this.maybeCompact();
   }
 
   /** Leaves ordered mode for good (Redis's conversion to a hashtable). */
   unorder(): void {
+    if (!this.ordered) return;
+    if (this.holes > 0) this.compact();
     this.ordered = false;
   }
 
   private maybeCompact(): void {
     const capacity = this.keys.length;
+    if (this.ordered) {
+      if (capacity >= ORDERED_COMPACT_CAPACITY_MIN && this.holes * 2 > capacity) this.compact();
+      return;
+    }
     if (capacity < COMPACT_CAPACITY_MIN || this.index.size * 4 >= capacity) return;
     this.compact();
   }
@@ -121,6 +131,7 @@ export class SlotTable {
     this.keys = keys;
     this.vals = vals;
     this.free = [];
+    this.holes = 0;
     this.epoch = (this.epoch + 1) % EPOCHS;
   }
 
@@ -128,12 +139,12 @@ export class SlotTable {
   randomSlot(random: () => number): number {
     const capacity = this.keys.length;
     let slot = Math.floor(random() * capacity);
-    if (this.free.length === 0) return slot;
+    if (this.holes === 0) return slot;
     for (let tries = 0; tries < RANDOM_PROBES_MAX; tries++) {
       if (this.keys[slot] !== undefined) return slot;
       slot = Math.floor(random() * capacity);
     }
-    // Density is at least 1/4 (compaction), so reaching here is vanishingly rare.
+    // Density is at least 1/4 (compaction; 1/2 while ordered), so reaching here is rare.
     while (this.keys[slot] === undefined) slot = (slot + 1) % capacity;
     return slot;
   }
@@ -173,7 +184,7 @@ export class SlotTable {
   clone(): SlotTable {
     const t = new SlotTable();
     t.ordered = this.ordered;
-    if (this.free.length === 0) {
+    if (this.holes === 0) {
       t.keys = this.keys.slice();
       t.vals = this.vals.slice();
       t.index = new Map(this.index);
