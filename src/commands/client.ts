@@ -441,6 +441,47 @@ export const clientCommands: CommandDef[] = [
         },
       },
       {
+        name: 'pause',
+        group: 'connection',
+        summary: 'Suspends commands processing.',
+        since: '3.0.0',
+        handler(ctx, argv) {
+          const timeout = parseInt64(argv[2]!);
+          if (timeout === null) {
+            ctx.reply.error('ERR timeout is not an integer or out of range');
+            return;
+          }
+          if (timeout < 0) {
+            ctx.reply.error('ERR timeout is negative');
+            return;
+          }
+          let mode: 'all' | 'write' = 'all';
+          if (argv.length === 4) {
+            const m = argv[3]!.toLowerCase();
+            if (m !== 'all' && m !== 'write') {
+              ctx.reply.error('ERR CLIENT PAUSE mode must be WRITE or ALL');
+              return;
+            }
+            mode = m;
+          } else if (argv.length > 4) {
+            ctx.reply.error(`ERR unknown subcommand or wrong number of arguments for '${argv[1]}'. Try CLIENT HELP.`);
+            return;
+          }
+          ctx.server.pause.pause(Number(timeout), mode, ctx.now);
+          ctx.reply.ok();
+        },
+      },
+      {
+        name: 'unpause',
+        group: 'connection',
+        summary: 'Resumes processing of clients that were paused.',
+        since: '6.2.0',
+        handler(ctx) {
+          ctx.server.pause.unpause();
+          ctx.reply.ok();
+        },
+      },
+      {
         name: 'unblock',
         group: 'connection',
         summary: 'Unblocks a client blocked by a blocking command from a different connection.',

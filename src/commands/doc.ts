@@ -11,8 +11,6 @@ const REDIS_COMMANDS: Record<string, unknown> = require('@ioredis/commands/built
 
 /** Commands keyraft declines on purpose or defers, with the reason shown in the docs. */
 export const NOT_YET: Record<string, string> = {
-  'client|pause': 'not yet (pub/sub, transactions and introspection issue)',
-  'client|unpause': 'not yet (pub/sub, transactions and introspection issue)',
   'client|tracking': 'not required yet; client-side caching is not supported',
   'client|trackinginfo': 'not required yet; client-side caching is not supported',
   'client|caching': 'not required yet; client-side caching is not supported',

@@ -74,6 +74,10 @@ export class Dispatcher {
       );
       return 0;
     }
+    if (server.pause.active && server.pause.covers(client, cmd)) {
+      server.pause.hold(client, argv);
+      return 0;
+    }
     const multi = client.multi;
     if (multi !== null && !MULTI_CONTROL_COMMANDS.has(cmd.name)) {
       if (multi.commands.length >= MULTI_QUEUE_COMMANDS_MAX) {

@@ -59,6 +59,8 @@ export class Client {
   closed = false;
   /** Set while the client waits in a blocking command; its further input waits too. */
   blocked: BlockedState | null = null;
+  /** A command held by CLIENT PAUSE; the client's further input waits until it has run. */
+  postponed: string[] | null = null;
   /** Commands queued since MULTI, or null outside a transaction. */
   multi: MultiState | null = null;
   /** When the client's output first went over its soft limit (0: it is not over). */
@@ -145,7 +147,7 @@ export class Client {
     let now = this.server.clock.now();
     let count = 0;
     try {
-      while (!this.closing && !this.closed && this.blocked === null) {
+      while (!this.closing && !this.closed && this.blocked === null && this.postponed === null) {
         if (this.writer.length + this.socket.writableLength > OUTPUT_PAUSE_BYTES) {
           // Too much unsent output: leave the remaining commands in the parser until the
           // socket drains (onDrain picks them up again).

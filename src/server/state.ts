@@ -15,6 +15,7 @@ import { BlockingManager } from '../blocking/blocking.js';
 import { WatchRegistry } from '../transactions/watch.js';
 import { PubSub } from '../pubsub/pubsub.js';
 import { CommandObservers } from './observers.js';
+import { ClientPause } from './pause.js';
 import { KeyspaceNotifier } from '../pubsub/notifications.js';
 import { Client } from '../net/client.js';
 import { Logger } from '../util/log.js';
@@ -75,6 +76,7 @@ export class ServerState {
   readonly watches = new WatchRegistry();
   readonly pubsub: PubSub;
   readonly observers = new CommandObservers(this);
+  readonly pause = new ClientPause(this);
   readonly notifier: KeyspaceNotifier;
   readonly clients = new Map<number, Client>();
   readonly stats = new Stats();
@@ -165,6 +167,7 @@ export class ServerState {
     this.watches.unwatchAll(client);
     this.pubsub.removeClient(client);
     this.observers.monitors.delete(client);
+    this.pause.remove(client);
   }
 
   private startTimers(): void {
@@ -187,6 +190,7 @@ export class ServerState {
    * population is reclaimed quickly without stalling clients.
    */
   activeExpire(): void {
+    if (this.pause.active) return; // the dataset is frozen while clients are paused
     const now = this.clock.now();
     const reply = new NullReply();
     const started = performance.now();
