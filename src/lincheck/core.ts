@@ -273,7 +273,9 @@ export function checkOperations<S, I, O>(
   const stackEntry: number[] = [];
   const stackState: S[] = [];
   let best: number[] = [];
+  const stackSid: number[] = [];
   let state = model.init();
+  let sid = intern(state);
   let remaining = definite;
   let entry = nxt[0]!;
   let steps = 0;
@@ -302,10 +304,16 @@ export function checkOperations<S, I, O>(
         bits[k >>> 5]! |= 1 << (k & 31);
         h1 = (h1 ^ z1[k]!) >>> 0;
         h2 = (h2 ^ z2[k]!) >>> 0;
-        if (!memo.visit(h1, h2, intern(next), bits)) {
+        const nextSid = intern(next);
+        // An unknown-outcome operation that leaves the state as it is (a cas whose comparison
+        // fails, a write of the current value) is no use here: leaving it unlinearized allows
+        // strictly more, as it never has to be placed. Skipping it prunes equivalent branches.
+        if ((isKnown || nextSid !== sid) && !memo.visit(h1, h2, nextSid, bits)) {
           stackEntry.push(entry);
           stackState.push(state);
+          stackSid.push(sid);
           state = next;
+          sid = nextSid;
           if (isKnown) remaining--;
           lift(entry);
           if (remaining === 0) return { verdict: 'linearizable', steps };
@@ -332,6 +340,7 @@ export function checkOperations<S, I, O>(
       }
       entry = stackEntry.pop()!;
       state = stackState.pop()!;
+      sid = stackSid.pop()!;
       const k = (entry - 1) >> 1;
       bits[k >>> 5]! &= ~(1 << (k & 31));
       h1 = (h1 ^ z1[k]!) >>> 0;

@@ -237,42 +237,59 @@ test('jepsen kv model (keys start as "") agrees with brute force', () => {
 
 // Larger histories (beyond brute force): more than 32 operations per key exercises multi-word
 // bitsets and memo growth. Executions must be linearizable; adding a final read of a value no
-// operation ever writes ('w') must make them not linearizable (at most 2 unknown outcomes, since
-// proving a violation is exponential in their number).
-const bigHistoryArb = fc.integer({ min: 33, max: 90 }).chain((n) =>
-  fc.tuple(
-    fc.array(
-      fc.record({
-        kind: fc.constantFrom<KvOp['kind']>('get', 'put', 'append', 'cas'),
-        key: fc.constantFrom('a'),
-        value: fc.constantFrom(...VALUES),
-        expected: fc.constantFrom<string | null>(null, 'x', 'y', 'xy'),
-        call: fc.integer({ min: 0, max: 400 }),
-        dur: fc.integer({ min: 0, max: 25 }),
-        lpFrac: fc.double({ min: 0, max: 1, noNaN: true }),
-        tookEffect: fc.boolean(),
-        randomOut: fc.constant<string | null | boolean>(null),
-      }),
-      { minLength: n, maxLength: n },
-    ),
-    fc.array(fc.integer({ min: 0, max: 19 }).map((k) => k === 0), { minLength: n, maxLength: n }),
-  ),
-);
+// operation ever writes ('w') must make them not linearizable. Times are drawn uniformly from a
+// seeded PRNG rather than by fast-check, whose bias towards equal small values piles every
+// operation onto one instant; proving a violation is exponential in concurrency and in unknown
+// outcomes (limited to 2 here), which is a property of the problem, not something to test.
+function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function bigExecution(seed: number): Shape[] {
+  const r = mulberry32(seed);
+  const int = (lo: number, hi: number): number => lo + Math.floor(r() * (hi - lo + 1));
+  const pick = <T>(xs: readonly T[]): T => xs[int(0, xs.length - 1)]!;
+  const n = int(33, 90);
+  const shapes: Shape[] = [];
+  for (let i = 0; i < n; i++) {
+    const call = int(0, 400);
+    shapes.push({
+      kind: pick(['get', 'put', 'append', 'cas'] as const),
+      key: 'a',
+      value: pick(VALUES),
+      expected: pick([null, 'x', 'y', 'xy']),
+      call,
+      dur: int(0, 25),
+      lpFrac: r(),
+      tookEffect: r() < 0.5,
+      randomOut: null,
+    });
+  }
+  return shapes;
+}
 
 test('larger executed histories are linearizable; a final impossible read is caught', () => {
   fc.assert(
-    fc.property(bigHistoryArb, ([shapes, unknowns]) => {
+    fc.property(fc.integer(), (seed) => {
+      const shapes = bigExecution(seed);
+      const r0 = mulberry32(seed ^ 0x5bd1e995);
+      const unknowns = shapes.map(() => r0() < 0.05);
       const ops = executedHistory(shapes, unknowns, null);
-      const r = checkKvHistory(ops, { timeoutMs: 10_000 });
-      if (process.env.LINCHECK_STATS) console.log('big', ops.length, r.verdict, r.elapsedMs);
+      const r = checkKvHistory(ops, { timeoutMs: 20_000 });
       assert.equal(r.verdict, 'linearizable', JSON.stringify(ops));
       if (ops.filter((o) => o.ret === null).length > 2) return;
       const end = Math.max(...ops.map((o) => o.ret ?? o.call)) + 1;
-      const bad = checkKvHistory([...ops, { client: 999, kind: 'get', key: 'a', output: 'w', call: end, ret: end + 1 }], { timeoutMs: 10_000 });
-      if (process.env.LINCHECK_STATS) console.log('big-bad', ops.length, bad.verdict, bad.elapsedMs);
-      assert.equal(bad.verdict, 'not-linearizable');
+      const bad = checkKvHistory([...ops, { client: 999, kind: 'get', key: 'a', output: 'w', call: end, ret: end + 1 }], { timeoutMs: 20_000 });
+      assert.equal(bad.verdict, 'not-linearizable', JSON.stringify(ops));
       assert.match(bad.explanation ?? '', /client 999 {2}get -> "w"/);
     }),
-    { numRuns: Math.max(20, RUNS / 10) },
+    { numRuns: 40, endOnFailure: true },
   );
 });
