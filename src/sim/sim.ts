@@ -43,6 +43,8 @@ export interface SimOptions {
   tickMs: number;
   /** Compact a node's log once this many applied entries sit before its snapshot (0 = per seed: 8, 60 or 400). */
   compactEntries: number;
+  /** After the workload drains, every live member must have caught up within this many ms. */
+  settleMsMax: number;
   /** Safety net against runaway runs (events processed). */
   eventsMax: number;
   /** Test-only: break the system on purpose to prove the checks notice. */
@@ -60,6 +62,7 @@ export function defaultSimOptions(seed: number, nodes: 3 | 5 = 3): SimOptions {
     opTimeoutMs: 800,
     tickMs: 10,
     compactEntries: 0,
+    settleMsMax: 10_000,
     eventsMax: 3_000_000,
   };
 }
@@ -910,8 +913,21 @@ export class Simulation {
     this.workload = false;
     const drainUntil = this.now + this.opts.opTimeoutMs + 50;
     this.runUntil(drainUntil, () => this.clientsBusy === 0);
-    this.runUntil(this.now + 1500);
+    // Catch-up speed depends on the seed's flow-control shape (1 inflight × 64-byte messages is
+    // slow), so wait for convergence up to a generous bound rather than a fixed time.
+    const settleFrom = this.now;
+    const settleUntil = this.now + this.opts.settleMsMax;
+    this.runUntil(this.now + 200);
+    while (this.now < settleUntil && !this.converged()) this.runUntil(this.now + 100);
+    this.stats.catchUpMs = this.now - settleFrom;
     this.checkConverged();
+  }
+
+  private converged(): boolean {
+    const l = this.leader();
+    if (l === undefined) return false;
+    const members = new Set([...l.raw.raft.voters, ...l.raw.raft.learners]);
+    return this.upNodes().every((n) => !members.has(n.id) || n.appliedIndex >= l.raw.raft.log.committed);
   }
 
   private checkConverged(): void {
@@ -921,7 +937,9 @@ export class Simulation {
     const members = new Set([...l.raw.raft.voters, ...l.raw.raft.learners]);
     const live = this.upNodes().filter((n) => members.has(n.id));
     for (const n of live) {
-      if (n.appliedIndex < commit) throw new InvariantError(`liveness: node ${n.id} applied ${n.appliedIndex} < leader commit ${commit} after settling`);
+      if (n.appliedIndex < commit) {
+        throw new InvariantError(`liveness: node ${n.id} applied ${n.appliedIndex} < leader commit ${commit} after settling ${this.opts.settleMsMax} ms`);
+      }
     }
     const digest = l.kv.digest();
     for (const n of live) {
