@@ -126,8 +126,16 @@ export function genListCommand(rng: Rng): Argv {
       return ['TYPE', key(rng)];
     case 32:
       return ['LRANGE', key(rng), '0', '-1'];
-    case 33:
+    case 33: {
+      // Sometimes hundreds of elements, so lists outgrow their first chunk and span several.
+      if (rng.chance(0.3)) {
+        const n = rng.int(100, 400);
+        const els: string[] = [];
+        for (let i = 0; i < n; i++) els.push(el(rng));
+        return [rng.pick(['LPUSH', 'RPUSH']), key(rng), ...els];
+      }
       return ['RPUSH', key(rng), ...pushArgs(rng), ...pushArgs(rng), ...pushArgs(rng)];
+    }
     default:
       return ['LPOS', key(rng), el(rng), 'COUNT', '0'];
   }
