@@ -436,7 +436,12 @@ export function explain<S, I, O>(
     const o = ops[i]!;
     const known = o.ret !== null;
     const ok = model.step(state, o.input, known ? o.output : undefined, known) !== undefined;
-    out.push(`  - ${line(i)}  (${ok ? 'fits here, but no order of the rest fits after it' : 'impossible in this state'})`);
+    const why = !known
+      ? 'unknown outcome; placing it here does not help either'
+      : ok
+        ? 'fits here, but no order of the rest fits after it'
+        : 'impossible in this state';
+    out.push(`  - ${line(i)}  (${why})`);
   }
   return out.join('\n');
 }
@@ -454,8 +459,8 @@ export interface PartitionedResult {
  * Checks every partition under one overall budget. Any not-linearizable partition makes the history
  * not linearizable; otherwise any partition whose search ran out of time or memory makes it
  * unknown. Partitions are searched round-robin in slices of search steps that grow fourfold each
- * round (restarting the search each time, which wastes at most about a third of the work), so a
- * cheap violation in one key is found before an expensive search in another eats the budget.
+ * round (restarting the search each time, so a key needing W steps costs less than 7W/3 in all),
+ * so a cheap violation in one key is found before an expensive search in another eats the budget.
  */
 export function checkPartitions<S, I, O>(
   model: Model<S, I, O>,
