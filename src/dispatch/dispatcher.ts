@@ -36,64 +36,68 @@ const PUBSUB_MODE_COMMANDS: ReadonlySet<string> = new Set(['subscribe', 'ssubscr
 export class Dispatcher {
   constructor(private readonly server: ServerState) {}
 
-  /** Runs one command for a client; returns how long its handler took, in microseconds. */
-  dispatch(client: Client, argv: string[], now: number): number {
+  /**
+   * Runs one command for a client. `startedMs` is a performance.now() reading taken just
+   * before (the caller chains them: one clock read per command); returns the reading taken
+   * when the command finished.
+   */
+  dispatch(client: Client, argv: string[], now: number, startedMs: number = performance.now()): number {
     const server = this.server;
     const writer = client.writer;
     let cmd = server.commands.lookup(argv[0]!);
     if (cmd === undefined) {
       this.reject(client, unknownCommandError(argv));
-      return 0;
+      return startedMs;
     }
     if (cmd.subcommands !== undefined && argv.length >= 2) {
       const sub = cmd.subcommands.get(argv[1]!.toLowerCase());
       if (sub === undefined) {
         this.reject(client, unknownSubcommandError(cmd, argv[1]!));
-        return 0;
+        return startedMs;
       }
       cmd = sub;
     }
     const arity = cmd.arity;
     if ((arity > 0 && argv.length !== arity) || argv.length < -arity) {
       this.reject(client, arityError(cmd), cmd);
-      return 0;
+      return startedMs;
     }
     if (!client.authenticated && !cmd.flags.has('no_auth')) {
       this.reject(client, 'NOAUTH Authentication required.', cmd);
-      return 0;
+      return startedMs;
     }
     if (cmd.handler === undefined) {
       this.reject(client, `ERR '${cmd.fullName}' is not implemented by keyraft yet`, cmd);
-      return 0;
+      return startedMs;
     }
-    if (client.resp === 2 && !PUBSUB_MODE_COMMANDS.has(cmd.name) && client.subscriptionCount > 0) {
+    if (client.resp === 2 && client.subscriptionCount > 0 && !PUBSUB_MODE_COMMANDS.has(cmd.name)) {
       this.reject(
         client,
         `ERR Can't execute '${cmd.fullName}': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context`,
         cmd,
       );
-      return 0;
+      return startedMs;
     }
     if (server.pause.active && server.pause.covers(client, cmd)) {
       server.pause.hold(client, argv);
-      return 0;
+      return startedMs;
     }
     const multi = client.multi;
     if (multi !== null && !MULTI_CONTROL_COMMANDS.has(cmd.name)) {
       if (multi.commands.length >= MULTI_QUEUE_COMMANDS_MAX) {
         this.reject(client, `ERR MULTI queue is full (${MULTI_QUEUE_COMMANDS_MAX} commands)`, cmd);
-        return 0;
+        return startedMs;
       }
       multi.commands.push({ cmd, argv });
       writer.simple('QUEUED');
-      return 0;
+      return startedMs;
     }
     client.lastCommand = cmd.fullName;
     const mark = writer.length;
     const errorsBefore = writer.errorCount;
-    const start = performance.now();
     server.engine.execute(cmd, argv, client, client.dbIndex, writer, now, undefined, true);
-    const usec = (performance.now() - start) * 1000;
+    const finishedMs = performance.now();
+    const usec = (finishedMs - startedMs) * 1000;
     server.observers.afterCommand(client, cmd, argv, client.dbIndex, usec);
     const stats = cmd.stats;
     stats.calls++;
@@ -104,7 +108,7 @@ export class Dispatcher {
     if (server.blocking.hasReady) server.blocking.handleReady(now);
     // CLIENT REPLY decides about its own reply; OFF drops every other reply, SKIP just one.
     if (client.replyMode !== 'on' && cmd.fullName !== 'client|reply') this.dropReply(client, mark);
-    return usec;
+    return finishedMs;
   }
 
   private dropReply(client: Client, mark: number): void {

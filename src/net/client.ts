@@ -146,6 +146,8 @@ export class Client {
     // after any slow command, so `now` is never more than a few milliseconds stale.
     let now = this.server.clock.now();
     let count = 0;
+    // One performance.now() per command: each command's end is the next one's start.
+    let started = performance.now();
     try {
       while (!this.closing && !this.closed && this.blocked === null && this.postponed === null) {
         if (this.writer.length + this.socket.writableLength > OUTPUT_PAUSE_BYTES) {
@@ -162,8 +164,9 @@ export class Client {
           this.closing = true;
           break;
         }
-        const usec = this.server.dispatcher.dispatch(this, r, now);
-        if (usec > 1000 || (++count & 31) === 0) now = this.server.clock.now();
+        const finished = this.server.dispatcher.dispatch(this, r, now, started);
+        if (finished - started > 1 || (++count & 31) === 0) now = this.server.clock.now();
+        started = finished;
       }
     } finally {
       this.processing = false;

@@ -159,7 +159,10 @@ export class RequestParser {
       }
       if (this.end - this.pos < this.bulkLen + 2) return null;
       const start = this.pos;
-      this.args.push(this.buf.latin1Slice(start, start + this.bulkLen));
+      const len = this.bulkLen;
+      // The command name repeats on every request: reuse one string per name, which also lets
+      // the command table's Map use the string's cached hash.
+      this.args.push(this.args.length === 0 && len <= NAME_BYTES_MAX ? internName(buf, start, len) : buf.latin1Slice(start, start + len));
       // Like Redis, the two bytes after the payload are skipped without being checked.
       this.pos = start + this.bulkLen + 2;
       this.bulkLen = -1;
@@ -190,6 +193,24 @@ export class RequestParser {
 }
 
 const EMPTY = Buffer.alloc(0);
+
+/** Command names up to this many bytes are interned. */
+const NAME_BYTES_MAX = 24;
+const nameCache: (string | undefined)[] = new Array(512);
+
+function internName(buf: Buffer, start: number, len: number): string {
+  if (len === 0) return '';
+  const h = (len * 31 + buf[start]! * 7 + buf[start + len - 1]! * 3 + buf[start + (len >> 1)]!) & 511;
+  const cached = nameCache[h];
+  if (cached !== undefined && cached.length === len) {
+    let i = 0;
+    while (i < len && cached.charCodeAt(i) === buf[start + i]) i++;
+    if (i === len) return cached;
+  }
+  const s = buf.latin1Slice(start, start + len);
+  nameCache[h] = s;
+  return s;
+}
 const SKIP = Symbol('skip');
 
 function expectedDollar(byte: number): ProtocolError {

@@ -42,7 +42,8 @@ export interface Reply {
   bulkArray(values: readonly Bytes[]): void;
 }
 
-const CRLF = 0x0a0d; // little-endian "\r\n" for writeUInt16LE
+/** Strings up to this long are copied byte by byte rather than through latin1Write. */
+const SHORT_STRING_CHARS = 32;
 const INITIAL_BYTES = 16 * 1024;
 /** Replies smaller than this are copied out of the buffer on flush; bigger ones hand it off. */
 const COPY_OUT_BYTES_MAX = 64 * 1024;
@@ -103,13 +104,35 @@ export class ReplyWriter implements Reply {
     this.len += this.buf.latin1Write(s, this.len);
   }
 
+  /** Copies a latin1 string in; short ones byte by byte (cheaper than a call into C++). */
+  private put(s: string): void {
+    const n = s.length;
+    if (n <= SHORT_STRING_CHARS) {
+      const b = this.buf;
+      let l = this.len;
+      for (let i = 0; i < n; i++) b[l++] = s.charCodeAt(i);
+      this.len = l;
+    } else {
+      this.len += this.buf.latin1Write(s, this.len);
+    }
+  }
+
+  /** Writes a non-negative integer's digits. */
+  private digits(n: number): void {
+    if (n < 10) {
+      this.buf[this.len++] = 48 + n;
+      return;
+    }
+    this.put(String(n));
+  }
+
   private line(prefix: number, s: string): void {
     this.reserve(s.length + 3);
     const b = this.buf;
     b[this.len++] = prefix;
-    this.len += b.latin1Write(s, this.len);
-    b.writeUInt16LE(CRLF, this.len);
-    this.len += 2;
+    this.put(s);
+    b[this.len++] = 13;
+    b[this.len++] = 10;
   }
 
   raw(bytes: Uint8Array): void {
@@ -155,16 +178,16 @@ export class ReplyWriter implements Reply {
     this.reserve(n + 16);
     const b = this.buf;
     b[this.len++] = 0x24; // $
-    this.len += b.latin1Write(String(n), this.len);
-    b.writeUInt16LE(CRLF, this.len);
-    this.len += 2;
-    if (typeof value === 'string') this.len += b.latin1Write(value, this.len);
+    this.digits(n);
+    b[this.len++] = 13;
+    b[this.len++] = 10;
+    if (typeof value === 'string') this.put(value);
     else {
       b.set(value, this.len);
       this.len += n;
     }
-    b.writeUInt16LE(CRLF, this.len);
-    this.len += 2;
+    b[this.len++] = 13;
+    b[this.len++] = 10;
   }
 
   nullBulk(): void {
@@ -176,7 +199,11 @@ export class ReplyWriter implements Reply {
   }
 
   array(length: number): void {
-    this.line(0x2a, String(length));
+    this.reserve(24);
+    this.buf[this.len++] = 0x2a;
+    this.digits(length);
+    this.buf[this.len++] = 13;
+    this.buf[this.len++] = 10;
   }
 
   map(length: number): void {

@@ -70,13 +70,20 @@ export class CommandObservers {
   readonly monitors = new Set<Client>();
   slowlog: SlowlogEntry[] = [];
   private nextSlowlogId = 0;
+  /** slowlog-log-slower-than, cached: it is read after every command. */
+  private slowlogThresholdUsec: number;
 
-  constructor(private readonly server: ServerState) {}
+  constructor(private readonly server: ServerState) {
+    this.slowlogThresholdUsec = server.config.int('slowlog-log-slower-than');
+    server.config.onChange((name) => {
+      if (name === 'slowlog-log-slower-than') this.slowlogThresholdUsec = server.config.int(name);
+    });
+  }
 
   /** Called after a command ran for a client. */
   afterCommand(client: Client, cmd: Command, argv: readonly string[], dbIndex: number, usec: number): void {
     if (this.monitors.size > 0 && !cmd.flags.has('admin') && !cmd.flags.has('skip_monitor')) this.feedMonitors(client, cmd, argv, dbIndex);
-    const threshold = this.server.config.int('slowlog-log-slower-than');
+    const threshold = this.slowlogThresholdUsec;
     if (threshold >= 0 && usec >= threshold && !cmd.flags.has('skip_slowlog')) this.logSlow(client, cmd, argv, usec);
   }
 

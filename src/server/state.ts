@@ -75,7 +75,7 @@ export class ServerState {
   readonly blocking: BlockingManager;
   readonly watches = new WatchRegistry();
   readonly pubsub: PubSub;
-  readonly observers = new CommandObservers(this);
+  readonly observers: CommandObservers;
   readonly pause = new ClientPause(this);
   readonly notifier: KeyspaceNotifier;
   readonly clients = new Map<number, Client>();
@@ -103,8 +103,9 @@ export class ServerState {
     this.engine = new Engine(this);
     this.dispatcher = new Dispatcher(this);
     this.blocking = new BlockingManager(this);
+    this.observers = new CommandObservers(this);
     this.pubsub = new PubSub(this);
-    this.notifier = new KeyspaceNotifier(this.pubsub);
+    this.notifier = new KeyspaceNotifier(this.pubsub, this.dbs);
     this.notifier.configure(config.get('notify-keyspace-events'));
     config.onChange((name, value) => {
       if (name === 'notify-keyspace-events') this.notifier.configure(value);
