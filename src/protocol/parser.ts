@@ -84,6 +84,9 @@ export class RequestParser {
     return true;
   }
 
+  /** Where fastLength's line ends (valid right after it returned a number). */
+  private fastNext = 0;
+
   /** Whether `buf` is ours to append into (false while it is a chunk handed to us). */
   private ownsBuffer = false;
 
@@ -122,6 +125,14 @@ export class RequestParser {
   }
 
   private readMultibulkHeader(): true | null | ProtocolError {
+    const fast = this.fastLength(0x2a);
+    if (fast > 0 && fast <= MULTIBULK_ARGS_MAX && (fast <= 10 || this.authenticated)) {
+      this.pos = this.fastNext;
+      this.argsLeft = fast;
+      this.bulkLen = -1;
+      this.args = new Array<string>();
+      return true;
+    }
     const cr = this.findCRLF(this.pos);
     if (cr < 0) {
       if (this.end - this.pos > INLINE_BYTES_MAX) return new ProtocolError('Protocol error: too big mbulk count string');
@@ -138,11 +149,51 @@ export class RequestParser {
     return true;
   }
 
+  /**
+   * Reads "<prefix><digits>\r" plus one more byte at pos when it is plainly well formed (no sign,
+   * no leading zero, at most 10 digits); returns the number and leaves the position after it in
+   * fastNext (the caller moves there if it accepts the number), or -1 when the general path
+   * must decide.
+   */
+  private fastLength(prefix: number): number {
+    const buf = this.buf;
+    const pos = this.pos;
+    const end = this.end;
+    if (buf[pos] !== prefix) return -1;
+    let i = pos + 1;
+    let n = 0;
+    const limit = Math.min(end, pos + 11);
+    while (i < limit) {
+      const c = buf[i]!;
+      if (c < 48 || c > 57) break;
+      n = n * 10 + (c - 48);
+      i++;
+    }
+    const digits = i - pos - 1;
+    if (digits === 0 || i + 1 >= end || buf[i] !== 13) return -1;
+    if (digits > 1 && buf[pos + 1] === 48) return -1;
+    this.fastNext = i + 2;
+    return n;
+  }
+
   private readBulks(): ParseResult {
     const buf = this.buf;
     while (this.argsLeft > 0) {
       if (this.bulkLen < 0) {
         if (this.pos >= this.end) return null;
+        // Fast path for a well-formed "$<len>\r\n" within reach: digits parsed in place,
+        // without a native indexOf. Anything unusual takes the general path below.
+        const fast = this.fastLength(0x24);
+        if (fast >= 0) {
+          if (fast <= this.limits.bulkBytesMax && (fast <= 16384 || this.authenticated)) {
+            this.pos = this.fastNext;
+            this.bulkLen = fast;
+          } else {
+            return fast > this.limits.bulkBytesMax ? new ProtocolError('Protocol error: invalid bulk length') : new ProtocolError('Protocol error: unauthenticated bulk length');
+          }
+        }
+      }
+      if (this.bulkLen < 0) {
         const cr = this.findCRLF(this.pos);
         if (cr < 0) {
           if (this.end - this.pos > INLINE_BYTES_MAX) return new ProtocolError('Protocol error: too big bulk count string');
