@@ -2,7 +2,7 @@
 // the flow-control state — probe (one AppendEntries at a time until we find where logs match),
 // replicate (pipelined, bounded by an inflight window of messages and bytes), snapshot (sending
 // InstallSnapshot chunks; AppendEntries paused). After etcd-io/raft's tracker package.
-import { type NodeId, assert } from './types.js';
+import { type NodeId, type Snapshot, assert } from './types.js';
 
 /** Ring of unacknowledged AppendEntries: (last index, bytes) per message, bounded both ways. */
 export class Inflights {
@@ -62,10 +62,10 @@ export class Progress {
   state: ProgressState = 'probe';
   /** probe: an AppendEntries is outstanding; wait for its reply or the next heartbeat reply. */
   probeSent = false;
-  /** snapshot: index of the snapshot being sent, the bytes the follower has, and its data. */
+  /** snapshot: index of the snapshot being sent, the bytes the follower has, and the snapshot. */
   pendingSnapshot = 0;
   snapOffset = 0;
-  snapData: Uint8Array | null = null;
+  snap: Snapshot | null = null;
   /** Heard from within the current CheckQuorum period. */
   recentActive = false;
   readonly inflights: Inflights;
@@ -79,7 +79,7 @@ export class Progress {
     this.probeSent = false;
     this.pendingSnapshot = 0;
     this.snapOffset = 0;
-    this.snapData = null;
+    this.snap = null;
     this.state = state;
     this.inflights.reset();
   }
@@ -100,10 +100,10 @@ export class Progress {
     this.next = this.match + 1;
   }
 
-  becomeSnapshot(index: number, data: Uint8Array): void {
+  becomeSnapshot(snap: Snapshot): void {
     this.resetState('snapshot');
-    this.pendingSnapshot = index;
-    this.snapData = data;
+    this.pendingSnapshot = snap.meta.index;
+    this.snap = snap;
   }
 
   /** An acknowledgement up to n arrived; returns whether match advanced. */

@@ -168,16 +168,13 @@ export class Raft {
   private sendSnapshot(pr: Progress): void {
     const snap = this.log.snapshot();
     assert(snap.meta.index > 0, 'need a snapshot but none exists');
-    pr.becomeSnapshot(snap.meta.index, snap.data);
-    this.snapMeta.set(pr.id, snap);
+    pr.becomeSnapshot(snap);
     this.sendSnapChunk(pr);
   }
 
-  private snapMeta = new Map<NodeId, Snapshot>();
-
   private sendSnapChunk(pr: Progress): void {
-    const snap = this.snapMeta.get(pr.id);
-    if (snap === undefined || pr.state !== 'snapshot') return;
+    const snap = pr.snap;
+    if (snap === null || pr.state !== 'snapshot') return;
     const off = pr.snapOffset;
     const chunk = snap.data.subarray(off, off + this.cfg.snapshotChunkBytes);
     const m = this.msg('snap', pr.id);
@@ -223,7 +220,6 @@ export class Raft {
     this.resetRandomizedElectionTimeout();
     this.leadTransferee = NONE;
     this.votes.clear();
-    this.snapMeta.clear();
     for (const [id, pr] of this.prs) {
       pr.becomeProbe();
       pr.match = 0;
@@ -552,7 +548,6 @@ export class Raft {
         if (pr.maybeUpdate(m.index)) {
           if (pr.state === 'probe') pr.becomeReplicate();
           else if (pr.state === 'snapshot' && pr.match >= pr.pendingSnapshot) {
-            this.snapMeta.delete(pr.id);
             pr.becomeProbe();
             pr.becomeReplicate();
           } else if (pr.state === 'replicate') pr.inflights.freeLE(m.index);
@@ -590,7 +585,6 @@ export class Raft {
         pr.recentActive = true;
         if (pr.state !== 'snapshot' || m.index !== pr.pendingSnapshot) return;
         if (m.reject) {
-          this.snapMeta.delete(pr.id);
           pr.becomeProbe();
           return;
         }
@@ -816,7 +810,6 @@ export class Raft {
         this.voters.delete(id);
         this.learners.delete(id);
         this.prs.delete(id);
-        this.snapMeta.delete(id);
         if (this.leadTransferee === id) this.leadTransferee = NONE;
         break;
     }

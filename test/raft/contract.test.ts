@@ -148,7 +148,7 @@ test('Inflights and Progress: window bounds, freeing, probe/replicate transition
   assert.equal(pr.next, 7);
   for (let i = 0; i < 4; i++) pr.sentEntries(1, 7 + i, 10);
   assert.ok(pr.isPaused(), 'replicate: window full');
-  pr.becomeSnapshot(50, new Uint8Array(10));
+  pr.becomeSnapshot({ meta: { index: 50, term: 1, conf: { voters: [], learners: [] } }, data: new Uint8Array(10) });
   assert.ok(pr.isPaused());
   pr.maybeUpdate(50);
   pr.becomeProbe();
