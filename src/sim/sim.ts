@@ -664,8 +664,8 @@ export class Simulation {
           const a = this.inv.applied.get(idx);
           if (a !== undefined && a.term === term) {
             this.at(this.rng.int(50, 300), () => this.decommission(victim));
-          } else if (this.inv.maxApplied < idx || a === undefined) {
-            this.at(100, check);
+          } else if (a === undefined) {
+            this.at(100, check); // not applied anywhere yet (if another entry lands there, give up)
           }
         };
         this.at(100, check);
@@ -689,7 +689,8 @@ export class Simulation {
   private decommission(id: NodeId): void {
     const n = this.nodes.get(id);
     if (n === undefined || n.gone) return;
-    // Only if no live node still counts it as a member (the removal is applied everywhere that matters).
+    // The removal is committed: the node is shut down for good (lagging members that still
+    // count it will apply the removal as they catch up).
     this.trace(33, id);
     this.crash(n);
     n.gone = true;
