@@ -334,7 +334,7 @@ function persistenceSection(server: ServerState): string {
     ['rdb_last_cow_size', 0],
     ['rdb_last_load_keys_expired', 0],
     ['rdb_last_load_keys_loaded', 0],
-    ['aof_enabled', 0],
+    ['aof_enabled', server.aof !== null ? 1 : 0],
     ['aof_rewrite_in_progress', 0],
     ['aof_rewrite_scheduled', 0],
     ['aof_last_rewrite_time_sec', -1],
@@ -342,10 +342,11 @@ function persistenceSection(server: ServerState): string {
     ['aof_last_bgrewrite_status', 'ok'],
     ['aof_rewrites', 0],
     ['aof_rewrites_consecutive_failures', 0],
-    ['aof_last_write_status', 'ok'],
+    ['aof_last_write_status', server.aof?.lastWriteStatus ?? 'ok'],
     ['aof_last_cow_size', 0],
     ['module_fork_in_progress', 0],
     ['module_fork_last_cow_size', 0],
+    ...(server.aof?.info() ?? []),
   ]);
 }
 

@@ -16,6 +16,7 @@ export type ConfigListener = (name: string, value: string) => void;
 export class Config {
   private values = new Map<string, string>();
   private listeners: ConfigListener[] = [];
+  private vetoes: ((name: string, value: string) => string | null)[] = [];
   /** The config file this configuration was loaded from, for CONFIG REWRITE. */
   file: string | null = null;
 
@@ -52,6 +53,14 @@ export class Config {
   }
 
   /**
+   * A check CONFIG SET runs on a valid value before applying anything: the server refuses
+   * changes its current state cannot honour (returns why, or null to allow).
+   */
+  addVeto(veto: (name: string, value: string) => string | null): void {
+    this.vetoes.push(veto);
+  }
+
+  /**
    * CONFIG SET: validates every pair first, then applies all or nothing. `allowProtected` says
    * whether protected directives may change (enable-protected-configs, judged by the caller,
    * which knows where the client connects from).
@@ -68,6 +77,10 @@ export class Config {
       if (d.protected && !allowProtected) return { error: `ERR CONFIG SET failed (possibly related to argument '${name}') - can't set protected config` };
       const r = normalizeValue(d, raw, this.values.get(d.name));
       if ('error' in r) return { error: `ERR CONFIG SET failed (possibly related to argument '${name}') - ${r.error}` };
+      for (const veto of this.vetoes) {
+        const why = veto(d.name, r.value);
+        if (why !== null) return { error: `ERR CONFIG SET failed (possibly related to argument '${name}') - ${why}` };
+      }
       staged.push([d, r.value]);
     }
     for (const [d, v] of staged) {

@@ -68,10 +68,13 @@ export const DIRECTIVES: readonly Directive[] = [
   },
   { name: 'save', type: 'save', default: '3600 1 300 100 60 10000', mutable: true },
   { name: 'dbfilename', type: 'string', default: 'dump.krdb', mutable: true, protected: true },
+  // CONFIG SET appendonly yes is refused while the dataset is not empty: keyraft cannot rewrite
+  // the current dataset into the AOF yet (docs/PERSISTENCE.md).
   { name: 'appendonly', type: 'bool', default: 'no', mutable: true },
   { name: 'appendfilename', type: 'string', default: 'appendonly.aof', mutable: false },
   { name: 'appenddirname', type: 'string', default: 'appendonlydir', mutable: false },
   { name: 'appendfsync', type: 'enum', default: 'everysec', mutable: true, values: ['always', 'everysec', 'no'] },
+  { name: 'aof-load-truncated', type: 'bool', default: 'yes', mutable: true },
   { name: 'slowlog-log-slower-than', type: 'int', default: '10000', mutable: true, min: -1, max: LLMAX },
   { name: 'slowlog-max-len', type: 'int', default: '128', mutable: true, min: 0, max: LLMAX },
   { name: 'notify-keyspace-events', type: 'events', default: '', mutable: true },

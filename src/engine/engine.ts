@@ -23,6 +23,8 @@ export interface WriteEntry {
   seed: number;
   db: number;
   commands: string[][];
+  /** Set when the commands are a transaction's (EXEC): they replay with seeds seed+1, seed+2… */
+  transaction?: boolean;
 }
 
 export type KeyspaceEventListener = (type: string, event: string, key: string, dbIndex: number) => void;
@@ -166,7 +168,10 @@ export class Engine {
       }
       this.dirty += ctx.changes;
       if (this.writeListeners.length > 0) {
-        const entry: WriteEntry = { time: now, seed: entrySeed, db: dbIndex, commands: ctx.entryCommands ?? [argv] };
+        const entry: WriteEntry =
+          ctx.entryCommands !== null
+            ? { time: now, seed: entrySeed, db: dbIndex, commands: ctx.entryCommands, transaction: true }
+            : { time: now, seed: entrySeed, db: dbIndex, commands: [argv] };
         for (const l of this.writeListeners) l(entry, ctx.changes);
       }
     }

@@ -174,20 +174,38 @@ export class Client {
     this.flush();
   }
 
-  /** Sends everything the writer holds in one socket write. */
+  /**
+   * Sends everything the writer holds in one socket write — or hands it to the append-only file
+   * when it must wait for an fsync (appendfsync always), which sends it back via releaseHeld.
+   */
   flush(): void {
     if (this.closed) return;
     if (this.writer.length > 0) {
       const out = this.writer.take();
       this.server.stats.netOutputBytes += out.length;
-      this.socket.write(out);
-      if (this.socket.writableLength > OUTPUT_PAUSE_BYTES) this.pauseReading();
+      const aof = this.server.aof;
+      if (aof === null || !aof.holdReply(this, out)) {
+        this.socket.write(out);
+        if (this.socket.writableLength > OUTPUT_PAUSE_BYTES) this.pauseReading();
+      }
     }
-    if (this.closing) {
+    if (this.closing && this.heldReplies === 0) {
       this.closed = true;
       this.socket.end();
       this.server.removeClient(this);
     }
+  }
+
+  /** Replies held by the append-only file until their writes are on disk, in order. */
+  heldReplies = 0;
+
+  /** The append-only file releases a held reply (oldest first). */
+  releaseHeld(out: Buffer): void {
+    this.heldReplies--;
+    if (this.closed) return;
+    this.socket.write(out);
+    if (this.socket.writableLength > OUTPUT_PAUSE_BYTES) this.pauseReading();
+    if (this.closing && this.heldReplies === 0) this.flush();
   }
 
   private pauseReading(): void {

@@ -21,6 +21,7 @@ import { Client } from '../net/client.js';
 import { Logger } from '../util/log.js';
 import { NullReply } from '../protocol/reply.js';
 import { KEYRAFT_VERSION } from '../version.js';
+import { AppendOnlyFile, appendOnlyVeto, type FsyncPolicy } from '../persistence/aof.js';
 
 /** Keys removed per database per active-expiry run; bounds the work of one event-loop turn. */
 const ACTIVE_EXPIRE_KEYS_PER_RUN = 200;
@@ -89,6 +90,8 @@ export class ServerState {
   private timers: NodeJS.Timeout[] = [];
   /** Ports actually bound (useful when configured with port 0). */
   boundPorts: number[] = [];
+  /** The append-only file, when appendonly is yes (opened by listen(), after loading it). */
+  aof: AppendOnlyFile | null = null;
   /** Called when SHUTDOWN or a signal asks the process to stop. */
   onShutdown: (() => void) | null = null;
   shuttingDown = false;
@@ -115,11 +118,14 @@ export class ServerState {
       this.blocking.keyModified(db.id, key);
       this.watches.keyModified(db.id, key);
     });
+    config.addVeto((name, value) => (name === 'appendonly' ? appendOnlyVeto(this, value === 'yes') : null));
     lfuTracking.enabled = config.get('maxmemory-policy').includes('lfu');
     config.onChange((name, value) => {
       if (name === 'maxmemory-policy') lfuTracking.enabled = value.includes('lfu');
       if (name === 'loglevel') this.log.setLevel(value);
       if (name === 'hz') this.startTimers();
+      if (name === 'appendfsync') this.aof?.setPolicy(value as FsyncPolicy);
+      if (name === 'appendonly') this.switchAppendOnly(value === 'yes');
     });
   }
 
@@ -127,6 +133,8 @@ export class ServerState {
     const port = this.config.int('port');
     const addresses = this.config.get('bind').split(' ');
     this.log.notice(`keyraft ${KEYRAFT_VERSION} starting, port=${port}, pid=${process.pid}`);
+    // The dataset is loaded before the first client can connect.
+    if (this.config.bool('appendonly')) this.aof = AppendOnlyFile.start(this);
     for (const address of addresses) {
       const host = address.startsWith('-') ? address.slice(1) : address;
       const server = createServer({ noDelay: true }, (socket) => this.accept(socket));
@@ -144,6 +152,16 @@ export class ServerState {
       this.log.notice(`Ready to accept connections tcp on ${host}:${boundPort}`);
     }
     this.startTimers();
+  }
+
+  /** CONFIG SET appendonly: off closes the file; on (allowed with an empty dataset) starts it afresh. */
+  private switchAppendOnly(on: boolean): void {
+    if (!on && this.aof !== null) {
+      this.aof.close();
+      this.aof = null;
+    } else if (on && this.aof === null) {
+      this.aof = AppendOnlyFile.startEmpty(this);
+    }
   }
 
   private accept(socket: import('node:net').Socket): void {
@@ -214,6 +232,8 @@ export class ServerState {
     this.shuttingDown = true;
     for (const t of this.timers) clearInterval(t);
     this.timers = [];
+    // Everything acknowledged or about to be is written and synced before clients go.
+    this.aof?.close();
     for (const client of [...this.clients.values()]) {
       client.flush();
       client.close();

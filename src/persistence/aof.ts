@@ -1,0 +1,376 @@
+// The append-only file: every write entry the engine reports is appended as one checksummed
+// record (aof-format.ts), and the file is replayed at start (replay.ts). It owns the fsync
+// policy and group commit.
+//
+// Entries are encoded into a pending buffer as commands run; one setImmediate per event-loop turn
+// writes the whole batch with one write(2) (page cache, cheap) after all the sockets that were
+// readable in that turn have been processed. Then, by `appendfsync`:
+//   always    one fdatasync per batch, off the main thread; while it runs the next batch
+//             accumulates, and starts its own fdatasync as soon as the previous one completes
+//             (group commit: at most one sync in flight, each covering everything written
+//             before it started). Replies of every client wait (Client.flush → holdReply) until
+//             the file is synced up to everything appended when the reply was produced — reads
+//             included, since they may have seen the unsynced writes — in order per client.
+//   everysec  a background fdatasync once per second; replies are never held.
+//   no        no fdatasync: the kernel writes the page cache back when it wants.
+// A failed write or fsync under `always` stops the server (as Redis does): acknowledging writes
+// that are not on disk would break the promise of the policy.
+
+import { closeSync, existsSync, fdatasync, fdatasyncSync, fstatSync, ftruncateSync, mkdirSync, openSync, readFileSync, writeSync, fsyncSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import type { ServerState } from '../server/state.js';
+import type { Client } from '../net/client.js';
+import type { WriteEntry } from '../engine/engine.js';
+import { AOF_HEADER, AOF_HEADER_BYTES, AofFormatError, encodeRecord, encodedSize, scanAof } from './aof-format.js';
+import { replayEntry, ReplayError } from './replay.js';
+
+export type FsyncPolicy = 'always' | 'everysec' | 'no';
+
+/** Initial size of the buffer records are encoded into before their write(2). */
+const PENDING_BUFFER_BYTES = 64 * 1024;
+/** A pending buffer grown above this is replaced by a small one after it is written. */
+const PENDING_BUFFER_KEEP_BYTES = 4 * 1024 * 1024;
+/** Unwritten records kept while writes fail (everysec/no) before the server gives up. */
+const PENDING_BYTES_MAX = 1024 * 1024 * 1024;
+/** The everysec background sync period. */
+const EVERYSEC_INTERVAL_MS = 1000;
+
+export class AofLoadError extends Error {}
+
+/** Where the append-only file lives: <dir>/<appenddirname>/<appendfilename>. */
+export function aofPath(server: ServerState): string {
+  const c = server.config;
+  return resolve(c.get('dir'), c.get('appenddirname'), c.get('appendfilename'));
+}
+
+function fsyncDir(path: string): void {
+  let fd = -1;
+  try {
+    fd = openSync(path, 'r');
+    fsyncSync(fd);
+  } catch {
+    // Some filesystems refuse fsync on directories; the file's own fsync still holds.
+  } finally {
+    if (fd >= 0) closeSync(fd);
+  }
+}
+
+/**
+ * Why CONFIG SET appendonly yes cannot be honoured now, or null. Turning the AOF on needs the
+ * current dataset written to it first (Redis starts a rewrite); keyraft cannot rewrite yet, so
+ * it allows it only while every database is empty.
+ */
+export function appendOnlyVeto(server: ServerState, on: boolean): string | null {
+  if (!on || server.aof !== null) return null;
+  if (server.dbs.every((db) => db.size === 0)) return null;
+  return 'turning appendonly on at run time needs an AOF rewrite of the current dataset, which keyraft does not support yet; set appendonly yes at startup';
+}
+
+export interface AofLoadResult {
+  records: number;
+  /** Bytes cut from a torn tail (aof-load-truncated yes), 0 when the file was whole. */
+  truncatedBytes: number;
+}
+
+/**
+ * Replays the file at `path` into the server (nothing when it does not exist). A torn tail is
+ * cut off (and the file truncated) when `loadTruncated`, refused otherwise; damage followed by
+ * valid records always stops the load. Errors are AofLoadError with the text for the operator.
+ */
+export function loadAppendOnlyFile(server: ServerState, path: string, loadTruncated: boolean): AofLoadResult {
+  if (!existsSync(path)) return { records: 0, truncatedBytes: 0 };
+  const buf = readFileSync(path);
+  const fixHint = `make a backup of your AOF file, then use keyraft-check-aof --fix ${path}`;
+  const dirtyBefore = server.engine.dirty;
+  let scan;
+  try {
+    scan = scanAof(buf, (entry, offset) => {
+      try {
+        replayEntry(server, entry);
+      } catch (e) {
+        if (e instanceof ReplayError) throw new AofLoadError(`Error replaying the append only file ${path} at offset ${offset}: ${e.message}`);
+        throw e;
+      }
+    });
+  } catch (e) {
+    if (e instanceof AofFormatError) throw new AofLoadError(`Bad file format reading the append only file ${path}: ${e.message}`);
+    throw e;
+  }
+  // Loaded data is not a change since the last save.
+  server.engine.dirty = dirtyBefore;
+  const problem = scan.problem;
+  if (problem === null) return { records: scan.records, truncatedBytes: 0 };
+  if (problem.kind === 'corrupt') {
+    throw new AofLoadError(
+      `Bad file format reading the append only file ${path}: ${problem.reason} at offset ${problem.offset}, ` +
+        `and valid records follow at offset ${problem.nextValidOffset}: ${fixHint}`,
+    );
+  }
+  if (!loadTruncated) {
+    throw new AofLoadError(
+      `Unexpected end of file reading the append only file ${path} (${problem.reason} at offset ${problem.offset}). You can: ` +
+        `1) ${fixHint}; 2) alternatively set the 'aof-load-truncated' configuration option to yes and restart the server.`,
+    );
+  }
+  const cut = buf.length - scan.validBytes;
+  server.log.warning(`!!! Warning: short read while loading the AOF file ${path} (${problem.reason} at offset ${problem.offset}) !!!`);
+  server.log.warning(`AOF ${path} loaded anyway because aof-load-truncated is enabled: ${scan.records} records kept, the last ${cut} bytes truncated`);
+  const fd = openSync(path, 'r+');
+  try {
+    ftruncateSync(fd, scan.validBytes);
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+  return { records: scan.records, truncatedBytes: cut };
+}
+
+interface HeldReply {
+  /** The file offset that must be synced before the reply may leave. */
+  offset: number;
+  client: Client;
+  out: Buffer;
+}
+
+export class AppendOnlyFile {
+  private fd: number;
+  private pending = Buffer.allocUnsafe(PENDING_BUFFER_BYTES);
+  private pendingLength = 0;
+  /** How much of the pending buffer has already reached the file. */
+  private pendingWritten = 0;
+  /** File offsets: appended (encoded, maybe unwritten) ≥ written (in the page cache) ≥ synced. */
+  appendedBytes: number;
+  writtenBytes: number;
+  syncedBytes: number;
+  /** Size of the file once loaded at start (INFO aof_base_size). */
+  readonly baseBytes: number;
+  policy: FsyncPolicy;
+  lastWriteStatus: 'ok' | 'err' = 'ok';
+  private syncing = false;
+  private flushScheduled = false;
+  private closed = false;
+  private held: HeldReply[] = [];
+  private heldHead = 0;
+  private timer: NodeJS.Timeout | null = null;
+  private readonly listener = (entry: WriteEntry) => this.append(entry);
+  private readonly flushNow = () => {
+    this.flushScheduled = false;
+    this.flushPending();
+  };
+
+  private constructor(
+    private readonly server: ServerState,
+    readonly path: string,
+    discard = false,
+  ) {
+    const dir = dirname(path);
+    const dirExisted = existsSync(dir);
+    if (!dirExisted) mkdirSync(dir, { recursive: true });
+    const existed = existsSync(path);
+    this.fd = openSync(path, 'a');
+    let size = fstatSync(this.fd).size;
+    if (size < AOF_HEADER_BYTES || discard) {
+      // New (or cut inside its header by a crash at creation): start it properly, durably.
+      if (size > 0) ftruncateSync(this.fd, 0);
+      writeAll(this.fd, AOF_HEADER, 0, AOF_HEADER_BYTES);
+      fsyncSync(this.fd);
+      size = AOF_HEADER_BYTES;
+      if (!existed) fsyncDir(dir);
+      if (!dirExisted) fsyncDir(dirname(dir));
+    }
+    this.appendedBytes = this.writtenBytes = this.syncedBytes = this.baseBytes = size;
+    this.policy = server.config.get('appendfsync') as FsyncPolicy;
+    this.setPolicy(this.policy);
+  }
+
+  /** Loads the file (if any) into the server, then opens it for appending and subscribes. */
+  static start(server: ServerState): AppendOnlyFile {
+    const path = aofPath(server);
+    const started = performance.now();
+    const loaded = loadAppendOnlyFile(server, path, server.config.bool('aof-load-truncated'));
+    if (loaded.records > 0) server.log.notice(`DB loaded from append only file: ${((performance.now() - started) / 1000).toFixed(3)} seconds, ${loaded.records} records`);
+    const aof = new AppendOnlyFile(server, path);
+    server.engine.writeListeners.push(aof.listener);
+    return aof;
+  }
+
+  /**
+   * CONFIG SET appendonly yes: the file must describe the current dataset, which is empty (the
+   * veto below refuses otherwise), so whatever the file held is discarded.
+   */
+  static startEmpty(server: ServerState): AppendOnlyFile {
+    const aof = new AppendOnlyFile(server, aofPath(server), true);
+    server.engine.writeListeners.push(aof.listener);
+    server.log.notice('Append only file enabled at run time (empty dataset: a fresh file)');
+    return aof;
+  }
+
+  setPolicy(policy: FsyncPolicy): void {
+    this.policy = policy;
+    if (policy === 'everysec' && this.timer === null && !this.closed) {
+      this.timer = setInterval(() => this.everySecond(), EVERYSEC_INTERVAL_MS);
+      this.timer.unref();
+    } else if (policy !== 'everysec' && this.timer !== null) {
+      clearInterval(this.timer);
+      this.timer = null;
+    }
+    // Replies held under `always` are released by the syncs flushPending keeps starting.
+    if (!this.flushScheduled) this.flushPending();
+  }
+
+  /** Records one entry (engine write listener). */
+  append(entry: WriteEntry): void {
+    if (this.closed) return;
+    const size = encodedSize(entry);
+    this.reserve(size);
+    this.pendingLength = encodeRecord(entry, this.pending, this.pendingLength);
+    this.appendedBytes += size;
+    if (!this.flushScheduled) {
+      this.flushScheduled = true;
+      setImmediate(this.flushNow);
+    }
+  }
+
+  private reserve(size: number): void {
+    const need = this.pendingLength + size;
+    if (need <= this.pending.length) return;
+    if (need > PENDING_BYTES_MAX) this.fatal(`${need} bytes of append-only-file records could not be written`);
+    const next = Buffer.allocUnsafe(Math.max(need, Math.min(this.pending.length * 2, PENDING_BYTES_MAX)));
+    this.pending.copy(next, 0, 0, this.pendingLength);
+    this.pending = next;
+  }
+
+  /**
+   * Client.flush asks here before sending replies: returns true when it keeps `out` to send once
+   * the file is synced (appendfsync always, or earlier replies of this client still held).
+   */
+  holdReply(client: Client, out: Buffer): boolean {
+    if (client.heldReplies === 0 && (this.policy !== 'always' || this.syncedBytes >= this.appendedBytes)) return false;
+    client.heldReplies++;
+    this.held.push({ offset: this.appendedBytes, client, out });
+    return true;
+  }
+
+  /** Writes the pending batch, and under `always` (or with replies held) starts a sync. */
+  private flushPending(): void {
+    if (this.pendingLength > 0) {
+      // Progress is kept byte by byte: after a failed write(2), only what did not reach the
+      // file is retried, so a record is never half written twice.
+      while (this.pendingWritten < this.pendingLength) {
+        let n: number;
+        try {
+          n = writeSync(this.fd, this.pending, this.pendingWritten, this.pendingLength - this.pendingWritten);
+        } catch (e) {
+          this.writeFailed(e as Error);
+          return;
+        }
+        this.pendingWritten += n;
+        this.writtenBytes += n;
+      }
+      this.pendingLength = this.pendingWritten = 0;
+      if (this.pending.length > PENDING_BUFFER_KEEP_BYTES) this.pending = Buffer.allocUnsafe(PENDING_BUFFER_BYTES);
+      if (this.lastWriteStatus === 'err') {
+        this.lastWriteStatus = 'ok';
+        this.server.log.warning('AOF write error looks solved, keyraft can write again.');
+      }
+    }
+    if (!this.syncing && this.writtenBytes > this.syncedBytes && (this.policy === 'always' || this.heldCount > 0)) this.startSync();
+    else if (this.heldCount > 0 && this.syncedBytes >= this.appendedBytes) this.releaseHeld();
+  }
+
+  private get heldCount(): number {
+    return this.held.length - this.heldHead;
+  }
+
+  private writeFailed(e: Error): void {
+    this.lastWriteStatus = 'err';
+    if (this.policy === 'always') this.fatal(`Can't recover from AOF write error when the AOF fsync policy is 'always': ${e.message}`);
+    this.server.log.warning(`Error writing to the AOF file: ${e.message} (retrying every second)`);
+  }
+
+  private startSync(): void {
+    this.syncing = true;
+    const target = this.writtenBytes;
+    fdatasync(this.fd, (err) => {
+      this.syncing = false;
+      if (this.closed) return;
+      if (err) {
+        this.lastWriteStatus = 'err';
+        if (this.policy === 'always' || this.heldCount > 0) this.fatal(`Can't persist AOF for fsync error when the AOF fsync policy is 'always': ${err.message}`);
+        this.server.log.warning(`AOF fsync failed: ${err.message}`);
+        return;
+      }
+      this.syncedBytes = Math.max(this.syncedBytes, target);
+      this.releaseHeld();
+      // More was written while this sync ran: its replies wait for the next one.
+      if (this.writtenBytes > this.syncedBytes && (this.policy === 'always' || this.heldCount > 0)) this.startSync();
+    });
+  }
+
+  private releaseHeld(): void {
+    const held = this.held;
+    while (this.heldHead < held.length && held[this.heldHead]!.offset <= this.syncedBytes) {
+      const h = held[this.heldHead]!;
+      held[this.heldHead++] = undefined as unknown as HeldReply;
+      h.client.releaseHeld(h.out);
+    }
+    if (this.heldHead === held.length) {
+      this.held = [];
+      this.heldHead = 0;
+    } else if (this.heldHead > 1024 && this.heldHead * 2 > held.length) {
+      this.held = held.slice(this.heldHead);
+      this.heldHead = 0;
+    }
+  }
+
+  private everySecond(): void {
+    if (this.pendingLength > 0) this.flushPending();
+    if (!this.syncing && this.writtenBytes > this.syncedBytes) this.startSync();
+  }
+
+  private fatal(message: string): never {
+    this.server.log.warning(message);
+    this.server.log.warning('Exiting: the append-only file cannot be kept up to date.');
+    process.exit(1);
+  }
+
+  /** INFO persistence fields about the AOF (Redis's names). */
+  info(): [string, string | number][] {
+    return [
+      ['aof_current_size', this.appendedBytes],
+      ['aof_base_size', this.baseBytes],
+      ['aof_pending_rewrite', 0],
+      ['aof_buffer_length', this.pendingLength - this.pendingWritten],
+      ['aof_pending_bio_fsync', this.syncing ? 1 : 0],
+      ['aof_delayed_fsync', 0],
+    ];
+  }
+
+  /** Shutdown: writes and syncs everything, sends the replies that waited for it, closes the file. */
+  close(): void {
+    if (this.closed) return;
+    const listeners = this.server.engine.writeListeners;
+    const i = listeners.indexOf(this.listener);
+    if (i >= 0) listeners.splice(i, 1);
+    if (this.timer !== null) clearInterval(this.timer);
+    this.timer = null;
+    try {
+      if (this.pendingLength > this.pendingWritten) writeAll(this.fd, this.pending, this.pendingWritten, this.pendingLength);
+      this.writtenBytes += this.pendingLength - this.pendingWritten;
+      this.pendingLength = this.pendingWritten = 0;
+      fdatasyncSync(this.fd);
+      this.syncedBytes = this.writtenBytes;
+      this.releaseHeld();
+    } catch (e) {
+      this.server.log.warning(`Error flushing the AOF file at shutdown: ${(e as Error).message}`);
+    }
+    this.closed = true;
+    closeSync(this.fd);
+  }
+}
+
+/** write(2) until every byte is written (short writes happen on full disks and signals). */
+function writeAll(fd: number, buf: Buffer, start: number, end: number): void {
+  let p = start;
+  while (p < end) p += writeSync(fd, buf, p, end - p);
+}
