@@ -40,6 +40,12 @@ export interface Model<S, I, O> {
    * that could observe it is left. (Models must accept any state for unknown outcomes.)
    */
   blind?(input: I): boolean;
+  /**
+   * Optional: a key that is equal exactly when two inputs are interchangeable (same kind and
+   * arguments). Unknown-outcome operations with equal keys are then linearized in call order
+   * only, which loses nothing: the earlier-called one can stand in for the later one anywhere.
+   */
+  inputKey?(input: I): string;
   describeOp(input: I, output: O | undefined, known: boolean): string;
   describeState(state: S): string;
 }
@@ -75,26 +81,38 @@ export interface SearchResult {
 }
 
 /**
- * The set of visited (linearized set, state id) pairs: open addressing over typed arrays, so an
- * entry costs 12 bytes plus the bitset (4 bytes per 32 operations) instead of a JS object each.
- * Keys are the Zobrist hashes (h1, h2) of the set and the state id; a hit compares the whole
- * bitset, so a hash collision can never prune a configuration that was not actually visited.
+ * The visited configurations (linearized set, state id), with subsumption for unknown outcomes:
+ * a configuration is pruned if one with the same state, the same definite operations linearized
+ * and a SUBSET of its unknown-outcome operations linearized was visited — an unknown operation
+ * left unlinearized never has to be placed and never blocks anything, so the smaller set can do
+ * everything the larger one can. With no unknown operations this is plain equality.
+ *
+ * Open addressing over typed arrays: slots index "keys" (state id + definite part, tagged by its
+ * Zobrist hashes); each key chains the entries that differ only in unknown operations. An entry
+ * costs ~16 bytes plus the bitset (4 bytes per 32 operations). A hit compares whole bitsets, so
+ * a hash collision can never prune a configuration that was not actually visited.
  */
 class Memo {
-  private slots = new Int32Array(1 << 12); // entry index + 1; 0 = empty
+  private slots = new Int32Array(1 << 12); // entry index + 1 of a chain head; 0 = empty
+  private keys = 0;
   private count = 0;
   private cap = 1 << 11;
   private sids = new Int32Array(this.cap);
   private tag1 = new Uint32Array(this.cap);
   private tag2 = new Uint32Array(this.cap);
+  private chain = new Int32Array(this.cap); // next entry with the same key, or -1
   private sets: Uint32Array;
 
-  constructor(private readonly words: number) {
+  /** `unknownMask` marks the unknown-outcome operations in a bitset. */
+  constructor(
+    private readonly words: number,
+    private readonly unknownMask: Uint32Array,
+  ) {
     this.sets = new Uint32Array(this.cap * words);
   }
 
   bytes(): number {
-    return this.slots.byteLength + this.cap * (12 + 4 * this.words);
+    return this.slots.byteLength + this.cap * (16 + 4 * this.words);
   }
 
   private slotOf(h1: number, h2: number, sid: number): number {
@@ -103,29 +121,45 @@ class Memo {
     return (x ^ (x >>> 15)) >>> 0;
   }
 
-  /** True if (bits, sid) was visited before; otherwise records it and returns false. */
+  /**
+   * True if a configuration subsuming (bits, sid) was visited; otherwise records it and returns
+   * false. h1/h2 must hash only the definite operations in `bits`.
+   */
   visit(h1: number, h2: number, sid: number, bits: Uint32Array): boolean {
     const mask = this.slots.length - 1;
     const w = this.words;
+    const um = this.unknownMask;
     for (let i = this.slotOf(h1, h2, sid) & mask; ; i = (i + 1) & mask) {
-      const e = this.slots[i]! - 1;
-      if (e < 0) {
-        this.insert(i, h1, h2, sid, bits);
+      const head = this.slots[i]! - 1;
+      if (head < 0) {
+        this.insert(i, -1, h1, h2, sid, bits);
         return false;
       }
-      if (this.sids[e] !== sid || this.tag1[e] !== h1 || this.tag2[e] !== h2) continue;
-      let same = true;
-      for (let k = 0, o = e * w; k < w; k++, o++) {
-        if (this.sets[o] !== bits[k]) {
-          same = false;
+      if (this.sids[head] !== sid || this.tag1[head] !== h1 || this.tag2[head] !== h2) continue;
+      let sameKey = true;
+      for (let k = 0, o = head * w; k < w; k++, o++) {
+        if (((this.sets[o]! ^ bits[k]!) & ~um[k]!) !== 0) {
+          sameKey = false;
           break;
         }
       }
-      if (same) return true;
+      if (!sameKey) continue;
+      for (let e = head; e >= 0; e = this.chain[e]!) {
+        let subset = true;
+        for (let k = 0, o = e * w; k < w; k++, o++) {
+          if ((this.sets[o]! & ~bits[k]!) !== 0) {
+            subset = false;
+            break;
+          }
+        }
+        if (subset) return true;
+      }
+      this.insert(i, head, h1, h2, sid, bits);
+      return false;
     }
   }
 
-  private insert(slot: number, h1: number, h2: number, sid: number, bits: Uint32Array): void {
+  private insert(slot: number, next: number, h1: number, h2: number, sid: number, bits: Uint32Array): void {
     if (this.count === this.cap) {
       this.cap *= 2;
       const grow = <T extends Int32Array | Uint32Array>(a: T, n: number): T => {
@@ -136,24 +170,29 @@ class Memo {
       this.sids = grow(this.sids, this.cap);
       this.tag1 = grow(this.tag1, this.cap);
       this.tag2 = grow(this.tag2, this.cap);
+      this.chain = grow(this.chain, this.cap);
       this.sets = grow(this.sets, this.cap * this.words);
     }
     const e = this.count++;
     this.sids[e] = sid;
     this.tag1[e] = h1;
     this.tag2[e] = h2;
+    this.chain[e] = next;
     this.sets.set(bits, e * this.words);
     this.slots[slot] = e + 1;
-    if (this.count * 2 > this.slots.length) this.rehash();
+    if (next < 0 && ++this.keys * 2 > this.slots.length) this.rehash();
   }
 
   private rehash(): void {
-    const slots = new Int32Array(this.slots.length * 2);
+    const old = this.slots;
+    const slots = new Int32Array(old.length * 2);
     const mask = slots.length - 1;
-    for (let e = 0; e < this.count; e++) {
+    for (const v of old) {
+      if (v === 0) continue;
+      const e = v - 1;
       let i = this.slotOf(this.tag1[e]!, this.tag2[e]!, this.sids[e]!) & mask;
       while (slots[i] !== 0) i = (i + 1) & mask;
-      slots[i] = e + 1;
+      slots[i] = v;
     }
     this.slots = slots;
   }
@@ -198,6 +237,19 @@ export function checkOperations<S, I, O>(
     }
   }
   if (definite === 0) return { verdict: 'linearizable', steps: 0 };
+
+  // Interchangeable unknown operations are linearized in call order: prevSame[k] must go first.
+  const prevSame = new Int32Array(n).fill(-1);
+  if (model.inputKey !== undefined && definite < n) {
+    const byCall = [...Array(n).keys()].filter((k) => known[k] === 0);
+    byCall.sort((a, b) => ops[idx[a]!]!.call - ops[idx[b]!]!.call || a - b);
+    const lastWith = new Map<string, number>();
+    for (const k of byCall) {
+      const key = model.inputKey(ops[idx[k]!]!.input);
+      prevSame[k] = lastWith.get(key) ?? -1;
+      lastWith.set(key, k);
+    }
+  }
 
   // Entry list: entry 0 is the head sentinel; entry 2k+1 is op k's call, 2k+2 its return.
   // Sorted by time; at equal times calls come first, so touching intervals count as concurrent.
@@ -248,9 +300,16 @@ export function checkOperations<S, I, O>(
   const rand = rng(0x9e3779b9);
   const z1 = new Uint32Array(n);
   const z2 = new Uint32Array(n);
+  const unknownMask = new Uint32Array(words);
   for (let k = 0; k < n; k++) {
-    z1[k] = rand();
-    z2[k] = rand();
+    // Only definite operations enter the hashes: configurations that differ only in unknown
+    // operations share a memo key, so the memo can see that one subsumes another.
+    const a = rand();
+    const b = rand();
+    if (known[k] === 1) {
+      z1[k] = a;
+      z2[k] = b;
+    } else unknownMask[k >>> 5]! |= 1 << (k & 31);
   }
   let h1 = 0;
   let h2 = 0;
@@ -267,7 +326,7 @@ export function checkOperations<S, I, O>(
     }
     return id;
   };
-  const memo = new Memo(words);
+  const memo = new Memo(words, unknownMask);
   const maxBytes = opts.maxMemoryBytes ?? DEFAULT_MAX_MEMORY_BYTES;
 
   const stackEntry: number[] = [];
@@ -294,8 +353,9 @@ export function checkOperations<S, I, O>(
     if (entry !== NIL && (entry & 1) === 1) {
       const k = (entry - 1) >> 1;
       const isKnown = known[k] === 1;
-      if (isKnown === unknownPass) {
-        entry = nxt[entry]!; // not this pass's kind of operation
+      const before = prevSame[k]!;
+      if (isKnown === unknownPass || (before >= 0 && (bits[before >>> 5]! & (1 << (before & 31))) === 0)) {
+        entry = nxt[entry]!; // not this pass's kind of operation, or an interchangeable one is due first
         continue;
       }
       const o = ops[idx[k]!]!;

@@ -37,6 +37,7 @@ export const casRegisterModel: Model<string | null, RegisterInput, RegisterOutpu
     }
   },
   stateKey: (s) => (s === null ? 'n' : 's' + s),
+  inputKey: (input) => JSON.stringify(input),
   readOnly: (input) => input.kind === 'read',
   blind: (input) => input.kind === 'write',
   describeOp(input, output, known) {
@@ -83,6 +84,7 @@ function kvModel(name: string, initial: string | null): Model<string | null, KvI
       }
     },
     stateKey: (s) => (s === null ? 'n' : 's' + s),
+    inputKey: (input) => JSON.stringify(input),
     readOnly: (input) => input.kind === 'get',
     blind: (input) => input.kind === 'put' || input.kind === 'append',
     describeOp(input, output, known) {

@@ -45,6 +45,17 @@ test('unknown outcomes may take effect after their call, or never', () => {
     verdict([put(0, 'a', 'x', 0, null), get(1, 'a', 'x', 1, 2), put(1, 'a', 'y', 3, 4), get(1, 'a', 'x', 5, 6)]),
     'not-linearizable',
   );
+  // Identical unknown operations are interchangeable, but each only from its own call on.
+  assert.equal(verdict([put(0, 'a', 'x', 0, null), put(1, 'a', 'x', 10, null), get(2, 'a', 'x', 2, 3)]), 'linearizable');
+  assert.equal(verdict([put(0, 'a', 'x', 10, null), put(1, 'a', 'x', 0, null), get(2, 'a', 'x', 2, 3)]), 'linearizable');
+  assert.equal(
+    verdict([append(0, 'a', 'x', 0, null), append(1, 'a', 'x', 10, null), get(2, 'a', 'x', 2, 3), get(2, 'a', 'xx', 11, 12)]),
+    'linearizable',
+  );
+  assert.equal(
+    verdict([append(0, 'a', 'x', 0, null), append(1, 'a', 'x', 10, null), get(2, 'a', 'xx', 2, 3)]),
+    'not-linearizable',
+  );
   // An unknown get never constrains anything, whatever output it carries.
   assert.equal(verdict([{ ...get(0, 'a', 'nonsense', 0, null) }]), 'linearizable');
   // An unknown cas only takes effect if its comparison holds.

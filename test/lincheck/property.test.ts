@@ -175,6 +175,25 @@ test('mutated executions: checker agrees with brute force', () => {
   assert.ok(no > 0, 'some mutations should break linearizability');
 });
 
+test('many interchangeable unknown operations: checker agrees with brute force', () => {
+  fc.assert(
+    fc.property(
+      historyArb(['a'], ['get', 'put', 'append', 'cas']),
+      fc.array(fc.boolean(), { minLength: 7, maxLength: 7 }),
+      fc.boolean(),
+      ([shapes], unknowns, executed) => {
+        for (const s of shapes) {
+          s.value = 'x';
+          if (s.expected !== null) s.expected = 'x';
+        }
+        const ops = executed ? executedHistory(shapes, unknowns, null) : randomHistory(shapes, unknowns);
+        assert.equal(verdictOf(ops), bruteForceLinearizable(ops), JSON.stringify(ops));
+      },
+    ),
+    { numRuns: RUNS },
+  );
+});
+
 function toRegisterOps(ops: KvOp[]): Operation<RegisterInput, RegisterOutput>[] {
   return ops.map((o) => ({
     client: o.client,
