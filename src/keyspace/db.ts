@@ -20,6 +20,24 @@
 import { ExpiryHeap } from './expiry-heap.js';
 import type { Value } from '../types/value.js';
 
+/**
+ * Copy-on-write barrier of a point-in-time snapshot in progress (persistence/bgsave.ts). The Db
+ * tells it before a collection or MutableString is handed out for in-place change (getForWrite)
+ * and before a key's expiry time changes, so the snapshot can keep what it had at its start.
+ */
+export interface SnapshotBarrier {
+  beforeMutate(value: Value): void;
+  beforeExpireChange(key: string, expires: Map<string, number>, exact: Map<string, bigint> | null): void;
+}
+
+/** What a point-in-time snapshot captures of a Db at its start (see Db.capture). */
+export interface DbCapture {
+  keys: (string | undefined)[];
+  values: (Value | undefined)[];
+  expires: Map<string, number>;
+  exact: Map<string, bigint> | null;
+}
+
 const COMPACT_CAPACITY_MIN = 1024;
 const EPOCH_SHIFT = 2 ** 32;
 const EPOCHS = 1 << 16;
@@ -105,6 +123,11 @@ export class Db {
    */
   private stringEncodings: Map<string, StringEncoding> | null = null;
   private heap = new ExpiryHeap();
+  /**
+   * The snapshot barrier while a BGSAVE runs (persistence/bgsave.ts), else null: every write
+   * path pays one null check. Not swapped by SWAPDB (the barrier finds a db's data by identity).
+   */
+  cow: SnapshotBarrier | null = null;
 
   constructor(readonly id: number) {}
 
@@ -239,7 +262,9 @@ export class Db {
     }
     this.slotAccess[slot] = lruClock.seconds;
     if (lfuTracking.enabled) this.touchLfu(slot);
-    return this.slotValues[slot];
+    const value = this.slotValues[slot];
+    if (this.cow !== null && typeof value === 'object') this.cow.beforeMutate(value!);
+    return value;
   }
 
   /** Stores a value. The key's TTL is removed unless keepTtl is set (Redis's setKey). */
@@ -249,7 +274,10 @@ export class Db {
     if (slot !== undefined) {
       this.slotValues[slot] = value;
       this.slotAccess[slot] = lruClock.seconds;
-      if (!keepTtl && this.expires.size > 0) this.expires.delete(key);
+      if (!keepTtl && this.expires.size > 0) {
+        if (this.cow !== null) this.cow.beforeExpireChange(key, this.expires, this.exactExpires);
+        this.expires.delete(key);
+      }
       return;
     }
     this.insert(key, value);
@@ -298,6 +326,7 @@ export class Db {
     this.slotKeys[slot] = undefined;
     this.slotValues[slot] = undefined;
     this.freeSlots.push(slot);
+    if (this.cow !== null) this.cow.beforeExpireChange(key, this.expires, this.exactExpires);
     if (this.expires.size > 0) this.expires.delete(key);
     if (this.exactExpires !== null) this.exactExpires.delete(key);
     if (this.stringEncodings !== null) this.stringEncodings.delete(key);
@@ -308,6 +337,7 @@ export class Db {
   /** Sets the key's absolute expiry time in ms; a bigint keeps times beyond 2^53 exact. */
   setExpire(key: string, at: number | bigint): void {
     const atMs = Number(at);
+    if (this.cow !== null) this.cow.beforeExpireChange(key, this.expires, this.exactExpires);
     if (typeof at === 'bigint' && !Number.isSafeInteger(atMs)) (this.exactExpires ??= new Map()).set(key, at);
     else if (this.exactExpires !== null) this.exactExpires.delete(key);
     this.expires.set(key, atMs);
@@ -317,6 +347,7 @@ export class Db {
 
   /** Removes the key's TTL; returns whether it had one. */
   persist(key: string): boolean {
+    if (this.cow !== null) this.cow.beforeExpireChange(key, this.expires, this.exactExpires);
     return this.expires.delete(key);
   }
 
@@ -327,7 +358,8 @@ export class Db {
     this.slotAccess = new Uint32Array(64);
     this.slotLfu = new Uint32Array(64);
     this.freeSlots = [];
-    this.expires.clear();
+    // A new map rather than clear(): a snapshot in progress may still read the old one.
+    this.expires = new Map();
     this.exactExpires = null;
     this.stringEncodings = null;
     this.heap.clear();
@@ -368,6 +400,15 @@ export class Db {
     this.slotLfu = lfu;
     this.freeSlots = [];
     this.epoch = (this.epoch + 1) % EPOCHS;
+  }
+
+  /**
+   * The keys, values and expiry maps as they are now, for a point-in-time snapshot: the slot
+   * arrays are copied (a few ms per million keys); the expiry maps are shared, and the snapshot's
+   * barrier (`cow`) is told before any of their entries changes. Expired keys are included.
+   */
+  capture(): DbCapture {
+    return { keys: this.slotKeys.slice(), values: this.slotValues.slice(), expires: this.expires, exact: this.exactExpires };
   }
 
   // ----- iteration ---------------------------------------------------------------------------

@@ -11,8 +11,11 @@
 //             before it started). Replies of every client wait (Client.flush → holdReply) until
 //             the file is synced up to everything appended when the reply was produced — reads
 //             included, since they may have seen the unsynced writes — in order per client.
-//   everysec  a background fdatasync once per second; replies are never held.
+//   everysec  a background fdatasync once per second.
 //   no        no fdatasync: the kernel writes the page cache back when it wants.
+// Under everysec and no, replies produced in a turn leave right after that turn's write(2) (as
+// Redis writes the AOF before sending replies), so a crash of the process alone never loses an
+// acknowledged write; a crash of the machine may lose the last second (everysec) or more (no).
 // A failed write or fsync under `always` stops the server (as Redis does): acknowledging writes
 // that are not on disk would break the promise of the policy.
 
@@ -245,7 +248,7 @@ export class AppendOnlyFile {
    * the file is synced (appendfsync always, or earlier replies of this client still held).
    */
   holdReply(client: Client, out: Buffer): boolean {
-    if (client.heldReplies === 0 && (this.policy !== 'always' || this.syncedBytes >= this.appendedBytes)) return false;
+    if (client.heldReplies === 0 && this.durableBytes >= this.appendedBytes) return false;
     client.heldReplies++;
     this.held.push({ offset: this.appendedBytes, client, out });
     return true;
@@ -274,8 +277,16 @@ export class AppendOnlyFile {
         this.server.log.warning('AOF write error looks solved, keyraft can write again.');
       }
     }
-    if (!this.syncing && this.writtenBytes > this.syncedBytes && (this.policy === 'always' || this.heldCount > 0)) this.startSync();
-    else if (this.heldCount > 0 && this.syncedBytes >= this.appendedBytes) this.releaseHeld();
+    if (this.heldCount > 0) this.releaseHeld();
+    if (!this.syncing && this.writtenBytes > this.syncedBytes && this.policy === 'always') this.startSync();
+  }
+
+  /**
+   * What a reply may depend on: synced under `always`; written (in the page cache, so a crash
+   * of the process loses nothing acknowledged, as with Redis) under everysec and no.
+   */
+  private get durableBytes(): number {
+    return this.policy === 'always' ? this.syncedBytes : this.writtenBytes;
   }
 
   private get heldCount(): number {
@@ -296,20 +307,21 @@ export class AppendOnlyFile {
       if (this.closed) return;
       if (err) {
         this.lastWriteStatus = 'err';
-        if (this.policy === 'always' || this.heldCount > 0) this.fatal(`Can't persist AOF for fsync error when the AOF fsync policy is 'always': ${err.message}`);
+        if (this.policy === 'always') this.fatal(`Can't persist AOF for fsync error when the AOF fsync policy is 'always': ${err.message}`);
         this.server.log.warning(`AOF fsync failed: ${err.message}`);
         return;
       }
       this.syncedBytes = Math.max(this.syncedBytes, target);
       this.releaseHeld();
       // More was written while this sync ran: its replies wait for the next one.
-      if (this.writtenBytes > this.syncedBytes && (this.policy === 'always' || this.heldCount > 0)) this.startSync();
+      if (this.writtenBytes > this.syncedBytes && this.policy === 'always') this.startSync();
     });
   }
 
   private releaseHeld(): void {
     const held = this.held;
-    while (this.heldHead < held.length && held[this.heldHead]!.offset <= this.syncedBytes) {
+    const durable = this.durableBytes;
+    while (this.heldHead < held.length && held[this.heldHead]!.offset <= durable) {
       const h = held[this.heldHead]!;
       held[this.heldHead++] = undefined as unknown as HeldReply;
       h.client.releaseHeld(h.out);
