@@ -30,14 +30,20 @@ async function main(): Promise<void> {
     throw e;
   }
   let stopping = false;
-  const stop = async (why: string) => {
+  // SHUTDOWN has already run the shutdown steps (and replied if they failed); a signal runs them
+  // here and, as Redis does, keeps the server up when the final save fails.
+  const stop = async (why: string, prepared = false) => {
     if (stopping) return;
+    if (!prepared && !server.rdb.prepareShutdown(null, false)) {
+      server.log.warning(`${why}, but errors trying to shut down the server, check the logs for more information`);
+      return;
+    }
     stopping = true;
     server.log.notice(`${why}, shutting down. Bye bye...`);
     await server.close();
     process.exit(0);
   };
-  server.onShutdown = () => void stop('User requested shutdown');
+  server.onShutdown = () => void stop('User requested shutdown', true);
   process.on('SIGINT', () => void stop('Received SIGINT scheduling shutdown'));
   process.on('SIGTERM', () => void stop('Received SIGTERM scheduling shutdown'));
   try {
@@ -45,6 +51,17 @@ async function main(): Promise<void> {
   } catch (e) {
     server.log.warning(`Could not start listening: ${(e as Error).message}`);
     process.exit(1);
+  }
+  // The snapshot loads while the server listens (clients get -LOADING meanwhile), as in Redis.
+  // With appendonly yes the append-only file is the source of truth instead.
+  if (server.config.get('appendonly') !== 'yes') {
+    try {
+      await server.rdb.loadAtStartup();
+    } catch (e) {
+      server.log.warning(`*** FATAL: cannot load the snapshot: ${(e as Error).message}`);
+      server.log.warning('Refusing to start with a damaged dataset: move the file away (or restore a good copy) and start again.');
+      process.exit(1);
+    }
   }
 }
 

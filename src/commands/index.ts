@@ -16,6 +16,7 @@ import { sortCommands } from './sort.js';
 import { transactionCommands } from './transactions.js';
 import { pubsubCommands } from './pubsub.js';
 import { observeCommands } from './observe.js';
+import { persistenceCommands } from './persistence.js';
 
 export const ALL_FAMILIES: readonly (readonly CommandDef[])[] = [
   connectionCommands,
@@ -32,4 +33,5 @@ export const ALL_FAMILIES: readonly (readonly CommandDef[])[] = [
   transactionCommands,
   pubsubCommands,
   observeCommands,
+  persistenceCommands,
 ];

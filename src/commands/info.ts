@@ -8,6 +8,7 @@
 // time; a small unref'd timer per server (started by the first client that connects) takes them,
 // as Redis's serverCron does every 100 ms.
 
+import type { LoadProgress } from '../persistence/snapshot.js';
 import { arch, release, totalmem } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import type { ServerState } from '../server/state.js';
@@ -313,27 +314,30 @@ function memorySection(server: ServerState): string {
 }
 
 function persistenceSection(server: ServerState): string {
-  // No snapshots or AOF yet: nothing is ever in progress and nothing has been saved; the
-  // changes counter is the engine's dirty count since start (Redis's server.dirty).
+  // Snapshot fields come from server.rdb (persistence/snapshot.ts). keyraft does not fork, so the
+  // copy-on-write and fork fields stay 0.
+  const rdb = server.rdb;
+  const bgsave = rdb.bgsave;
+  const loading = rdb.loading;
   return lines([
-    ['loading', 0],
+    ['loading', server.loading ? 1 : 0],
     ['async_loading', 0],
     ['current_cow_peak', 0],
     ['current_cow_size', 0],
     ['current_cow_size_age', 0],
     ['current_fork_perc', '0.00'],
-    ['current_save_keys_processed', 0],
-    ['current_save_keys_total', 0],
-    ['rdb_changes_since_last_save', server.engine.dirty],
-    ['rdb_bgsave_in_progress', 0],
+    ['current_save_keys_processed', bgsave !== null ? bgsave.view.processed : 0],
+    ['current_save_keys_total', bgsave !== null ? bgsave.view.totalKeys : 0],
+    ['rdb_changes_since_last_save', rdb.changesSinceSave],
+    ['rdb_bgsave_in_progress', bgsave !== null ? 1 : 0],
     ['rdb_last_save_time', server.lastSaveAt],
-    ['rdb_last_bgsave_status', 'ok'],
-    ['rdb_last_bgsave_time_sec', -1],
-    ['rdb_current_bgsave_time_sec', -1],
-    ['rdb_saves', 0],
+    ['rdb_last_bgsave_status', rdb.lastBgsaveOk ? 'ok' : 'err'],
+    ['rdb_last_bgsave_time_sec', rdb.lastBgsaveSeconds],
+    ['rdb_current_bgsave_time_sec', rdb.currentBgsaveSeconds],
+    ['rdb_saves', rdb.saves],
     ['rdb_last_cow_size', 0],
-    ['rdb_last_load_keys_expired', 0],
-    ['rdb_last_load_keys_loaded', 0],
+    ['rdb_last_load_keys_expired', rdb.lastLoad.expired],
+    ['rdb_last_load_keys_loaded', rdb.lastLoad.keys],
     ['aof_enabled', server.aof !== null ? 1 : 0],
     ['aof_rewrite_in_progress', 0],
     ['aof_rewrite_scheduled', 0],
@@ -347,7 +351,23 @@ function persistenceSection(server: ServerState): string {
     ['module_fork_in_progress', 0],
     ['module_fork_last_cow_size', 0],
     ...(server.aof?.info() ?? []),
+    ...(loading !== null ? loadingFields(loading) : []),
   ]);
+}
+
+/** Redis's loading_* fields, shown while a dataset loads. */
+function loadingFields(p: LoadProgress): [string, string | number][] {
+  const elapsedSec = (Date.now() - p.startedMs) / 1000;
+  const perc = p.totalBytes > 0 ? (100 * p.loadedBytes) / p.totalBytes : 0;
+  const eta = p.loadedBytes > 0 ? Math.floor(((p.totalBytes - p.loadedBytes) * elapsedSec) / p.loadedBytes) : 1;
+  return [
+    ['loading_start_time', p.startedAtSec],
+    ['loading_total_bytes', p.totalBytes],
+    ['loading_rdb_used_mem', 0],
+    ['loading_loaded_bytes', p.loadedBytes],
+    ['loading_loaded_perc', perc.toFixed(2)],
+    ['loading_eta_seconds', eta],
+  ];
 }
 
 function statsSection(server: ServerState): string {

@@ -329,6 +329,7 @@ function applyConfig(server: ServerState, name: string): void {
 function shutdown(ctx: ExecContext, argv: string[]): void {
   let save: boolean | null = null;
   let abort = false;
+  let force = false;
   for (let i = 1; i < argv.length; i++) {
     const a = argv[i]!.toLowerCase();
     if (a === 'nosave' || a === 'save') {
@@ -338,8 +339,8 @@ function shutdown(ctx: ExecContext, argv: string[]): void {
       }
       save = a === 'save';
     } else if (a === 'now' || a === 'force') {
-      // NOW skips waiting for replicas and FORCE ignores errors while saving; keyraft has
-      // neither lagging replicas nor a save that can fail, so both are accepted and change nothing.
+      // NOW skips waiting for replicas (keyraft has none to wait for); FORCE ignores a failed save.
+      if (a === 'force') force = true;
     } else if (a === 'abort') {
       abort = true;
     } else {
@@ -352,9 +353,9 @@ function shutdown(ctx: ExecContext, argv: string[]): void {
     else ctx.reply.error('ERR No shutdown in progress.');
     return;
   }
-  // SAVE: there is no persistence layer yet, so there is nothing to save either way.
   const server = ctx.server;
-  if (!server.onShutdown) {
+  // A final snapshot when SAVE is given or save points are configured, unless NOSAVE.
+  if (!server.onShutdown || !server.rdb.prepareShutdown(save, force)) {
     ctx.reply.error('ERR Errors trying to SHUTDOWN. Check logs.');
     return;
   }
@@ -372,9 +373,58 @@ const DEBUG_HELP = [
   '    unit tests to simulate Redis errors.',
   'LOG <message>',
   '    Write <message> to the server log.',
+  'RELOAD [option ...]',
+  '    Save the RDB on disk and reload it back to memory. Valid <option> values:',
+  '    * MERGE: conflicting keys will be loaded from RDB.',
+  '    * NOFLUSH: the existing database will not be removed before load, but',
+  '      conflicting keys will generate an exception and kill the server.',
+  '    * NOSAVE: the database will be loaded from an existing RDB file.',
+  '    Examples:',
+  '    * DEBUG RELOAD: verify that the server is able to persist, flush and reload',
+  '      the database.',
+  '    * DEBUG RELOAD NOSAVE: replace the current database with the contents of an',
+  '      existing RDB file.',
+  '    * DEBUG RELOAD NOSAVE NOFLUSH MERGE: add the contents of an existing RDB',
+  '      file to the database.',
   'SLEEP <seconds>',
   '    Stop the server for <seconds>. Decimals allowed.',
 ];
+
+/**
+ * DEBUG RELOAD [MERGE] [NOFLUSH] [NOSAVE]: save, flush, load, synchronously (persistence/snapshot.ts).
+ * A BGSAVE in progress is stopped first, so it cannot replace the file afterwards.
+ */
+function debugReload(ctx: ExecContext, argv: string[]): void {
+  let merge = false;
+  let flush = true;
+  let save = true;
+  for (let i = 2; i < argv.length; i++) {
+    const o = argv[i]!.toLowerCase();
+    if (o === 'merge') merge = true;
+    else if (o === 'noflush') flush = false;
+    else if (o === 'nosave') save = false;
+    else {
+      ctx.reply.error('ERR DEBUG RELOAD only supports the MERGE, NOFLUSH and NOSAVE options.');
+      return;
+    }
+  }
+  const server = ctx.server;
+  server.rdb.abortBgsave('DEBUG RELOAD');
+  if (save && server.rdb.save() !== null) {
+    ctx.reply.error('ERR');
+    return;
+  }
+  if (flush) for (const db of server.dbs) flushDb(ctx, db);
+  try {
+    server.rdb.loadSync(server.dbs, merge);
+  } catch (e) {
+    server.log.warning(`DEBUG RELOAD: ${(e as Error).message}`);
+    ctx.reply.error('ERR Error trying to load the RDB dump, check server logs.');
+    return;
+  }
+  server.log.warning('DB reloaded by DEBUG RELOAD');
+  ctx.reply.ok();
+}
 
 /** Redis's enable-debug-command / enable-protected-configs: "yes", "no", or "local" (loopback only). */
 function enabledFor(ctx: ExecContext, directive: string): boolean {
@@ -415,6 +465,8 @@ function debug(ctx: ExecContext, argv: string[]): void {
   } else if (sub === 'log' && argv.length === 3) {
     ctx.server.log.warning(`DEBUG LOG: ${argv[2]}`);
     ctx.reply.ok();
+  } else if (sub === 'reload') {
+    debugReload(ctx, argv);
   } else if (sub === 'error' && argv.length === 3) {
     ctx.reply.error(argv[2]!);
   } else {
@@ -491,10 +543,11 @@ export const serverCommands: CommandDef[] = [
         ctx.reply.error(ERR_SYNTAX);
         return;
       }
-      // ASYNC runs synchronously, as for FLUSHDB. Redis also saves an RDB here when save points
-      // are configured; keyraft has no snapshots yet.
+      // ASYNC runs synchronously, as for FLUSHDB. As in Redis, with save points configured the
+      // empty dataset is saved at once (persistence/snapshot.ts afterFlushAll).
       let removed = 0;
       for (const db of ctx.server.dbs) removed += flushDb(ctx, db);
+      ctx.server.rdb.afterFlushAll(removed + 1);
       ctx.dirty(removed + 1);
       ctx.reply.ok();
     },

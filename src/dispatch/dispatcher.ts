@@ -78,6 +78,10 @@ export class Dispatcher {
       );
       return startedMs;
     }
+    if (server.loading && !cmd.flags.has('loading')) {
+      this.reject(client, 'LOADING Redis is loading the dataset in memory', cmd);
+      return startedMs;
+    }
     if (server.pause.active && server.pause.covers(client, cmd)) {
       server.pause.hold(client, argv);
       return startedMs;

@@ -21,6 +21,7 @@ import { Client } from '../net/client.js';
 import { Logger } from '../util/log.js';
 import { NullReply } from '../protocol/reply.js';
 import { KEYRAFT_VERSION } from '../version.js';
+import { SnapshotManager } from '../persistence/snapshot.js';
 import { AppendOnlyFile, appendOnlyVeto, type FsyncPolicy } from '../persistence/aof.js';
 
 /** Keys removed per database per active-expiry run; bounds the work of one event-loop turn. */
@@ -95,6 +96,10 @@ export class ServerState {
   /** Called when SHUTDOWN or a signal asks the process to stop. */
   onShutdown: (() => void) | null = null;
   shuttingDown = false;
+  /** Set while a dataset loads at start: commands without the `loading` flag get -LOADING. */
+  loading = false;
+  /** Snapshots: SAVE/BGSAVE, save rules, loading, INFO persistence status. */
+  readonly rdb: SnapshotManager;
 
   constructor(config: Config) {
     this.config = config;
@@ -104,6 +109,7 @@ export class ServerState {
     this.dbs = Array.from({ length: n }, (_, i) => new Db(i));
     this.commands = new CommandTable(ALL_FAMILIES);
     this.engine = new Engine(this);
+    this.rdb = new SnapshotManager(this);
     this.dispatcher = new Dispatcher(this);
     this.blocking = new BlockingManager(this);
     this.observers = new CommandObservers(this);
@@ -152,6 +158,7 @@ export class ServerState {
       this.log.notice(`Ready to accept connections tcp on ${host}:${boundPort}`);
     }
     this.startTimers();
+    this.rdb.startTimers();
   }
 
   /** CONFIG SET appendonly: off closes the file; on (allowed with an empty dataset) starts it afresh. */
@@ -210,6 +217,7 @@ export class ServerState {
    */
   activeExpire(): void {
     if (this.pause.active) return; // the dataset is frozen while clients are paused
+    if (this.loading) return;
     const now = this.clock.now();
     const reply = new NullReply();
     const started = performance.now();
@@ -232,6 +240,7 @@ export class ServerState {
     this.shuttingDown = true;
     for (const t of this.timers) clearInterval(t);
     this.timers = [];
+    this.rdb.stopTimers();
     // Everything acknowledged or about to be is written and synced before clients go.
     this.aof?.close();
     for (const client of [...this.clients.values()]) {
