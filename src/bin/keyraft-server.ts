@@ -6,6 +6,7 @@
 
 import { loadConfig, ConfigError } from '../config/config.js';
 import { ServerState } from '../server/state.js';
+import { AofLoadError } from '../persistence/aof.js';
 import { KEYRAFT_VERSION, REDIS_COMPAT_VERSION } from '../version.js';
 
 async function main(): Promise<void> {
@@ -49,7 +50,8 @@ async function main(): Promise<void> {
   try {
     await server.listen();
   } catch (e) {
-    server.log.warning(`Could not start listening: ${(e as Error).message}`);
+    // A damaged append-only file explains itself (and how to repair it).
+    server.log.warning(e instanceof AofLoadError ? e.message : `Could not start listening: ${(e as Error).message}`);
     process.exit(1);
   }
   // The snapshot loads while the server listens (clients get -LOADING meanwhile), as in Redis.
