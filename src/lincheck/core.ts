@@ -8,6 +8,9 @@
 // call, or not at all. It gets return time +Infinity (so it never constrains later operations),
 // the model is asked to accept any output for it, and the search succeeds as soon as every
 // operation with a definite outcome is linearized — unknown ones left over are "never happened".
+// Exact reductions for them (see docs/LINCHECK.md): irrelevant ones are dropped, they are never
+// placed as no-ops, the memo subsumes configurations with more of them linearized, and identical
+// ones are placed in call order.
 
 /** One operation of a history, for model M with inputs I and outputs O. */
 export interface Operation<I, O> {

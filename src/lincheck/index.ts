@@ -5,7 +5,7 @@
 export type { KvOp } from './kv.js';
 export { checkKvHistory, DEFAULT_TIMEOUT_MS } from './kv.js';
 export type { Verdict, Model, Operation, SearchOptions, SearchResult, PartitionedResult } from './core.js';
-export { checkOperations, checkPartitions, explain } from './core.js';
+export { checkOperations, checkPartitions, explain, DEFAULT_MAX_MEMORY_BYTES } from './core.js';
 export type { RegisterInput, RegisterOutput, KvInput, KvOutput } from './models.js';
 export { casRegisterModel, jepsenKvModel, keyraftKvModel } from './models.js';
 export type { CorpusFormat, ParsedHistory } from './parse.js';
