@@ -15,16 +15,14 @@ import { addLongDouble, formatHuman, parseLongDouble } from '../types/long-doubl
 import { addInt64, parseInt64, type Int64 } from '../protocol/numbers.js';
 import { ERR_NOT_FLOAT, ERR_NOT_INTEGER, ERR_OVERFLOW, ERR_SYNTAX, ERR_WRONGTYPE } from '../protocol/errors.js';
 import { globMatch } from '../util/glob.js';
-import { parseScanCursor } from './keys.js';
+import { ERR_INVALID_CURSOR, parseScanCursor, parseScanOptions } from './scan-args.js';
 
-const ERR_INVALID_CURSOR = 'ERR invalid cursor';
 const ERR_HASH_NOT_INTEGER = 'ERR hash value is not an integer';
 const ERR_HASH_NOT_FLOAT = 'ERR hash value is not a float';
 const ERR_INCR_NAN_INF = 'ERR value is NaN or Infinity';
 const ERR_RESULT_NAN_INF = 'ERR increment would produce NaN or Infinity';
 const ERR_RANGE_LONG = 'ERR value is out of range, value must between -9223372036854775807 and 9223372036854775807';
 const ERR_RANGE = 'ERR value is out of range';
-const SCAN_COUNT_DEFAULT = 10;
 const COUNT_HUGE = Number.MAX_SAFE_INTEGER;
 /**
  * Bound on the elements of a reply with repetitions (negative count). Redis 7.0 would try to
@@ -337,32 +335,9 @@ function hscanCommand(ctx: ExecContext, argv: string[]): void {
     ctx.reply.array(0);
     return;
   }
-  let count = SCAN_COUNT_DEFAULT;
-  let pattern: string | null = null;
-  for (let i = 3; i < argv.length; ) {
-    const opt = argv[i]!.toLowerCase();
-    const left = argv.length - i;
-    if (opt === 'count' && left >= 2) {
-      const c = parseInt64(argv[i + 1]!);
-      if (c === null) {
-        ctx.reply.error(ERR_NOT_INTEGER);
-        return;
-      }
-      if (c < 1) {
-        ctx.reply.error(ERR_SYNTAX);
-        return;
-      }
-      count = typeof c === 'bigint' ? COUNT_HUGE : c;
-      i += 2;
-    } else if (opt === 'match' && left >= 2) {
-      pattern = argv[i + 1]!;
-      if (pattern === '*') pattern = null;
-      i += 2;
-    } else {
-      ctx.reply.error(ERR_SYNTAX);
-      return;
-    }
-  }
+  const opts = parseScanOptions(ctx, argv, 3, false);
+  if (opts === null) return;
+  const { count, pattern } = opts;
   let found: string[] = [];
   let next = 0;
   const collect = (field: string, value: string): void => {

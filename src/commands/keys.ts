@@ -11,6 +11,9 @@
 // read never removes an expired key, it only reads it as absent, so read commands emit no
 // "expired" event; writes (lookupWrite) and the active cycle remove them.
 
+import { ERR_INVALID_CURSOR, optionWord, parseScanCursor, parseScanOptions } from './scan-args.js';
+/** Re-exported for families that still import it from here. */
+export { parseScanCursor };
 import type { CommandDef, ExecContext } from './types.js';
 import type { Db } from '../keyspace/db.js';
 import { MutableString, typeOf, type Value } from '../types/value.js';
@@ -19,7 +22,6 @@ import { ERR_DB_INDEX, ERR_INVALID_EXPIRE, ERR_NOT_INTEGER, ERR_NO_SUCH_KEY, ERR
 import { globMatch } from '../util/glob.js';
 
 const ERR_SAME_OBJECT = 'ERR source and destination objects are the same';
-const ERR_INVALID_CURSOR = 'ERR invalid cursor';
 const ERR_LFU_NOT_SELECTED =
   'ERR An LFU maxmemory policy is not selected, access frequency not tracked. Please note that when switching between policies at runtime LRU and LFU data will take some time to adjust.';
 const ERR_LFU_SELECTED =
@@ -30,13 +32,11 @@ const LLONG_MIN = -(2n ** 63n);
 /** C's LLONG_MAX / 1000 and LLONG_MIN / 1000 (truncating division), EXPIRE's seconds bounds. */
 const SECONDS_MAX = LLONG_MAX / 1000n;
 const SECONDS_MIN = LLONG_MIN / 1000n;
-const ULONG_MAX = 2n ** 64n - 1n;
 /** Redis's OBJ_SHARED_INTEGERS: values 0..9999 are shared objects with refcount INT_MAX. */
 const SHARED_INTEGERS = 10000;
 const OBJ_SHARED_REFCOUNT = 2147483647;
 /** Redis's OBJ_ENCODING_EMBSTR_SIZE_LIMIT. */
 const EMBSTR_SIZE_LIMIT = 44;
-const SCAN_COUNT_DEFAULT = 10;
 
 // ----- arguments -----------------------------------------------------------------------------
 
@@ -44,10 +44,6 @@ const SCAN_COUNT_DEFAULT = 10;
  * An option word as Redis compares it: strcasecmp on the argument's C string, so the word ends
  * at a NUL byte ("nx\0junk" is NX).
  */
-function optionWord(arg: string): string {
-  const nul = arg.indexOf('\0');
-  return (nul < 0 ? arg : arg.slice(0, nul)).toLowerCase();
-}
 
 // ----- lookups -------------------------------------------------------------------------------
 
@@ -274,69 +270,15 @@ function ttlGeneric(ctx: ExecContext, key: string, ms: boolean, absolute: boolea
 
 // ----- KEYS / SCAN ---------------------------------------------------------------------------
 
-/**
- * The cursor as C's strtoul reads it, with Redis's extra rejections (parseScanCursorOrReply):
- * a leading space or anything after the digits is an error, an empty string is 0, a '-' wraps
- * modulo 2^64, beyond 2^64-1 is ERANGE. The argument is a C string, so a NUL byte ends it.
- */
-export function parseScanCursor(arg: string): bigint | null {
-  const nul = arg.indexOf('\0');
-  const s = nul < 0 ? arg : arg.slice(0, nul);
-  if (s.length === 0) return 0n;
-  const c0 = s.charCodeAt(0);
-  if (c0 === 32 || (c0 >= 9 && c0 <= 13)) return null;
-  let i = 0;
-  let negative = false;
-  if (c0 === 43 || c0 === 45) {
-    negative = c0 === 45;
-    i = 1;
-  }
-  if (i === s.length) return null;
-  for (let j = i; j < s.length; j++) {
-    const c = s.charCodeAt(j);
-    if (c < 48 || c > 57) return null;
-  }
-  const v = BigInt(s.slice(i));
-  if (v > ULONG_MAX) return null;
-  return negative && v !== 0n ? 2n ** 64n - v : v;
-}
-
 function scanCommand(ctx: ExecContext, argv: string[]): void {
   const cursor = parseScanCursor(argv[1]!);
   if (cursor === null) {
     ctx.reply.error(ERR_INVALID_CURSOR);
     return;
   }
-  let count = SCAN_COUNT_DEFAULT;
-  let pattern: string | null = null;
-  let typeName: string | null = null;
-  for (let i = 2; i < argv.length; ) {
-    const opt = optionWord(argv[i]!);
-    const left = argv.length - i;
-    if (opt === 'count' && left >= 2) {
-      const n = parseInt64(argv[i + 1]!);
-      if (n === null) {
-        ctx.reply.error(ERR_NOT_INTEGER);
-        return;
-      }
-      if (n < 1) {
-        ctx.reply.error(ERR_SYNTAX);
-        return;
-      }
-      count = typeof n === 'bigint' ? Number.MAX_SAFE_INTEGER : n;
-      i += 2;
-    } else if (opt === 'match' && left >= 2) {
-      pattern = argv[i + 1]!;
-      if (pattern === '*') pattern = null; // matches everything, the empty key included
-      i += 2;
-    } else if (opt === 'type' && left >= 2) {
-      typeName = optionWord(argv[i + 1]!);
-      i += 2;
-    } else {
-      ctx.reply.error(ERR_SYNTAX);
-      return;
-    }
-  }
+  const opts = parseScanOptions(ctx, argv, 2, true);
+  if (opts === null) return;
+  const { count, pattern, typeName } = opts;
   const db = ctx.db;
   const now = ctx.now;
   const found: string[] = [];

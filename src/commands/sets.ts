@@ -17,15 +17,13 @@ import { RedisSet } from '../types/set.js';
 import { parseInt64, type Int64 } from '../protocol/numbers.js';
 import { ERR_NOT_INTEGER, ERR_SYNTAX, ERR_WRONGTYPE } from '../protocol/errors.js';
 import { globMatch } from '../util/glob.js';
-import { parseScanCursor } from './keys.js';
+import { ERR_INVALID_CURSOR, parseScanCursor, parseScanOptions } from './scan-args.js';
 
-const ERR_INVALID_CURSOR = 'ERR invalid cursor';
 const ERR_POSITIVE = 'ERR value is out of range, must be positive';
 const ERR_RANGE_LONG = 'ERR value is out of range, value must between -9223372036854775807 and 9223372036854775807';
 const ERR_NUMKEYS = 'ERR numkeys should be greater than 0';
 const ERR_NUMKEYS_ARGS = "ERR Number of keys can't be greater than number of args";
 const ERR_LIMIT = "ERR LIMIT can't be negative";
-const SCAN_COUNT_DEFAULT = 10;
 /** A count beyond this is "more than any set holds" (sets are far smaller than 2^53). */
 const COUNT_HUGE = Number.MAX_SAFE_INTEGER;
 /**
@@ -447,32 +445,9 @@ function sscanCommand(ctx: ExecContext, argv: string[]): void {
     ctx.reply.array(0);
     return;
   }
-  let count = SCAN_COUNT_DEFAULT;
-  let pattern: string | null = null;
-  for (let i = 3; i < argv.length; ) {
-    const opt = argv[i]!.toLowerCase();
-    const left = argv.length - i;
-    if (opt === 'count' && left >= 2) {
-      const n = parseInt64(argv[i + 1]!);
-      if (n === null) {
-        ctx.reply.error(ERR_NOT_INTEGER);
-        return;
-      }
-      if (n < 1) {
-        ctx.reply.error(ERR_SYNTAX);
-        return;
-      }
-      count = typeof n === 'bigint' ? COUNT_HUGE : n;
-      i += 2;
-    } else if (opt === 'match' && left >= 2) {
-      pattern = argv[i + 1]!;
-      if (pattern === '*') pattern = null;
-      i += 2;
-    } else {
-      ctx.reply.error(ERR_SYNTAX);
-      return;
-    }
-  }
+  const opts = parseScanOptions(ctx, argv, 3, false);
+  if (opts === null) return;
+  const { count, pattern } = opts;
   let found: readonly string[];
   let next = 0;
   if (set.small) {
