@@ -24,9 +24,9 @@ test('simulator: 5-node seeds keep every invariant and produce linearizable hist
 });
 
 test('simulator: the same seed gives the same trace hash and history; different seeds differ', () => {
-  for (const seed of [7, 42, 1234]) {
-    const a = runSimulation(defaultSimOptions(seed, 3));
-    const b = runSimulation(defaultSimOptions(seed, 3));
+  for (const [seed, nodes] of [[7, 3], [42, 3], [1234, 3], [8, 5], [99, 5]] as const) {
+    const a = runSimulation(defaultSimOptions(seed, nodes));
+    const b = runSimulation(defaultSimOptions(seed, nodes));
     assert.equal(a.traceHash, b.traceHash, `seed ${seed}`);
     assert.deepEqual(a.history, b.history);
     assert.deepEqual(a.stats, b.stats);
