@@ -52,7 +52,7 @@ function run(): { committed: number; cpuMs: number; wallMs: number } {
           const last = rd.committedEntries.at(-1);
           n.advance();
           // Keep memory flat: compact once well behind the applied index.
-          if (last !== undefined && last.index - s.firstIndex() > 200_000) s.createSnapshot(last.index - 1000, n.confState(), new Uint8Array(0));
+          if (last !== undefined && last.index - s.firstIndex() > 200_000) n.compact(last.index - 1000, new Uint8Array(0));
         }
       }
       const q = queue;
@@ -132,7 +132,7 @@ function runSimulated(): { committed: number; cpuMs: number; wallMs: number } {
       const last = rd.committedEntries.at(-1);
       n.advance();
       busy.set(id, false);
-      if (last !== undefined && last.index - s.firstIndex() > 200_000) s.createSnapshot(last.index - 1000, n.confState(), new Uint8Array(0));
+      if (last !== undefined && last.index - s.firstIndex() > 200_000) n.compact(last.index - 1000, new Uint8Array(0));
       process(id);
     });
   };

@@ -1,6 +1,6 @@
 // Public surface of the Raft core: import from here, not from the individual modules.
 export * from './types.js';
-export { type Storage, MemoryStorage, copyConf } from './storage.js';
+export { type Storage, type CompactableStorage, MemoryStorage, copyConf } from './storage.js';
 export { RaftLog } from './log.js';
 export { Progress, Inflights, type ProgressState } from './progress.js';
 export { Raft } from './raft.js';

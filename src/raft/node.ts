@@ -15,7 +15,7 @@ import {
   assert,
   EMPTY_ENTRIES,
 } from './types.js';
-import { type Storage } from './storage.js';
+import { type CompactableStorage, type Storage } from './storage.js';
 import { Raft } from './raft.js';
 
 export interface Status {
@@ -41,12 +41,14 @@ interface Accepted {
 
 export class RawNode {
   readonly raft: Raft;
+  private readonly storage: Storage;
   private prevSoft: SoftState;
   private prevHard: HardState;
   private inFlight: Accepted | null = null;
 
   constructor(cfg: RaftConfig, storage: Storage) {
     this.raft = new Raft(cfg, storage);
+    this.storage = storage;
     this.prevSoft = { lead: this.raft.lead, role: this.raft.role };
     this.prevHard = { term: this.raft.term, vote: this.raft.vote, commit: this.raft.log.committed };
   }
@@ -74,6 +76,24 @@ export class RawNode {
 
   transferLeadership(to: NodeId): boolean {
     return this.raft.transferLeadership(to);
+  }
+
+  /**
+   * Log compaction: the application hands over a snapshot of its state machine taken at
+   * `appliedIndex` (at most the last index handed out for applying, and with no membership
+   * change after it); storage records it with the right term and membership and drops the log up
+   * to it. Followers that need dropped entries will be sent this snapshot.
+   */
+  compact(appliedIndex: number, data: Uint8Array): void {
+    const log = this.raft.log;
+    assert(appliedIndex <= log.applied, `compact(${appliedIndex}) beyond applied ${log.applied}`);
+    assert(appliedIndex <= log.lastStableIndex(), `compact(${appliedIndex}) beyond the durable log`);
+    if (appliedIndex < log.firstIndex()) return; // already compacted
+    const later = log.slice(appliedIndex + 1, log.applied + 1, Infinity) ?? [];
+    assert(!later.some((e) => e.type === 'conf'), `compact(${appliedIndex}): a membership change was applied after it`);
+    const s = this.storage as Partial<CompactableStorage>;
+    assert(typeof s.createSnapshot === 'function', 'storage cannot be compacted');
+    s.createSnapshot(appliedIndex, this.raft.confState(), data);
   }
 
   /** Membership as of the last applied entry (use it when snapshotting at that index). */

@@ -20,11 +20,17 @@ export interface Storage {
   snapshot(): Snapshot;
 }
 
+/** Storage the application can compact through RawNode.compact(). */
+export interface CompactableStorage extends Storage {
+  /** Records a snapshot of the state machine at index i (with membership `conf`) and drops the log up to i. */
+  createSnapshot(i: number, conf: ConfState, data: Uint8Array): void;
+}
+
 /**
  * In-memory storage: everything written to it counts as durable. `ents[0]` is a dummy entry
  * holding the snapshot's index and term, so term(firstIndex()-1) needs no special case.
  */
-export class MemoryStorage implements Storage {
+export class MemoryStorage implements CompactableStorage {
   hardState: HardState = { term: 0, vote: 0, commit: 0 };
   private snap: Snapshot;
   private ents: Entry[];

@@ -420,11 +420,11 @@ export class Simulation {
     const snapIndex = n.storage.snapshot().meta.index;
     if (n.appliedIndex - snapIndex < this.compactEntries) return;
     if (n.appliedIndex > n.storage.lastIndex()) return;
-    // Keep a short tail of the log so slightly-behind followers still catch up from entries.
+    // Snapshot at the applied index: followers behind it will be sent the snapshot.
     const at = n.appliedIndex;
     this.trace(8, n.id, at);
     this.stats.compactions!++;
-    n.storage.createSnapshot(at, n.raw.confState(), n.kv.snapshot());
+    n.raw.compact(at, n.kv.snapshot());
   }
 
   /** Invariants that look at the in-memory state after every step. */

@@ -7,7 +7,7 @@ import { Net, appliedData, enc, dec, type TNode } from './harness.js';
 function compact(n: TNode): void {
   const idx = n.raw.raft.log.applied;
   const data = enc(JSON.stringify(appliedData(n)));
-  n.storage.createSnapshot(idx, n.raw.confState(), data);
+  n.raw.compact(idx, data);
 }
 
 test('MemoryStorage: append truncates an overlapping suffix; compaction keeps the boundary term', () => {
