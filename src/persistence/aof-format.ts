@@ -17,7 +17,7 @@
 // corrupt and startup stops. If none does, the bad bytes are a torn tail, which a crash can leave.
 
 import type { WriteEntry } from '../engine/engine.js';
-import { crc32 } from './crc.js';
+import { crc32Range } from './crc.js';
 
 export const AOF_VERSION = 1;
 export const AOF_HEADER = Buffer.from(`KRAOF${String.fromCharCode(AOF_VERSION)}\r\n`, 'latin1');
@@ -62,16 +62,21 @@ export function encodeRecord(entry: AofEntry, buf: Buffer, pos: number): number 
     buf.writeUInt32LE(argv.length, p);
     p += 4;
     for (const a of argv) {
-      buf.writeUInt32LE(a.length, p);
+      const n = a.length;
+      buf.writeUInt32LE(n, p);
       p += 4;
-      p += buf.latin1Write(a, p);
+      // Short arguments (most keys and values) are copied in JS: cheaper than a native call.
+      if (n <= 32) {
+        for (let i = 0; i < n; i++) buf[p + i] = a.charCodeAt(i);
+        p += n;
+      } else p += buf.latin1Write(a, p);
     }
   }
   const length = p - payloadStart;
   if (length > RECORD_PAYLOAD_BYTES_MAX) throw new Error(`AOF record of ${length} bytes is larger than the format allows`);
   buf.writeUInt32LE(length, start);
-  buf.writeUInt32LE(crc32(buf.subarray(payloadStart, p)), start + 4);
-  buf.writeUInt32LE(crc32(buf.subarray(start, start + 8)), start + 8);
+  buf.writeUInt32LE(crc32Range(buf, payloadStart, p), start + 4);
+  buf.writeUInt32LE(crc32Range(buf, start, start + 8), start + 8);
   return p;
 }
 
@@ -120,11 +125,11 @@ export function decodePayload(buf: Buffer, start: number, end: number): AofEntry
 function checkRecord(buf: Buffer, pos: number): { end: number } | string {
   const remaining = buf.length - pos;
   if (remaining < RECORD_HEADER_BYTES) return `incomplete record header (${remaining} of ${RECORD_HEADER_BYTES} bytes)`;
-  if (crc32(buf.subarray(pos, pos + 8)) !== buf.readUInt32LE(pos + 8)) return 'record header checksum mismatch';
+  if (crc32Range(buf, pos, pos + 8) !== buf.readUInt32LE(pos + 8)) return 'record header checksum mismatch';
   const length = buf.readUInt32LE(pos);
   const end = pos + RECORD_HEADER_BYTES + length;
   if (end > buf.length) return `incomplete record (${length} payload bytes announced, ${remaining - RECORD_HEADER_BYTES} present)`;
-  if (crc32(buf.subarray(pos + RECORD_HEADER_BYTES, end)) !== buf.readUInt32LE(pos + 4)) return 'record payload checksum mismatch';
+  if (crc32Range(buf, pos + RECORD_HEADER_BYTES, end) !== buf.readUInt32LE(pos + 4)) return 'record payload checksum mismatch';
   return { end };
 }
 

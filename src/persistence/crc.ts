@@ -18,14 +18,26 @@ function makeTable(): Int32Array {
 
 /** The JS implementation (exported for the test that checks it against the native one). */
 export function crc32Js(data: Uint8Array, initial = 0): number {
+  return crc32JsRange(data, 0, data.length, initial);
+}
+
+function crc32JsRange(data: Uint8Array, start: number, end: number, initial = 0): number {
   const t = table ?? (table = makeTable());
   let c = ~initial;
-  for (let i = 0; i < data.length; i++) c = t[(c ^ data[i]!) & 0xff]! ^ (c >>> 8);
+  for (let i = start; i < end; i++) c = t[(c ^ data[i]!) & 0xff]! ^ (c >>> 8);
   return ~c >>> 0;
 }
+
+/** Below this many bytes the JS loop beats a native call plus a subarray view. */
+const JS_RANGE_BYTES_MAX = 96;
 
 type Crc32 = (data: Uint8Array, initial?: number) => number;
 const native = (zlib as unknown as { crc32?: Crc32 }).crc32;
 
 /** CRC-32 of `data`, continuing from `initial` (the CRC of what came before). */
 export const crc32: Crc32 = typeof native === 'function' ? (data, initial = 0) => native(data, initial) : crc32Js;
+
+/** CRC-32 of data[start, end) without copying; short ranges stay in JS (no native call). */
+export function crc32Range(data: Buffer, start: number, end: number): number {
+  return end - start <= JS_RANGE_BYTES_MAX ? crc32JsRange(data, start, end) : crc32(data.subarray(start, end));
+}

@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { expectStartFailure, killKeep, startOn, stopKeep, tempDir, kill9 } from './aof-support.js';
 import { REPO_ROOT, type ServerProcess } from '../helpers/servers.js';
 import { AOF_HEADER_BYTES, encodeEntry, scanAof } from '../../src/persistence/aof-format.js';
-import { crc32, crc32Js } from '../../src/persistence/crc.js';
+import { crc32, crc32Js, crc32Range } from '../../src/persistence/crc.js';
 
 const CHECK_BIN = join(REPO_ROOT, 'dist/src/bin/keyraft-check-aof.js');
 const procs: ServerProcess[] = [];
@@ -78,6 +78,8 @@ test('crc32: the native and the JS implementation agree', () => {
     assert.equal(crc32(b.subarray(3), crc32(b.subarray(0, 3))), crc32Js(b));
   }
   assert.equal(crc32Js(Buffer.from('123456789')), 0xcbf43926);
+  const big = Buffer.from(Array.from({ length: 500 }, (_, i) => (i * 31) & 0xff));
+  for (const [a, b] of [[0, 0], [3, 50], [0, 96], [1, 98], [7, 500]] as const) assert.equal(crc32Range(big, a, b), crc32Js(big.subarray(a, b)));
 });
 
 test('scanner: a cut at every offset of the last three records keeps exactly the whole records before it', () => {
