@@ -21,6 +21,7 @@ import { Client } from '../net/client.js';
 import { Logger } from '../util/log.js';
 import { NullReply } from '../protocol/reply.js';
 import { KEYRAFT_VERSION } from '../version.js';
+import { startMetricsServer } from './metrics.js';
 import { SnapshotManager } from '../persistence/snapshot.js';
 import { AppendOnlyFile, appendOnlyVeto, type FsyncPolicy } from '../persistence/aof.js';
 
@@ -88,6 +89,8 @@ export class ServerState {
   lastSaveAt = Math.floor(Date.now() / 1000);
   private nextClientId = 1;
   private listeners: NetServer[] = [];
+  /** The HTTP server behind metrics-port, when enabled. */
+  private metrics: import('node:http').Server | null = null;
   private timers: NodeJS.Timeout[] = [];
   /** Ports actually bound (useful when configured with port 0). */
   boundPorts: number[] = [];
@@ -159,6 +162,12 @@ export class ServerState {
     }
     this.startTimers();
     this.rdb.startTimers();
+    const metricsPort = this.config.int('metrics-port');
+    if (metricsPort > 0) {
+      const host = addresses[0]!.replace(/^-/, '');
+      this.metrics = await startMetricsServer(this, metricsPort, host);
+      this.log.notice(`Metrics on http://${host}:${metricsPort}/metrics`);
+    }
   }
 
   /** CONFIG SET appendonly: off closes the file; on (allowed with an empty dataset) starts it afresh. */
@@ -249,5 +258,7 @@ export class ServerState {
     }
     await Promise.all(this.listeners.map((l) => new Promise<void>((resolve) => l.close(() => resolve()))));
     this.listeners = [];
+    this.metrics?.close();
+    this.metrics = null;
   }
 }
