@@ -128,6 +128,35 @@ export function loadAppendOnlyFile(server: ServerState, path: string, loadTrunca
   return { records: scan.records, truncatedBytes: cut };
 }
 
+/**
+ * The file operations the writer needs, behind a port so tests can stand in a file that loses
+ * whatever was not synced (a power cut) or completes syncs when they choose.
+ */
+export interface AofFilePort {
+  /** write(2) at the end of the file; returns the bytes written (may be fewer); throws on error. */
+  write(buf: Buffer, start: number, length: number): number;
+  /** fdatasync(2) off the main thread. */
+  datasync(done: (err: Error | null) => void): void;
+  datasyncSync(): void;
+  close(): void;
+}
+
+class FdPort implements AofFilePort {
+  constructor(private readonly fd: number) {}
+  write(buf: Buffer, start: number, length: number): number {
+    return writeSync(this.fd, buf, start, length);
+  }
+  datasync(done: (err: Error | null) => void): void {
+    fdatasync(this.fd, done);
+  }
+  datasyncSync(): void {
+    fdatasyncSync(this.fd);
+  }
+  close(): void {
+    closeSync(this.fd);
+  }
+}
+
 interface HeldReply {
   /** The file offset that must be synced before the reply may leave. */
   offset: number;
@@ -136,7 +165,6 @@ interface HeldReply {
 }
 
 export class AppendOnlyFile {
-  private fd: number;
   private pending = Buffer.allocUnsafe(PENDING_BUFFER_BYTES);
   private pendingLength = 0;
   /** How much of the pending buffer has already reached the file. */
@@ -161,29 +189,36 @@ export class AppendOnlyFile {
     this.flushPending();
   };
 
-  private constructor(
+  /** `size` is the file's current length (records are appended after it). */
+  constructor(
     private readonly server: ServerState,
+    private readonly file: AofFilePort,
+    size: number,
     readonly path: string,
-    discard = false,
   ) {
+    this.appendedBytes = this.writtenBytes = this.syncedBytes = this.baseBytes = size;
+    this.policy = server.config.get('appendfsync') as FsyncPolicy;
+    this.setPolicy(this.policy);
+  }
+
+  /** Opens (creating it durably, with its header, when needed) the file at `path` for appending. */
+  private static open(server: ServerState, path: string, discard = false): AppendOnlyFile {
     const dir = dirname(path);
     const dirExisted = existsSync(dir);
     if (!dirExisted) mkdirSync(dir, { recursive: true });
     const existed = existsSync(path);
-    this.fd = openSync(path, 'a');
-    let size = fstatSync(this.fd).size;
+    const fd = openSync(path, 'a');
+    let size = fstatSync(fd).size;
     if (size < AOF_HEADER_BYTES || discard) {
       // New (or cut inside its header by a crash at creation): start it properly, durably.
-      if (size > 0) ftruncateSync(this.fd, 0);
-      writeAll(this.fd, AOF_HEADER, 0, AOF_HEADER_BYTES);
-      fsyncSync(this.fd);
+      if (size > 0) ftruncateSync(fd, 0);
+      writeAll(fd, AOF_HEADER, 0, AOF_HEADER_BYTES);
+      fsyncSync(fd);
       size = AOF_HEADER_BYTES;
       if (!existed) fsyncDir(dir);
       if (!dirExisted) fsyncDir(dirname(dir));
     }
-    this.appendedBytes = this.writtenBytes = this.syncedBytes = this.baseBytes = size;
-    this.policy = server.config.get('appendfsync') as FsyncPolicy;
-    this.setPolicy(this.policy);
+    return new AppendOnlyFile(server, new FdPort(fd), size, path);
   }
 
   /** Loads the file (if any) into the server, then opens it for appending and subscribes. */
@@ -192,7 +227,7 @@ export class AppendOnlyFile {
     const started = performance.now();
     const loaded = loadAppendOnlyFile(server, path, server.config.bool('aof-load-truncated'));
     if (loaded.records > 0) server.log.notice(`DB loaded from append only file: ${((performance.now() - started) / 1000).toFixed(3)} seconds, ${loaded.records} records`);
-    const aof = new AppendOnlyFile(server, path);
+    const aof = AppendOnlyFile.open(server, path);
     server.engine.writeListeners.push(aof.listener);
     return aof;
   }
@@ -202,7 +237,7 @@ export class AppendOnlyFile {
    * veto below refuses otherwise), so whatever the file held is discarded.
    */
   static startEmpty(server: ServerState): AppendOnlyFile {
-    const aof = new AppendOnlyFile(server, aofPath(server), true);
+    const aof = AppendOnlyFile.open(server, aofPath(server), true);
     server.engine.writeListeners.push(aof.listener);
     server.log.notice('Append only file enabled at run time (empty dataset: a fresh file)');
     return aof;
@@ -262,7 +297,7 @@ export class AppendOnlyFile {
       while (this.pendingWritten < this.pendingLength) {
         let n: number;
         try {
-          n = writeSync(this.fd, this.pending, this.pendingWritten, this.pendingLength - this.pendingWritten);
+          n = this.file.write(this.pending, this.pendingWritten, this.pendingLength - this.pendingWritten);
         } catch (e) {
           this.writeFailed(e as Error);
           return;
@@ -302,7 +337,7 @@ export class AppendOnlyFile {
   private startSync(): void {
     this.syncing = true;
     const target = this.writtenBytes;
-    fdatasync(this.fd, (err) => {
+    this.file.datasync((err) => {
       this.syncing = false;
       if (this.closed) return;
       if (err) {
@@ -367,17 +402,17 @@ export class AppendOnlyFile {
     if (this.timer !== null) clearInterval(this.timer);
     this.timer = null;
     try {
-      if (this.pendingLength > this.pendingWritten) writeAll(this.fd, this.pending, this.pendingWritten, this.pendingLength);
+      for (let p = this.pendingWritten; p < this.pendingLength; ) p += this.file.write(this.pending, p, this.pendingLength - p);
       this.writtenBytes += this.pendingLength - this.pendingWritten;
       this.pendingLength = this.pendingWritten = 0;
-      fdatasyncSync(this.fd);
+      this.file.datasyncSync();
       this.syncedBytes = this.writtenBytes;
       this.releaseHeld();
     } catch (e) {
       this.server.log.warning(`Error flushing the AOF file at shutdown: ${(e as Error).message}`);
     }
     this.closed = true;
-    closeSync(this.fd);
+    this.file.close();
   }
 }
 
