@@ -17,7 +17,7 @@
 // corrupt and startup stops. If none does, the bad bytes are a torn tail, which a crash can leave.
 
 import type { WriteEntry } from '../engine/engine.js';
-import { crc32Range } from './crc.js';
+import { crc32, crc32Range, crcTable } from './crc.js';
 
 export const AOF_VERSION = 1;
 export const AOF_HEADER = Buffer.from(`KRAOF${String.fromCharCode(AOF_VERSION)}\r\n`, 'latin1');
@@ -49,33 +49,55 @@ export function encodedSize(entry: AofEntry): number {
  * offset after it. Arguments are latin1 strings, one char per byte.
  */
 export function encodeRecord(entry: AofEntry, buf: Buffer, pos: number): number {
+  // The payload checksum is computed while the bytes are laid down (one pass): `c` is the CRC
+  // register (inverted form); short arguments are copied and checksummed in the same JS loop,
+  // long ones go through the native copy and checksum.
+  const T = crcTable();
   const start = pos;
   const payloadStart = start + RECORD_HEADER_BYTES;
   let p = payloadStart;
   buf.writeDoubleLE(entry.time, p);
   buf.writeInt32LE(entry.seed | 0, p + 8);
   buf.writeUInt32LE(entry.db, p + 12);
-  buf.writeUInt8(entry.transaction ? FLAG_TRANSACTION : 0, p + 16);
+  buf[p + 16] = entry.transaction ? FLAG_TRANSACTION : 0;
   buf.writeUInt32LE(entry.commands.length, p + 17);
+  let c = -1;
+  for (let i = p, end = p + PAYLOAD_FIXED_BYTES; i < end; i++) c = T[(c ^ buf[i]!) & 0xff]! ^ (c >>> 8);
   p += PAYLOAD_FIXED_BYTES;
   for (const argv of entry.commands) {
-    buf.writeUInt32LE(argv.length, p);
+    let n = argv.length;
+    buf[p] = n & 0xff;
+    buf[p + 1] = (n >>> 8) & 0xff;
+    buf[p + 2] = (n >>> 16) & 0xff;
+    buf[p + 3] = n >>> 24;
+    for (let i = p; i < p + 4; i++) c = T[(c ^ buf[i]!) & 0xff]! ^ (c >>> 8);
     p += 4;
     for (const a of argv) {
-      const n = a.length;
-      buf.writeUInt32LE(n, p);
+      n = a.length;
+      buf[p] = n & 0xff;
+      buf[p + 1] = (n >>> 8) & 0xff;
+      buf[p + 2] = (n >>> 16) & 0xff;
+      buf[p + 3] = n >>> 24;
+      for (let i = p; i < p + 4; i++) c = T[(c ^ buf[i]!) & 0xff]! ^ (c >>> 8);
       p += 4;
-      // Short arguments (most keys and values) are copied in JS: cheaper than a native call.
-      if (n <= 32) {
-        for (let i = 0; i < n; i++) buf[p + i] = a.charCodeAt(i);
+      if (n <= 64) {
+        for (let i = 0; i < n; i++) {
+          const b = a.charCodeAt(i);
+          buf[p + i] = b;
+          c = T[(c ^ b) & 0xff]! ^ (c >>> 8);
+        }
         p += n;
-      } else p += buf.latin1Write(a, p);
+      } else {
+        buf.latin1Write(a, p);
+        c = ~crc32(buf.subarray(p, p + n), ~c >>> 0);
+        p += n;
+      }
     }
   }
   const length = p - payloadStart;
   if (length > RECORD_PAYLOAD_BYTES_MAX) throw new Error(`AOF record of ${length} bytes is larger than the format allows`);
   buf.writeUInt32LE(length, start);
-  buf.writeUInt32LE(crc32Range(buf, payloadStart, p), start + 4);
+  buf.writeUInt32LE(~c >>> 0, start + 4);
   buf.writeUInt32LE(crc32Range(buf, start, start + 8), start + 8);
   return p;
 }

@@ -6,6 +6,11 @@ import * as zlib from 'node:zlib';
 
 let table: Int32Array | null = null;
 
+/** The byte-wise table (for encoders that fold the checksum into their own copy loop). */
+export function crcTable(): Int32Array {
+  return table ?? (table = makeTable());
+}
+
 function makeTable(): Int32Array {
   const t = new Int32Array(256);
   for (let n = 0; n < 256; n++) {
