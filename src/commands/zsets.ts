@@ -19,13 +19,17 @@ import { formatDouble, parseDouble, parseInt64 } from '../protocol/numbers.js';
 import { ERR_NOT_FLOAT, ERR_NOT_INTEGER, ERR_SYNTAX, ERR_WRONGTYPE } from '../protocol/errors.js';
 import { parseTimeoutSeconds } from '../blocking/timeout.js';
 import { globMatch } from '../util/glob.js';
-import { parseScanCursor } from './keys.js';
+import { ERR_INVALID_CURSOR, parseScanCursor, parseScanOptions } from './scan-args.js';
 
 const ERR_NAN = 'ERR resulting score is not a number (NaN)';
 const ERR_MINMAX_FLOAT = 'ERR min or max is not a float';
 const ERR_MINMAX_LEX = 'ERR min or max not valid string range item';
-const ERR_INVALID_CURSOR = 'ERR invalid cursor';
-const ZSCAN_COUNT_DEFAULT = 10;
+/**
+ * Bound on the elements of a ZRANDMEMBER reply with repetitions (negative count). Redis 7.0
+ * would try to stream any count and take the server down with it; keyraft renders a reply in
+ * memory, so a count past this is refused with Redis's range error instead (as HRANDFIELD does).
+ */
+const REPEAT_REPLY_ELEMENTS_MAX = 2 ** 27;
 const LONG_MAX = 9223372036854775807n;
 
 // ----- helpers -------------------------------------------------------------------------------
@@ -833,6 +837,10 @@ function randomWithCount(ctx: ExecContext, z: ZSet, count: number, withScores: b
   if (count < 0) {
     // Repetitions allowed: |count| independent draws (read-only, so Math.random is fine).
     const n = -count;
+    if (n > REPEAT_REPLY_ELEMENTS_MAX) {
+      reply.error('ERR value is out of range, value must between -9223372036854775807 and 9223372036854775807');
+      return;
+    }
     reply.array(withScores && reply.resp === 2 ? n * 2 : n);
     for (let i = 0; i < n; i++) emitRank(Math.floor(Math.random() * size));
     return;
@@ -1054,48 +1062,30 @@ function zscanCommand(ctx: ExecContext, argv: string[]): void {
     reply.error(ERR_INVALID_CURSOR);
     return;
   }
-  let count = ZSCAN_COUNT_DEFAULT;
-  let pattern: string | null = null;
-  for (let i = 3; i < argv.length; ) {
-    const opt = argv[i]!.toLowerCase();
-    const left = argv.length - i;
-    if (opt === 'count' && left >= 2) {
-      const n = parseInt64(argv[i + 1]!);
-      if (n === null) {
-        reply.error(ERR_NOT_INTEGER);
-        return;
-      }
-      if (n < 1) {
-        reply.error(ERR_SYNTAX);
-        return;
-      }
-      count = typeof n === 'bigint' ? Number.MAX_SAFE_INTEGER : n;
-      i += 2;
-    } else if (opt === 'match' && left >= 2) {
-      pattern = argv[i + 1]!;
-      if (pattern === '*') pattern = null;
-      i += 2;
-    } else {
-      reply.error(ERR_SYNTAX);
-      return;
-    }
-  }
+  // Redis looks the key up before it parses the options (zscanCommand, then scanGenericCommand).
   const z = readZset(ctx, argv[1]!);
   if (z === null) return;
+  if (z === undefined) {
+    reply.array(2);
+    reply.bulk('0');
+    reply.array(0);
+    return;
+  }
+  const opts = parseScanOptions(ctx, argv, 3, false);
+  if (opts === null) return;
+  const { count, pattern } = opts;
   const found: string[] = [];
   let next = 0;
-  if (z !== undefined) {
-    if (!z.big) {
-      // A listpack is returned whole, in its (sorted) order, with cursor 0.
-      z.each(0, false, (m, sc) => {
-        if (pattern === null || globMatch(pattern, m)) found.push(m, scoreText(sc));
-      });
-    } else {
-      const c = cursor > BigInt(Number.MAX_SAFE_INTEGER) ? 0 : Number(cursor);
-      next = z.scanSlots(c, count, (m, sc) => {
-        if (pattern === null || globMatch(pattern, m)) found.push(m, scoreText(sc));
-      });
-    }
+  if (!z.big) {
+    // A listpack is returned whole, in its (sorted) order, with cursor 0.
+    z.each(0, false, (m, sc) => {
+      if (pattern === null || globMatch(pattern, m)) found.push(m, scoreText(sc));
+    });
+  } else {
+    const c = cursor > BigInt(Number.MAX_SAFE_INTEGER) ? 0 : Number(cursor);
+    next = z.scanSlots(c, count, (m, sc) => {
+      if (pattern === null || globMatch(pattern, m)) found.push(m, scoreText(sc));
+    });
   }
   reply.array(2);
   reply.bulk(String(next));

@@ -23,6 +23,8 @@ class Model {
   }
   set(m: string, s: number): void {
     const i = this.find(m);
+    // As Redis's zsetAdd: an equal score (0 and -0 included) changes nothing.
+    if (i >= 0 && this.items[i]![1] === s) return;
     if (i >= 0) this.items.splice(i, 1);
     this.items.push([m, s]);
     this.items.sort(cmp);
