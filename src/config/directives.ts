@@ -82,6 +82,8 @@ export const DIRECTIVES: readonly Directive[] = [
   { name: 'latency-monitor-threshold', type: 'int', default: '0', mutable: true, min: 0, max: LLMAX },
   { name: 'io-threads', type: 'int', default: '1', mutable: false, min: 1, max: 128 },
   { name: 'metrics-port', type: 'int', default: '0', mutable: false, min: 0, max: 65535 },
+  // Sparse HyperLogLogs longer than this (header included) are promoted to dense (Redis's default).
+  { name: 'hll-sparse-max-bytes', type: 'memory', default: '3000', mutable: true, min: 0, max: LLMAX },
 ];
 
 const BY_NAME = new Map<string, Directive>();
