@@ -19,7 +19,7 @@ import { formatDouble, parseDouble, parseInt64 } from '../protocol/numbers.js';
 import { ERR_NOT_FLOAT, ERR_NOT_INTEGER, ERR_SYNTAX, ERR_WRONGTYPE } from '../protocol/errors.js';
 import { parseTimeoutSeconds } from '../blocking/timeout.js';
 import { globMatch } from '../util/glob.js';
-import { ERR_INVALID_CURSOR, parseScanCursor, parseScanOptions } from './scan-args.js';
+import { ERR_INVALID_CURSOR, optionWord, parseScanCursor, parseScanOptions } from './scan-args.js';
 
 const ERR_NAN = 'ERR resulting score is not a number (NaN)';
 const ERR_MINMAX_FLOAT = 'ERR min or max is not a float';
@@ -195,8 +195,9 @@ function zaddGeneric(ctx: ExecContext, argv: string[], flags: number): void {
   // Fast path for the plain "ZADD key score member" form: no option words to look at.
   while (scoreIdx < argv.length) {
     const opt = argv[scoreIdx]!;
-    if (opt.length > 4 || opt.length < 2) break;
-    const o = opt.toLowerCase();
+    // Option words are compared as C strings (a NUL ends them); "incr" is the longest.
+    if (opt.length < 2 || (opt.length > 4 && opt.indexOf('\0') < 0)) break;
+    const o = optionWord(opt);
     if (o === 'nx') flags |= IN_NX;
     else if (o === 'xx') flags |= IN_XX;
     else if (o === 'ch') flags |= IN_CH;
@@ -406,7 +407,7 @@ function zrankGeneric(ctx: ExecContext, argv: string[], reverse: boolean): void 
     return;
   }
   if (argv.length === 4) {
-    if (argv[3]!.toLowerCase() !== 'withscore') {
+    if (optionWord(argv[3]!) !== 'withscore') {
       ctx.reply.error(ERR_SYNTAX);
       return;
     }
@@ -544,7 +545,7 @@ function zrangeGeneric(ctx: ExecContext, argv: string[], argStart: number, dst: 
   let limit = -1;
   for (let j = argStart + 3; j < argv.length; j++) {
     const left = argv.length - j - 1;
-    const opt = argv[j]!.toLowerCase();
+    const opt = optionWord(argv[j]!);
     if (!store && opt === 'withscores') {
       withScores = true;
     } else if (opt === 'limit' && left >= 2) {
@@ -751,7 +752,7 @@ function zmpopGeneric(ctx: ExecContext, argv: string[], numkeysIdx: number, bloc
     ctx.reply.error(ERR_SYNTAX);
     return;
   }
-  const where = argv[whereIdx]!.toLowerCase();
+  const where = optionWord(argv[whereIdx]!);
   if (where !== 'min' && where !== 'max') {
     ctx.reply.error(ERR_SYNTAX);
     return;
@@ -759,7 +760,7 @@ function zmpopGeneric(ctx: ExecContext, argv: string[], numkeysIdx: number, bloc
   let count = -1;
   for (let j = whereIdx + 1; j < argv.length; j++) {
     const more = argv.length - 1 - j;
-    if (count === -1 && argv[j]!.toLowerCase() === 'count' && more > 0) {
+    if (count === -1 && optionWord(argv[j]!) === 'count' && more > 0) {
       j++;
       const c = parseInt64(argv[j]!);
       if (c === null || c < 1) {
@@ -789,7 +790,7 @@ function zrandmemberCommand(ctx: ExecContext, argv: string[]): void {
       return;
     }
     let withScores = false;
-    if (argv.length > 4 || (argv.length === 4 && argv[3]!.toLowerCase() !== 'withscores')) {
+    if (argv.length > 4 || (argv.length === 4 && optionWord(argv[3]!) !== 'withscores')) {
       reply.error(ERR_SYNTAX);
       return;
     }
@@ -938,7 +939,7 @@ function zsetOpGeneric(ctx: ExecContext, argv: string[], dst: string | null, num
   let limit = 0;
   let remaining = argv.length - j;
   while (remaining > 0) {
-    const opt = argv[j]!.toLowerCase();
+    const opt = optionWord(argv[j]!);
     if (op !== 'diff' && !cardinalityOnly && remaining >= setnum + 1 && opt === 'weights') {
       j++;
       remaining--;
@@ -953,7 +954,7 @@ function zsetOpGeneric(ctx: ExecContext, argv: string[], dst: string | null, num
     } else if (op !== 'diff' && !cardinalityOnly && remaining >= 2 && opt === 'aggregate') {
       j++;
       remaining--;
-      const a = argv[j]!.toLowerCase();
+      const a = optionWord(argv[j]!);
       if (a === 'sum' || a === 'min' || a === 'max') agg = a;
       else {
         reply.error(ERR_SYNTAX);
