@@ -18,7 +18,8 @@
 // So the view serializes exactly the keyspace at the instant it was taken, and the extra memory is
 // proportional to what is written meanwhile, as with fork's copy-on-write pages.
 //
-// Only one view may be attached to a server's Dbs at a time (Db.cow is a single slot).
+// Several views may run at once (a BGSAVE and, say, an AOF rewrite base): a Db's single barrier
+// slot then holds a fan-out to each of them.
 
 import { open as openAsync, unlink as unlinkAsync, type FileHandle } from 'node:fs/promises';
 import { openSync, writeSync, fsyncSync, closeSync, renameSync, unlinkSync } from 'node:fs';
@@ -26,7 +27,7 @@ import { dirname } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { Db, DbCapture, SnapshotBarrier } from '../keyspace/db.js';
 import { MutableString, type RedisCollection, type Value } from '../types/value.js';
-import { SnapshotEncoder } from './snapshot-format.js';
+import { SnapshotEncoder, SNAPSHOT_CHUNK_BYTES } from './snapshot-format.js';
 
 /** Keys visited between two clock reads while serializing. */
 const KEYS_PER_CLOCK_READ = 64;
@@ -34,6 +35,8 @@ const KEYS_PER_CLOCK_READ = 64;
 export const BGSAVE_SLICE_MS = 2;
 /** Encoded bytes waiting for the disk before the BGSAVE stops encoding until they drain. */
 export const BGSAVE_QUEUED_BYTES_MAX = 16 << 20;
+/** Written chunk buffers kept for reuse. */
+const BGSAVE_POOLED_CHUNKS_MAX = 4;
 
 interface CapturedDb extends DbCapture {
   index: number;
@@ -65,13 +68,12 @@ export class PointInTimeView implements SnapshotBarrier {
     readonly startedAt: number,
     attach: boolean,
   ) {
-    if (attach && dbs.some((db) => db.cow !== null)) throw new Error('another point-in-time view is in progress');
     this.captured = dbs.map((db) => ({ ...db.capture(), index: db.id, stash: null }));
     let total = 0;
     for (const db of dbs) total += db.size;
     this.totalKeys = total;
     if (attach) {
-      for (const db of dbs) db.cow = this;
+      for (const db of dbs) attachBarrier(db, this);
       this.attached = [...dbs];
     }
   }
@@ -131,7 +133,7 @@ export class PointInTimeView implements SnapshotBarrier {
 
   /** Detaches the barrier and drops what the view holds. */
   release(): void {
-    for (const db of this.attached) if (db.cow === this) db.cow = null;
+    for (const db of this.attached) detachBarrier(db, this);
     this.attached = [];
     this.replaced.clear();
     this.swept.clear();
@@ -140,6 +142,31 @@ export class PointInTimeView implements SnapshotBarrier {
       c.values = [];
       c.stash = null;
     }
+  }
+}
+
+/** Several barriers on one Db (each view gets every notification). */
+class BarrierFanout implements SnapshotBarrier {
+  constructor(readonly barriers: SnapshotBarrier[]) {}
+  beforeMutate(value: Value): void {
+    for (const b of this.barriers) b.beforeMutate(value);
+  }
+  beforeExpireChange(key: string, expires: Map<string, number>, exact: Map<string, bigint> | null): void {
+    for (const b of this.barriers) b.beforeExpireChange(key, expires, exact);
+  }
+}
+
+function attachBarrier(db: Db, b: SnapshotBarrier): void {
+  if (db.cow === null) db.cow = b;
+  else if (db.cow instanceof BarrierFanout) db.cow.barriers.push(b);
+  else db.cow = new BarrierFanout([db.cow, b]);
+}
+
+function detachBarrier(db: Db, b: SnapshotBarrier): void {
+  if (db.cow === b) db.cow = null;
+  else if (db.cow instanceof BarrierFanout) {
+    const rest = db.cow.barriers.filter((x) => x !== b);
+    db.cow = rest.length === 0 ? null : rest.length === 1 ? rest[0]! : new BarrierFanout(rest);
   }
 }
 
@@ -239,6 +266,8 @@ export class BackgroundSave {
   private readonly encoder: SnapshotEncoder;
   private readonly tmp: string;
   private queue: Buffer[] = [];
+  /** Chunk buffers written out, for the encoder to reuse. */
+  private pool: Buffer[] = [];
   private queuedBytes = 0;
   private encodingDone = false;
   private state: 'running' | 'finished' | 'aborted' = 'running';
@@ -256,11 +285,14 @@ export class BackgroundSave {
   ) {
     this.tmp = tempPathFor(finalPath);
     this.view = new PointInTimeView(dbs, now, true);
-    this.encoder = new SnapshotEncoder((chunk) => {
-      this.queue.push(chunk);
-      this.queuedBytes += chunk.length;
-      this.wake();
-    });
+    this.encoder = new SnapshotEncoder(
+      (chunk) => {
+        this.queue.push(chunk);
+        this.queuedBytes += chunk.length;
+        this.wake();
+      },
+      () => this.pool.pop() ?? Buffer.allocUnsafe(SNAPSHOT_CHUNK_BYTES),
+    );
     this.visit = encoderVisit(this.encoder);
     this.encoder.header(aux);
     void this.write();
@@ -317,6 +349,10 @@ export class BackgroundSave {
         let off = 0;
         while (off < chunk.length) off += (await fh.write(chunk, off, chunk.length - off)).bytesWritten;
         this.queuedBytes -= chunk.length;
+        // Whole chunks go back to the encoder (big values come as their own buffers).
+        if (chunk.buffer.byteLength === SNAPSHOT_CHUNK_BYTES && this.pool.length < BGSAVE_POOLED_CHUNKS_MAX) {
+          this.pool.push(Buffer.from(chunk.buffer, 0, SNAPSHOT_CHUNK_BYTES));
+        }
         if (this.waitingForDrain && this.queuedBytes <= BGSAVE_QUEUED_BYTES_MAX / 2) {
           this.waitingForDrain = false;
           this.sliceTimer = setImmediate(this.slice);

@@ -55,14 +55,24 @@ export type ChunkSink = (chunk: Buffer) => void;
  * CRC-32 of everything emitted.
  */
 export class SnapshotEncoder {
-  private buf = Buffer.allocUnsafe(SNAPSHOT_CHUNK_BYTES);
+  private buf: Buffer;
   private pos = 0;
   private crc = 0;
   /** Bytes emitted so far (flushed chunks + pending). */
   bytes = 0;
   keys = 0;
 
-  constructor(private readonly sink: ChunkSink) {}
+  /**
+   * `alloc` supplies the next chunk buffer (SNAPSHOT_CHUNK_BYTES long): a BGSAVE recycles the
+   * buffers its writer is done with, so a save does not allocate its whole size in external
+   * memory (which would push V8 into extra garbage collections while clients wait).
+   */
+  constructor(
+    private readonly sink: ChunkSink,
+    private readonly alloc: () => Buffer = () => Buffer.allocUnsafe(SNAPSHOT_CHUNK_BYTES),
+  ) {
+    this.buf = alloc();
+  }
 
   private flushChunk(): void {
     if (this.pos === 0) return;
@@ -70,7 +80,7 @@ export class SnapshotEncoder {
     this.bytes += this.pos;
     this.crc = crc32(chunk, this.crc);
     this.sink(chunk);
-    this.buf = Buffer.allocUnsafe(SNAPSHOT_CHUNK_BYTES);
+    this.buf = this.alloc();
     this.pos = 0;
   }
 

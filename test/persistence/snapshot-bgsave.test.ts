@@ -19,6 +19,7 @@ import { RedisSet } from '../../src/types/set.js';
 import { ZSet } from '../../src/types/zset.js';
 import { stringOf, type StringValue } from '../../src/types/value.js';
 import { SnapshotDecoder, SnapshotEncoder, SnapshotError } from '../../src/persistence/snapshot-format.js';
+import { PointInTimeView } from '../../src/persistence/bgsave.js';
 import { Rng } from '../helpers/differential.js';
 import { startOn, dumpDataset, kill9, tempDir } from './aof-support.js';
 import { RespError, encodeCommand } from '../helpers/resp.js';
@@ -93,7 +94,7 @@ function populate(run: (db: number, ...argv: string[]) => string, rng: Rng, keys
 }
 
 /** One random write against the keyspace (keys k0…, dbs 0–3). */
-function mutate(run: (db: number, ...argv: string[]) => string, rng: Rng, keysPerDb: number, allowFlushAll: boolean): void {
+function mutate(run: (db: number, ...argv: string[]) => string, rng: Rng, keysPerDb: number, allowFlushAll: boolean, allowFlushDb = true): void {
   const db = rng.int(0, 3);
   const k = `k${rng.int(0, keysPerDb - 1)}`;
   const r = rng.next();
@@ -116,7 +117,9 @@ function mutate(run: (db: number, ...argv: string[]) => string, rng: Rng, keysPe
   else if (r < 0.9) run(db, 'MOVE', k, String((db + 1) % 4));
   else if (r < 0.97) run(db, 'SET', `fresh${rng.int(0, 1e6)}`, 'v');
   else if (r < 0.985) run(db, 'SWAPDB', String(db), String((db + 2) % 4));
-  else if (r < 0.995) run(db, 'FLUSHDB');
+  else if (r < 0.995) {
+    if (allowFlushDb) run(db, 'FLUSHDB');
+  }
   else if (allowFlushAll) run(db, 'FLUSHALL');
 }
 
@@ -133,7 +136,7 @@ test('BGSAVE in process: the file equals the keyspace at the start whatever a co
     assert.equal(server.rdb.startBgsave(), null);
     const view = server.rdb.bgsave!.view;
     // Writes before the first slice: every key may change before it is written.
-    for (let i = 0; i < 3000; i++) mutate(run, rng, keysPerDb, false);
+    for (let i = 0; i < 3000; i++) mutate(run, rng, keysPerDb, false, false);
     let turns = 0;
     while (server.rdb.bgsave !== null) {
       for (let i = 0; i < 200; i++) mutate(run, rng, keysPerDb, turns > 3);
@@ -152,6 +155,41 @@ test('BGSAVE in process: the file equals the keyspace at the start whatever a co
     assert.equal(got.length, expected.length, `seed ${seed}`);
     assert.deepEqual(got, expected, `seed ${seed}`);
     // Nothing is left attached once it is done.
+    assert.ok(server.dbs.every((db) => db.cow === null));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('two point-in-time views at once (a BGSAVE and another view) both see their own start', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'keyraft-views-'));
+  try {
+    const rng = new Rng(42);
+    const { server, run } = makeServer(dir);
+    populate(run, rng, 500);
+    await new Promise((r) => setTimeout(r, 5)); // let the PX 1 keys expire before either dump
+    const atA = dump(server);
+    const a = new PointInTimeView(server.dbs, Date.now(), true);
+    for (let i = 0; i < 300; i++) mutate(run, rng, 500, false);
+    const atB = dump(server);
+    assert.equal(server.rdb.startBgsave(), null);
+    for (let i = 0; i < 300; i++) mutate(run, rng, 500, false);
+    while (server.rdb.bgsave !== null) await new Promise((r) => setImmediate(r));
+    for (let i = 0; i < 300; i++) mutate(run, rng, 500, false);
+    // View A, read only now, still gives the keyspace as it was at its start.
+    const seen: string[] = [];
+    const { server: scratch } = makeServer(dir);
+    a.step(Infinity, (db, key, value, expire) => {
+      scratch.dbs[db]!.set(key, value);
+      if (expire !== undefined) scratch.dbs[db]!.setExpire(key, expire);
+      seen.push(key);
+    });
+    a.release();
+    assert.ok(seen.length > 1000);
+    assert.deepEqual(dump(scratch), atA, 'view A');
+    const { server: fresh } = makeServer(dir);
+    fresh.rdb.loadSync(fresh.dbs, false);
+    assert.deepEqual(dump(fresh), atB, 'the BGSAVE file');
     assert.ok(server.dbs.every((db) => db.cow === null));
   } finally {
     rmSync(dir, { recursive: true, force: true });
