@@ -128,6 +128,12 @@ export class Db {
    * path pays one null check. Not swapped by SWAPDB (the barrier finds a db's data by identity).
    */
   cow: SnapshotBarrier | null = null;
+  /**
+   * Called when a key is added to this database (Redis's dbAdd, which fires the 'new' keyspace
+   * event). Set by the keyspace notifier only while 'n' events are enabled, so the insert path
+   * pays one null check otherwise. Not swapped by SWAPDB: it belongs to the database index.
+   */
+  onInsert: ((key: string, db: Db) => void) | null = null;
 
   constructor(readonly id: number) {}
 
@@ -317,6 +323,7 @@ export class Db {
     this.slotAccess[slot] = lruClock.seconds;
     this.slotLfu[slot] = (lfuMinutes() << 8) | LFU_INIT_VAL;
     this.index.set(key, slot);
+    if (this.onInsert !== null) this.onInsert(key, this);
   }
 
   delete(key: string): boolean {

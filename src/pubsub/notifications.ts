@@ -2,8 +2,13 @@
 // with Redis's class letters; when the configured flags select the class, the event is published
 // as `__keyspace@<db>__:<key>` (message: the event name) and then `__keyevent@<db>__:<event>`
 // (message: the key), exactly as Redis's notifyKeyspaceEvent orders them.
+//
+// 'new' events (class n) come from the databases rather than from handlers: Redis fires them in
+// dbAdd, whatever command adds the key. The notifier installs Db.onInsert only while 'n' is
+// selected, so inserting a key costs one null check otherwise.
 
 import type { PubSub } from './pubsub.js';
+import type { Db } from '../keyspace/db.js';
 
 export const NOTIFY_KEYSPACE = 1 << 0; // K
 export const NOTIFY_KEYEVENT = 1 << 1; // E
@@ -39,11 +44,17 @@ export function parseNotifyFlags(text: string): number | null {
 
 export class KeyspaceNotifier {
   private flags = 0;
+  private readonly onInsert = (key: string, db: Db): void => this.notify('n', 'new', key, db.id);
 
-  constructor(private readonly pubsub: PubSub) {}
+  constructor(
+    private readonly pubsub: PubSub,
+    private readonly dbs: readonly Db[] = [],
+  ) {}
 
   configure(text: string): void {
     this.flags = parseNotifyFlags(text) ?? 0;
+    const hook = this.wants('n') ? this.onInsert : null;
+    for (const db of this.dbs) db.onInsert = hook;
   }
 
   /** Whether events of this class letter are published at all (cheap check for hot paths). */
