@@ -17,6 +17,7 @@ import { transactionCommands } from './transactions.js';
 import { pubsubCommands } from './pubsub.js';
 import { observeCommands } from './observe.js';
 import { persistenceCommands } from './persistence.js';
+import { streamCommands } from './streams.js';
 import { hyperloglogCommands } from './hyperloglog.js';
 
 export const ALL_FAMILIES: readonly (readonly CommandDef[])[] = [
