@@ -36,5 +36,6 @@ export const ALL_FAMILIES: readonly (readonly CommandDef[])[] = [
   pubsubCommands,
   observeCommands,
   persistenceCommands,
+  streamCommands,
   hyperloglogCommands,
 ];
