@@ -56,3 +56,23 @@ test('node-redis RESP3: doubles, WITHSCORES pairs, blocking pop woken by another
     await Promise.all([client.quit(), other.quit()]).catch(() => undefined);
   }
 });
+
+test('ZRANK/ZREVRANK WITHSCORE (Redis 7.2, not in the 7.0 reference): shapes in RESP2 and RESP3', async () => {
+  const c = await server.connect();
+  try {
+    const raw = async (...argv: string[]) => (await c.call(...argv)).raw.latin1Slice();
+    await raw('ZADD', 'wr', '1.5', 'a', '2', 'b');
+    assert.equal(await raw('ZRANK', 'wr', 'a', 'WITHSCORE'), '*2\r\n:0\r\n$3\r\n1.5\r\n');
+    assert.equal(await raw('ZREVRANK', 'wr', 'a', 'withscore'), '*2\r\n:1\r\n$3\r\n1.5\r\n');
+    assert.equal(await raw('ZRANK', 'wr', 'nope', 'WITHSCORE'), '*-1\r\n');
+    assert.equal(await raw('ZRANK', 'nokey', 'a', 'WITHSCORE'), '*-1\r\n');
+    assert.equal(await raw('ZRANK', 'wr', 'a', 'WITHSCORES'), '-ERR syntax error\r\n');
+    assert.equal(await raw('ZRANK', 'wr', 'a', 'WITHSCORE', 'x'), '-ERR syntax error\r\n');
+    assert.equal(await raw('ZRANK', 'wr', 'nope'), '$-1\r\n');
+    await raw('HELLO', '3');
+    assert.equal(await raw('ZRANK', 'wr', 'b', 'WITHSCORE'), '*2\r\n:1\r\n,2\r\n');
+    assert.equal(await raw('ZRANK', 'wr', 'nope', 'WITHSCORE'), '_\r\n');
+  } finally {
+    c.close();
+  }
+});
