@@ -5,7 +5,7 @@
 //   3. restart each on the same dir and time spawn → first PONG (PING answers -LOADING before),
 //      minus the same measure for an empty dataset (process start-up: Node's is ~100x Redis's),
 //   4. GET latency from 8 connections (one request in flight each) without and during a BGSAVE:
-//      p50/p99/max; Redis forks, keyraft serializes in 2 ms slices with copy-on-write.
+//      p50/p99/max; Redis forks, keyraft serializes in 1 ms slices with copy-on-write.
 // Numbers on this shared 2-core machine drift; the ratios of one run are what to read.
 
 import { spawn, type ChildProcess } from 'node:child_process';

@@ -31,8 +31,8 @@ import { SnapshotEncoder, SNAPSHOT_CHUNK_BYTES } from './snapshot-format.js';
 
 /** Keys visited between two clock reads while serializing. */
 const KEYS_PER_CLOCK_READ = 64;
-/** Time one BGSAVE slice may take before yielding to clients. */
-export const BGSAVE_SLICE_MS = 2;
+/** Time one BGSAVE slice may take before yielding to clients (their added latency, at most). */
+export const BGSAVE_SLICE_MS = 1;
 /** Encoded bytes waiting for the disk before the BGSAVE stops encoding until they drain. */
 export const BGSAVE_QUEUED_BYTES_MAX = 16 << 20;
 /** Written chunk buffers kept for reuse. */
@@ -401,6 +401,13 @@ export class BackgroundSave {
 
   /** Stops a running save (SHUTDOWN, FLUSHALL, DEBUG RELOAD); its temporary file is removed. */
   abort(): void {
-    if (this.state === 'running') this.stop();
+    if (this.state !== 'running') return;
+    this.stop();
+    // Now, not only when the writer notices: SHUTDOWN exits right after.
+    try {
+      unlinkSync(this.tmp);
+    } catch {
+      /* not created yet, or gone */
+    }
   }
 }

@@ -7,7 +7,7 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, readFileSync, writeFileSync, openSync, writeSync, closeSync } from 'node:fs';
+import { mkdtempSync, rmSync, readdirSync, readFileSync, writeFileSync, openSync, writeSync, closeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Config } from '../../src/config/config.js';
@@ -191,6 +191,27 @@ test('two point-in-time views at once (a BGSAVE and another view) both see their
     fresh.rdb.loadSync(fresh.dbs, false);
     assert.deepEqual(dump(fresh), atB, 'the BGSAVE file');
     assert.ok(server.dbs.every((db) => db.cow === null));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('SHUTDOWN during a BGSAVE stops it (no temporary file left, it never lands later) and saves the current state', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'keyraft-shutbg-'));
+  try {
+    const { server, run } = makeServer(dir);
+    for (let i = 0; i < 100000; i++) server.dbs[0]!.set(`k${i}`, `v${i}`);
+    assert.equal(server.rdb.startBgsave(), null);
+    await new Promise((r) => setImmediate(r));
+    run(0, 'SET', 'after-bgsave', 'x');
+    assert.equal(server.rdb.prepareShutdown(true, false), true);
+    assert.equal(server.rdb.bgsave, null);
+    // Give the stopped writer time to notice; it must neither leave nor rename its file.
+    await new Promise((r) => setTimeout(r, 200));
+    assert.deepEqual(readdirSync(dir), ['dump.krdb']);
+    const { server: fresh } = makeServer(dir);
+    assert.equal(fresh.rdb.loadSync(fresh.dbs, false).keys, 100001);
+    assert.equal(fresh.dbs[0]!.get('after-bgsave', Date.now()), 'x');
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
