@@ -286,6 +286,11 @@ export class AppendOnlyFile {
     if (client.heldReplies === 0 && this.durableBytes >= this.appendedBytes) return false;
     client.heldReplies++;
     this.held.push({ offset: this.appendedBytes, client, out });
+    // Whatever it waits for must be on its way: a write this turn or a sync in flight.
+    if (!this.flushScheduled && !this.syncing) {
+      this.flushScheduled = true;
+      setImmediate(this.flushNow);
+    }
     return true;
   }
 

@@ -160,3 +160,28 @@ test('always, random schedules with short writes and power cuts: every acknowled
     aof.close();
   }
 });
+
+test('CONFIG SET appendfsync at run time: switching to always syncs what everysec left, and held replies are never stranded', async () => {
+  const file = new StandInFile();
+  const aof = writer(file, 'everysec');
+  const a = new StandInClient();
+  aof.append(set('k1'));
+  reply(aof, a, 'a1');
+  await turn();
+  assert.deepEqual(a.received, ['a1']);
+  aof.setPolicy('always');
+  assert.equal(file.syncCalls, 1, 'the unsynced write is synced at once');
+  reply(aof, a, 'a2'); // a read that may have seen k1
+  assert.deepEqual(a.received, ['a1']);
+  file.completeSync();
+  assert.deepEqual(a.received, ['a1', 'a2']);
+  // always -> everysec releases replies that waited for a sync once their write is done.
+  aof.append(set('k2'));
+  reply(aof, a, 'a3');
+  await turn();
+  assert.equal(file.syncCalls, 2);
+  aof.setPolicy('everysec');
+  assert.deepEqual(a.received, ['a1', 'a2', 'a3']);
+  file.completeSync();
+  aof.close();
+});
