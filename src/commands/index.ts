@@ -19,6 +19,7 @@ import { observeCommands } from './observe.js';
 import { persistenceCommands } from './persistence.js';
 import { streamCommands } from './streams.js';
 import { hyperloglogCommands } from './hyperloglog.js';
+import { geoCommands } from './geo.js';
 
 export const ALL_FAMILIES: readonly (readonly CommandDef[])[] = [
   connectionCommands,
@@ -38,4 +39,5 @@ export const ALL_FAMILIES: readonly (readonly CommandDef[])[] = [
   persistenceCommands,
   streamCommands,
   hyperloglogCommands,
+  geoCommands,
 ];

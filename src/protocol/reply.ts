@@ -34,6 +34,8 @@ export interface Reply {
   push(length: number): void;
   /** RESP3 double; RESP2 bulk string with Redis's formatting. */
   double(value: number): void;
+  /** RESP3 double written as the given text; RESP2 bulk string of it (addReplyHumanLongDouble). */
+  doubleText(text: string): void;
   /** RESP3 boolean; RESP2 integer 1/0. */
   bool(value: boolean): void;
   /** RESP3 verbatim string ("txt"); RESP2 bulk string. */
@@ -232,6 +234,11 @@ export class ReplyWriter implements Reply {
     }
   }
 
+  doubleText(text: string): void {
+    if (this.resp === 3) this.line(0x2c, text);
+    else this.bulk(text);
+  }
+
   bool(value: boolean): void {
     if (this.resp === 3) this.ascii(value ? '#t\r\n' : '#f\r\n');
     else this.integer(value ? 1 : 0);
@@ -269,6 +276,7 @@ export class NullReply implements Reply {
   set(): void {}
   push(): void {}
   double(): void {}
+  doubleText(): void {}
   bool(): void {}
   verbatim(): void {}
   bulkArray(): void {}
