@@ -541,14 +541,14 @@ function xrangeGeneric(ctx: ExecContext, argv: string[], rev: boolean): void {
       return;
     }
   }
-  if (count === 0) {
-    ctx.reply.nullArray();
-    return;
-  }
   const s = readStream(ctx, argv[1]!);
   if (s === undefined) return;
   if (s === null) {
     ctx.reply.array(0);
+    return;
+  }
+  if (count === 0) {
+    ctx.reply.nullArray();
     return;
   }
   replyRange(ctx.reply, s, start, end, rev, count < 0 ? 0 : count);
@@ -634,10 +634,6 @@ function xsetid(ctx: ExecContext, argv: string[]): void {
       return;
     }
   }
-  if (idCmp(id, s.maxDeletedId) < 0) {
-    ctx.reply.error('ERR The ID specified in XSETID is smaller than current max_deleted_entry_id');
-    return;
-  }
   s.lastId = id;
   if (entriesAdded !== -1) s.entriesAdded = entriesAdded;
   if (!idIsZero(maxXdel)) s.maxDeletedId = maxXdel;
@@ -666,7 +662,6 @@ function xreadGeneric(ctx: ExecContext, argv: string[], xreadgroup: boolean): vo
   let noack = false;
   let groupName: string | null = null;
   let consumerName = '';
-  const cmdName = xreadgroup ? 'xreadgroup' : 'xread';
   for (let i = 1; i < argc; i++) {
     const moreargs = argc - i - 1;
     const o = argv[i]!.toLowerCase();
@@ -687,8 +682,7 @@ function xreadGeneric(ctx: ExecContext, argv: string[], xreadgroup: boolean): vo
       streamsArg = i + 1;
       streamsCount = argc - streamsArg;
       if (streamsCount % 2 !== 0) {
-        const symbol = xreadgroup ? '>' : '$';
-        ctx.reply.error(`ERR Unbalanced '${cmdName}' list of streams: for each stream key an ID or '${symbol}' must be specified.`);
+        ctx.reply.error("ERR Unbalanced XREAD list of streams: for each stream key an ID or '$' must be specified.");
         return;
       }
       streamsCount /= 2;
@@ -778,7 +772,8 @@ function xreadGeneric(ctx: ExecContext, argv: string[], xreadgroup: boolean): vo
     }
     const id = strictIdOrReply(ctx, arg);
     if (id === null) return;
-    ids[idIdx] = id;
+    // Redis marks ">" with the largest ID, so that explicit ID means ">" too.
+    ids[idIdx] = xreadgroup && idEq(id, ID_MAX) ? null : id;
   }
 
   // Try to serve synchronously.
@@ -807,7 +802,8 @@ function xreadGeneric(ctx: ExecContext, argv: string[], xreadgroup: boolean): vo
     else r.map(served.length);
     for (const { i, s, gt, history } of served) {
       const key = argv[streamsArg + i]!;
-      const start = idIncr(gt) ?? ID_MAX;
+      // streamIncrID wraps the largest ID to 0-0.
+      const start = idIncr(gt) ?? ID_ZERO;
       if (r.resp === 2) r.array(2);
       r.bulk(key);
       if (groupName !== null) {
@@ -815,13 +811,11 @@ function xreadGeneric(ctx: ExecContext, argv: string[], xreadgroup: boolean): vo
         const consumer = lookupOrCreateConsumer(ctx, g, consumerName, key);
         consumer.seenTime = ctx.now;
         if (history) {
-          if (idIncr(gt) === null) r.array(0);
-          else serveHistory(ctx, s, start, effCount, consumer);
+          serveHistory(ctx, s, start, effCount, consumer);
         } else serveNewToGroup(ctx, s, start, effCount, g, consumer, noack);
         ctx.dirty();
       } else {
-        if (idIncr(gt) === null) r.array(0);
-        else replyRange(r, s, start, ID_MAX, false, effCount);
+        replyRange(r, s, start, ID_MAX, false, effCount);
       }
     }
     return;
@@ -1173,8 +1167,8 @@ function xautoclaim(ctx: ExecContext, argv: string[]): void {
 
 // ----- XGROUP ------------------------------------------------------------------------------------
 
-function subcommandSyntaxError(ctx: ExecContext, argv: string[], cmd: string): void {
-  ctx.reply.error(`ERR unknown subcommand or wrong number of arguments for '${argv[1]}'. Try ${cmd} HELP.`);
+function subcommandSyntaxError(ctx: ExecContext, argv: string[]): void {
+  ctx.reply.error(`ERR unknown subcommand or wrong number of arguments for '${argv[1]!.slice(0, 128)}'. Try ${argv[0]!.toUpperCase()} HELP.`);
 }
 
 /** The common preamble of XGROUP subcommands (options, key, group). */
@@ -1198,7 +1192,7 @@ function xgroupPrepare(ctx: ExecContext, argv: string[], sub: string): { s: Redi
         entriesRead = v;
         i += 2;
       } else {
-        subcommandSyntaxError(ctx, argv, 'XGROUP');
+        subcommandSyntaxError(ctx, argv);
         return null;
       }
     }
@@ -1224,7 +1218,7 @@ function xgroupPrepare(ctx: ExecContext, argv: string[], sub: string): { s: Redi
 }
 
 function xgroupCreate(ctx: ExecContext, argv: string[]): void {
-  if (argv.length > 8) return subcommandSyntaxError(ctx, argv, 'XGROUP');
+  if (argv.length > 8) return subcommandSyntaxError(ctx, argv);
   const p = xgroupPrepare(ctx, argv, 'create');
   if (p === null) return;
   let s = p.s;
@@ -1253,7 +1247,7 @@ function xgroupCreate(ctx: ExecContext, argv: string[]): void {
 }
 
 function xgroupSetid(ctx: ExecContext, argv: string[]): void {
-  if (argv.length !== 5 && argv.length !== 7) return subcommandSyntaxError(ctx, argv, 'XGROUP');
+  if (argv.length !== 5 && argv.length !== 7) return subcommandSyntaxError(ctx, argv);
   const p = xgroupPrepare(ctx, argv, 'setid');
   if (p === null) return;
   const s = p.s!;
@@ -1332,21 +1326,21 @@ function raxNodes(s: RedisStream): number {
 }
 
 function xinfoStream(ctx: ExecContext, argv: string[]): void {
+  const s = readStream(ctx, argv[2]!);
+  if (s === undefined) return;
+  if (s === null) return ctx.reply.error(ERR_NO_SUCH_KEY);
   const argc = argv.length;
   let full = true;
   let count = 10;
-  if (argc < 3 || argc > 6) return ctx.reply.error(ERR_SYNTAX);
+  if (argc < 3 || argc > 6) return subcommandSyntaxError(ctx, argv);
   if (argc === 3) full = false;
-  else if (!eqi(argv[3]!, 'full')) return ctx.reply.error(ERR_SYNTAX);
+  else if (!eqi(argv[3]!, 'full')) return subcommandSyntaxError(ctx, argv);
   else if (argc > 4) {
-    if (argc !== 6 || !eqi(argv[4]!, 'count')) return ctx.reply.error(ERR_SYNTAX);
+    if (argc !== 6 || !eqi(argv[4]!, 'count')) return subcommandSyntaxError(ctx, argv);
     const v = longLongOrReply(ctx, argv[5]!);
     if (v === null) return;
     count = v < 0 ? 0 : v;
   }
-  const s = readStream(ctx, argv[2]!);
-  if (s === undefined) return;
-  if (s === null) return ctx.reply.error(ERR_NO_SUCH_KEY);
   const r = ctx.reply;
   r.map(full ? 9 : 10);
   r.bulk('length');
