@@ -16,6 +16,7 @@ import { sortCommands } from './sort.js';
 import { transactionCommands } from './transactions.js';
 import { pubsubCommands } from './pubsub.js';
 import { observeCommands } from './observe.js';
+import { memoryCommands } from './memory.js';
 import { persistenceCommands } from './persistence.js';
 import { streamCommands } from './streams.js';
 import { hyperloglogCommands } from './hyperloglog.js';
@@ -36,6 +37,7 @@ export const ALL_FAMILIES: readonly (readonly CommandDef[])[] = [
   transactionCommands,
   pubsubCommands,
   observeCommands,
+  memoryCommands,
   persistenceCommands,
   streamCommands,
   hyperloglogCommands,

@@ -47,6 +47,12 @@ export interface RedisCollection {
   encoding(): string;
   /** A deep copy (COPY). */
   clone(): RedisCollection;
+  /**
+   * Optional: this value's memory in bytes, for MEMORY USAGE, sampling at most `samples`
+   * elements (Infinity = all) and extrapolating, as Redis's objectComputeSize does. Types that
+   * do not implement it get a generic estimate from their public API (commands/memory.ts).
+   */
+  memoryUsage?(samples: number): number;
 }
 
 export type StringValue = string | MutableString;
