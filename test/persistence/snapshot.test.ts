@@ -55,6 +55,19 @@ async function populate(c: RespConnection): Promise<void> {
   await ok('ZADD', 'bigzset', ...Array.from({ length: 300 }, (_, i) => [String(i / 3), `m${i}`]).flat());
   await ok('ZADD', 'zlong', '1', 'z'.repeat(80));
   await ok('ZADD', 'zneg0', '5', 'x'.repeat(70), '-0', 'negzero');
+  await ok('XADD', 'stream', '1-1', 'a', '1');
+  await ok('XADD', 'stream', '1-2', 'b', '');
+  await ok('XADD', 'stream', '5-0', 'c', '3', 'd', ALL_BYTES);
+  for (let i = 0; i < 250; i++) await ok('XADD', 'stream', `${10 + i}-0`, 'n', String(i));
+  await ok('XDEL', 'stream', '1-2', '20-0');
+  await ok('XGROUP', 'CREATE', 'stream', 'g1', '0');
+  await ok('XREADGROUP', 'GROUP', 'g1', 'alice', 'COUNT', '3', 'STREAMS', 'stream', '>');
+  await ok('XREADGROUP', 'GROUP', 'g1', 'bob', 'COUNT', '2', 'STREAMS', 'stream', '>');
+  await ok('XGROUP', 'CREATECONSUMER', 'stream', 'g1', 'carol');
+  await ok('XGROUP', 'CREATE', 'stream', 'g2', '$');
+  await ok('XADD', 'bigids', '9007199254740993-18446744073709551614', 'f', 'v');
+  await ok('XADD', 'emptied', '1-1', 'f', 'v');
+  await ok('XDEL', 'emptied', '1-1');
   for (let db = 1; db < 16; db++) {
     await ok('SELECT', String(db));
     await ok('SET', `db${db}`, String(db));
@@ -70,6 +83,13 @@ async function encodings(c: RespConnection): Promise<string[]> {
   return out;
 }
 
+/** What dumpDataset leaves out for streams: entries, metadata, groups, consumers and PELs. */
+async function streams(c: RespConnection): Promise<unknown[]> {
+  const out: unknown[] = [];
+  for (const k of ['stream', 'bigids', 'emptied']) out.push(k, await c.value('XINFO', 'STREAM', k, 'FULL'), await c.value('XRANGE', k, '-', '+'));
+  return out;
+}
+
 test('every type and edge case survives SAVE and a restart on the same dir, and DEBUG RELOAD', async () => {
   const dir = tempDir();
   let k = await startOn(dir, ['--enable-debug-command', 'yes']);
@@ -77,16 +97,20 @@ test('every type and edge case survives SAVE and a restart on the same dir, and 
     let c = await k.connect();
     await populate(c);
     const before = await dumpDataset(c);
+    const streamsBefore = await streams(c);
     assert.ok(before.length > 40);
+    assert.match(JSON.stringify(streamsBefore), /alice.*bob.*carol/);
     assert.equal(await c.value('SAVE'), 'OK');
     // DEBUG RELOAD: save, flush, load in place.
     assert.equal(await c.value('DEBUG', 'RELOAD'), 'OK');
     assert.deepEqual(await dumpDataset(c), before);
+    assert.deepEqual(await streams(c), streamsBefore);
     c.close();
     await stopKeep(k);
     k = await startOn(dir, ['--enable-debug-command', 'yes']);
     c = await k.connect();
     assert.deepEqual(await dumpDataset(c), before);
+    assert.deepEqual(await streams(c), streamsBefore);
     const info = (await c.value('INFO', 'persistence')) as string;
     assert.match(info, /rdb_last_load_keys_loaded:\d{2}/);
     assert.match(info, /loading:0/);
