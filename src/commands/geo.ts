@@ -23,7 +23,7 @@ import {
   GEO_LONG_MIN,
   decodeScore,
   distance,
-  distanceIfInShape,
+  inShape,
   encodeScore,
   searchBoxes,
   standardGeohash,
@@ -318,8 +318,7 @@ function searchMembers(z: ZSet, shape: GeoShape, limit: number): GeoPoint[] {
     z.each(rank, false, (member, score) => {
       if (!(score < max)) return false;
       const [lon, lat] = decodeScore(score);
-      const dist = distanceIfInShape(shape, lon, lat);
-      if (dist >= 0) out.push({ member, score, lon, lat, dist });
+      if (inShape(shape, lon, lat)) out.push({ member, score, lon, lat, dist: -1 });
       if (limit && out.length >= limit) return false;
       return true;
     });
@@ -469,6 +468,10 @@ function georadiusGeneric(ctx: ExecContext, argv: string[], srcKeyIndex: number,
   if (ga.length === 0 && storekey === null) {
     ctx.reply.array(0);
     return;
+  }
+  // Distances only when something shows or orders by them (the filter above decided cheaply).
+  if (withdist || sort !== SORT_NONE || (storekey !== null && storedist)) {
+    for (const gp of ga) gp.dist = distance(shape.lon, shape.lat, gp.lon, gp.lat);
   }
   const resultLength = ga.length;
   const returned = count === 0 || resultLength < count ? resultLength : count;

@@ -154,8 +154,21 @@ export function latDistance(lat1d: number, lat2d: number): number {
   return EARTH_RADIUS_IN_METERS * Math.abs(degRad(lat2d) - degRad(lat1d));
 }
 
-/** geohashGetDistance: haversine distance in meters. */
+/** geohashGetDistance: haversine distance in meters, with glibc-like (correctly rounded) trig. */
 export function distance(lon1d: number, lat1d: number, lon2d: number, lat2d: number): number {
+  const lon1r = degRad(lon1d);
+  const lon2r = degRad(lon2d);
+  const v = crSin((lon2r - lon1r) / 2);
+  if (v === 0.0) return latDistance(lat1d, lat2d);
+  const lat1r = degRad(lat1d);
+  const lat2r = degRad(lat2d);
+  const u = crSin((lat2r - lat1r) / 2);
+  const a = u * u + crCos(lat1r) * crCos(lat2r) * v * v;
+  return 2.0 * EARTH_RADIUS_IN_METERS * crAsin(Math.sqrt(a));
+}
+
+/** The same formula with the engine's Math functions: within a few ulps of distance(). */
+function fastDistance(lon1d: number, lat1d: number, lon2d: number, lat2d: number): number {
   const lon1r = degRad(lon1d);
   const lon2r = degRad(lon2d);
   const v = Math.sin((lon2r - lon1r) / 2);
@@ -165,6 +178,16 @@ export function distance(lon1d: number, lat1d: number, lon2d: number, lat2d: num
   const u = Math.sin((lat2r - lat1r) / 2);
   const a = u * u + Math.cos(lat1r) * Math.cos(lat2r) * v * v;
   return 2.0 * EARTH_RADIUS_IN_METERS * Math.asin(Math.sqrt(a));
+}
+
+/** Relative distance from a limit under which the fast formula is not trusted to decide. */
+const FAST_MARGIN = 1e-9;
+
+/** Whether distance(...) > limit, deciding with the fast formula unless it is too close to call. */
+function beyond(limit: number, lon1: number, lat1: number, lon2: number, lat2: number): boolean {
+  const d = fastDistance(lon1, lat1, lon2, lat2);
+  if (Math.abs(d - limit) > FAST_MARGIN * Math.max(limit, 1e-3)) return d > limit;
+  return distance(lon1, lat1, lon2, lat2) > limit;
 }
 
 /** A search shape: centre, radius or box (in the unit), and the unit's meters. */
@@ -178,17 +201,16 @@ export interface GeoShape {
   conversion: number;
 }
 
-/** The distance of a point from the centre when inside the shape, else -1. */
-export function distanceIfInShape(s: GeoShape, lon: number, lat: number): number {
-  if (s.circle) {
-    const d = distance(s.lon, s.lat, lon, lat);
-    return d > s.radius * s.conversion ? -1 : d;
-  }
+/**
+ * Whether a point is inside the shape (geohashGetDistanceIfInRadiusWGS84 /
+ * geohashGetDistanceIfInRectangle); its distance from the centre is distance(centre, point).
+ */
+export function inShape(s: GeoShape, lon: number, lat: number): boolean {
+  if (s.circle) return !beyond(s.radius * s.conversion, s.lon, s.lat, lon, lat);
   const heightM = s.height * s.conversion;
   const widthM = s.width * s.conversion;
-  if (latDistance(lat, s.lat) > heightM / 2) return -1;
-  if (distance(lon, lat, s.lon, lat) > widthM / 2) return -1;
-  return distance(s.lon, s.lat, lon, lat);
+  if (latDistance(lat, s.lat) > heightM / 2) return false;
+  return !beyond(widthM / 2, lon, lat, s.lon, lat);
 }
 
 export function estimateStepsByRadius(rangeMeters: number, lat: number): number {
@@ -230,8 +252,8 @@ export function searchBoxes(s: GeoShape): ScoreBox[] {
   const height = s.conversion * (s.circle ? s.radius : s.height / 2);
   const width = s.conversion * (s.circle ? s.radius : s.width / 2);
   const latDelta = radDeg(height / EARTH_RADIUS_IN_METERS);
-  const lonDeltaTop = radDeg(width / EARTH_RADIUS_IN_METERS / Math.cos(degRad(s.lat + latDelta)));
-  const lonDeltaBottom = radDeg(width / EARTH_RADIUS_IN_METERS / Math.cos(degRad(s.lat - latDelta)));
+  const lonDeltaTop = radDeg(width / EARTH_RADIUS_IN_METERS / crCos(degRad(s.lat + latDelta)));
+  const lonDeltaBottom = radDeg(width / EARTH_RADIUS_IN_METERS / crCos(degRad(s.lat - latDelta)));
   const southern = s.lat < 0;
   const minLon = southern ? s.lon - lonDeltaBottom : s.lon - lonDeltaTop;
   const maxLon = southern ? s.lon + lonDeltaBottom : s.lon + lonDeltaTop;
@@ -292,4 +314,208 @@ export function searchBoxes(s: GeoShape): ScoreBox[] {
     last = i;
   }
   return boxes;
+}
+
+// ----- correctly rounded sin / cos / asin ----------------------------------------------------
+// glibc's sin, cos and asin are (all but always) correctly rounded; V8's fdlibm ports are not
+// (a few percent of results differ in the last bit), which shows in STOREDIST scores and, rarely,
+// in distances and orderings. These evaluate in double-double precision (~2^-70 relative or
+// better) and round once, so they agree with glibc. Reduction: multiples of pi/2 (Cody-Waite,
+// three parts), then a table of sin/cos at k/64 built at load time with a long Taylor series.
+
+let LO = 0;
+
+function split(a: number): [number, number] {
+  const t = 134217729 * a;
+  const hi = t - (t - a);
+  return [hi, a - hi];
+}
+
+/** a * b as hi (returned) + LO exactly. */
+function twoProd(a: number, b: number): number {
+  const p = a * b;
+  const [ah, al] = split(a);
+  const [bh, bl] = split(b);
+  LO = ah * bh - p + ah * bl + al * bh + al * bl;
+  return p;
+}
+
+function ddMul(ah: number, al: number, bh: number, bl: number): number {
+  const p = twoProd(ah, bh);
+  const e = LO + (ah * bl + al * bh);
+  const s = p + e;
+  LO = e - (s - p);
+  return s;
+}
+
+function ddAdd(ah: number, al: number, bh: number, bl: number): number {
+  const s = ah + bh;
+  const bb = s - ah;
+  const e = ah - (s - bb) + (bh - bb) + al + bl;
+  const h = s + e;
+  LO = e - (h - s);
+  return h;
+}
+
+const PIO2_1 = 1.57079632673412561417e0;
+const PIO2_2 = 6.07710050630396597660e-11;
+const PIO2_3 = 2.02226624871116645580e-21;
+const PIO2_3T = 8.47842766036889956997e-32;
+const TABLE_STEPS = 64;
+const TABLE_SIZE = 52; // k/64 up to pi/4
+const SIN_HI = new Float64Array(TABLE_SIZE);
+const SIN_LO = new Float64Array(TABLE_SIZE);
+const COS_HI = new Float64Array(TABLE_SIZE);
+const COS_LO = new Float64Array(TABLE_SIZE);
+
+/** sin and cos of a small exact double by Taylor series in double-double (table building). */
+function taylorSinCos(a: number): void {
+  // Terms a^n / n!, summed in double-double until negligible.
+  let th = a;
+  let tl = 0;
+  let sh = 0;
+  let sl = 0;
+  let ch = 1;
+  let cl = 0;
+  for (let n = 1; n < 40; n++) {
+    // term = a^n / n!
+    if (n % 4 === 1) sh = ddAdd(sh, sl, th, tl), (sl = LO);
+    else if (n % 4 === 3) sh = ddAdd(sh, sl, -th, -tl), (sl = LO);
+    else if (n % 4 === 2) ch = ddAdd(ch, cl, -th, -tl), (cl = LO);
+    else ch = ddAdd(ch, cl, th, tl), (cl = LO);
+    th = ddMul(th, tl, a, 0);
+    tl = LO;
+    // divide by (n + 1): q = t / (n+1) in double-double
+    const q1 = th / (n + 1);
+    const p = twoProd(q1, n + 1);
+    const r = th - p - LO + tl;
+    const q2 = r / (n + 1);
+    th = q1 + q2;
+    tl = q2 - (th - q1);
+  }
+  tableSin = [sh, sl];
+  tableCos = [ch, cl];
+}
+let tableSin: [number, number] = [0, 0];
+let tableCos: [number, number] = [1, 0];
+for (let k = 0; k < TABLE_SIZE; k++) {
+  taylorSinCos(k / TABLE_STEPS);
+  SIN_HI[k] = tableSin[0];
+  SIN_LO[k] = tableSin[1];
+  COS_HI[k] = tableCos[0];
+  COS_LO[k] = tableCos[1];
+}
+
+let sinHi = 0;
+let sinLo = 0;
+let cosHi = 0;
+let cosLo = 0;
+
+/** sin and cos of (rh + rl), |r| <= pi/4 + a little, into sinHi/Lo and cosHi/Lo. */
+function sinCosReduced(rh: number, rl: number): void {
+  const neg = rh < 0;
+  if (neg) {
+    rh = -rh;
+    rl = -rl;
+  }
+  const k = Math.min(TABLE_SIZE - 1, Math.round(rh * TABLE_STEPS));
+  const dh = ddAdd(rh, rl, -k / TABLE_STEPS, 0);
+  const dl = LO;
+  // sin d = d - d^3/6 + d^5/120 - ...; cos d = 1 - d^2/2 + d^4/24 - ... (|d| <= 1/128)
+  const d2 = dh * dh;
+  const sTail = dh * d2 * (-1 / 6 + d2 * (1 / 120 + d2 * (-1 / 5040 + d2 * (1 / 362880))));
+  const sdh = ddAdd(dh, dl, sTail, 0);
+  const sdl = LO;
+  const q = twoProd(dh, dh);
+  const ql = LO + 2 * dh * dl;
+  const cTail = d2 * d2 * (1 / 24 + d2 * (-1 / 720 + d2 * (1 / 40320 + d2 * (-1 / 3628800))));
+  let cdh = ddAdd(1, 0, -0.5 * q, -0.5 * ql);
+  let cdl = LO;
+  cdh = ddAdd(cdh, cdl, cTail, 0);
+  cdl = LO;
+  // sin(a + d) = sin a cos d + cos a sin d; cos(a + d) = cos a cos d - sin a sin d
+  const sa = SIN_HI[k]!;
+  const sal = SIN_LO[k]!;
+  const ca = COS_HI[k]!;
+  const cal = COS_LO[k]!;
+  let x1 = ddMul(sa, sal, cdh, cdl);
+  let x1l = LO;
+  let x2 = ddMul(ca, cal, sdh, sdl);
+  let x2l = LO;
+  sinHi = ddAdd(x1, x1l, x2, x2l);
+  sinLo = LO;
+  x1 = ddMul(ca, cal, cdh, cdl);
+  x1l = LO;
+  x2 = ddMul(sa, sal, sdh, sdl);
+  x2l = LO;
+  cosHi = ddAdd(x1, x1l, -x2, -x2l);
+  cosLo = LO;
+  if (neg) {
+    sinHi = -sinHi;
+    sinLo = -sinLo;
+  }
+}
+
+/** Quadrant of the last reduction. */
+function reduce(x: number): number {
+  if (Math.abs(x) <= 0.785) {
+    sinCosReduced(x, 0);
+    return 0;
+  }
+  const k = Math.round(x / (Math.PI / 2));
+  let h = ddAdd(x, 0, -k * PIO2_1, 0);
+  let l = LO;
+  h = ddAdd(h, l, -k * PIO2_2, 0);
+  l = LO;
+  h = ddAdd(h, l, -k * PIO2_3, 0);
+  l = LO - k * PIO2_3T;
+  sinCosReduced(h, l);
+  return ((k % 4) + 4) % 4;
+}
+
+let ddSinH = 0;
+let ddSinL = 0;
+let ddCosH = 1;
+let ddCosL = 0;
+
+/** sin and cos of x in double-double, into ddSinH/L and ddCosH/L. */
+function sinCosDD(x: number): void {
+  switch (reduce(x)) {
+    case 0:
+      ddSinH = sinHi, ddSinL = sinLo, ddCosH = cosHi, ddCosL = cosLo;
+      break;
+    case 1:
+      ddSinH = cosHi, ddSinL = cosLo, ddCosH = -sinHi, ddCosL = -sinLo;
+      break;
+    case 2:
+      ddSinH = -sinHi, ddSinL = -sinLo, ddCosH = -cosHi, ddCosL = -cosLo;
+      break;
+    default:
+      ddSinH = -cosHi, ddSinL = -cosLo, ddCosH = sinHi, ddCosL = sinLo;
+  }
+}
+
+/** sin(x) rounded once from double-double (|x| up to a few pi; NaN/inf fall back). */
+export function crSin(x: number): number {
+  if (!Number.isFinite(x) || Math.abs(x) > 100) return Math.sin(x);
+  if (x === 0) return x;
+  sinCosDD(x);
+  return ddSinH + ddSinL;
+}
+
+export function crCos(x: number): number {
+  if (!Number.isFinite(x) || Math.abs(x) > 100) return Math.cos(x);
+  sinCosDD(x);
+  return ddCosH + ddCosL;
+}
+
+/** asin(s) for s in [0, 1]: one Newton step in double-double from Math.asin. */
+export function crAsin(s: number): number {
+  const y0 = Math.asin(s);
+  if (!(s > 0) || s >= 0.9999 || !Number.isFinite(y0)) return y0;
+  sinCosDD(y0);
+  // y = y0 - (sin y0 - s) / cos y0, the difference taken in double-double.
+  const dh = ddAdd(ddSinH, ddSinL, -s, 0);
+  const corr = (dh + LO) / (ddCosH + ddCosL);
+  return y0 - corr;
 }
