@@ -68,6 +68,8 @@ export const DIRECTIVES: readonly Directive[] = [
   },
   { name: 'save', type: 'save', default: '3600 1 300 100 60 10000', mutable: true },
   { name: 'dbfilename', type: 'string', default: 'dump.krdb', mutable: true, protected: true },
+  // Refuse writes (-MISCONF) while the last background save failed and save points are set.
+  { name: 'stop-writes-on-bgsave-error', type: 'bool', default: 'yes', mutable: true },
   // CONFIG SET appendonly yes is refused while the dataset is not empty: keyraft cannot rewrite
   // the current dataset into the AOF yet (docs/PERSISTENCE.md).
   { name: 'appendonly', type: 'bool', default: 'no', mutable: true },

@@ -8,6 +8,7 @@ import type { ServerState } from '../server/state.js';
 import type { Command } from '../commands/types.js';
 import { performance } from 'node:perf_hooks';
 import { MULTI_CONTROL_COMMANDS, MULTI_QUEUE_COMMANDS_MAX } from '../commands/transactions.js';
+import { MISCONF_ERROR } from '../persistence/snapshot.js';
 
 /** An argument as C's "%.Ns" prints it: cut at a NUL byte, then at `max` bytes. */
 function cString(s: string, max: number): string {
@@ -80,6 +81,10 @@ export class Dispatcher {
     }
     if (server.loading && !cmd.flags.has('loading')) {
       this.reject(client, 'LOADING Redis is loading the dataset in memory', cmd);
+      return startedMs;
+    }
+    if (server.rdb.writesDenied && (cmd.isWrite || cmd.name === 'ping' || (cmd.name === 'exec' && client.multi?.commands.some((q) => q.cmd.isWrite)))) {
+      this.reject(client, MISCONF_ERROR, cmd);
       return startedMs;
     }
     if (server.pause.active && server.pause.covers(client, cmd)) {

@@ -25,6 +25,10 @@ const LOAD_SLICE_MS = 20;
 const LOAD_PROGRESS_LOG_MS = 2000;
 const KEYS_PER_CLOCK_READ = 256;
 
+/** Redis's shared.bgsaveerr: writes (and PING) are refused with it after a failed save. */
+export const MISCONF_ERROR =
+  "MISCONF Redis is configured to save RDB snapshots, but it's currently unable to persist to disk. Commands that may modify the data set are disabled, because this instance is configured to report errors during writes if RDB snapshotting fails (stop-writes-on-bgsave-error option). Please check the Redis logs for details about the RDB error.";
+
 export interface SavePoint {
   seconds: number;
   changes: number;
@@ -78,6 +82,15 @@ export class SnapshotManager {
     return parseSavePoints(this.server.config.get('save'));
   }
 
+  /**
+   * Redis's writeCommandsDeniedByDiskError (RDB part): the last save failed, save points are
+   * set and stop-writes-on-bgsave-error is on. Checked by the dispatcher for every write, so
+   * the save points are parsed only when the last save failed.
+   */
+  get writesDenied(): boolean {
+    return !this.lastBgsaveOk && this.server.config.get('stop-writes-on-bgsave-error') === 'yes' && this.server.config.get('save') !== '';
+  }
+
   get changesSinceSave(): number {
     return this.server.engine.dirty - this.dirtyAtLastSave;
   }
@@ -108,7 +121,7 @@ export class SnapshotManager {
       this.server.log.notice(`DB saved on disk (${r.keys} keys, ${r.bytes} bytes, ${((performance.now() - started) / 1000).toFixed(3)} seconds)`);
       return null;
     } catch (e) {
-      this.lastBgsaveOk = false;
+      // As Redis's rdbSave: a failed blocking save leaves rdb_last_bgsave_status alone.
       const text = `Failed saving the DB: ${(e as Error).message}`;
       this.server.log.warning(text);
       return text;

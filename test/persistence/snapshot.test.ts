@@ -292,3 +292,44 @@ test('a corrupt or truncated snapshot stops startup with a clear message', async
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('a failed BGSAVE makes writes and PING answer -MISCONF as in Redis, until a save works or the option is off', { skip: referenceRedisSkipReason() }, async () => {
+  const k = await startKeyraft(['--save', '3600 1']);
+  const r = await startRedis(['--save', '3600 1']);
+  try {
+    const kc = await k.connect();
+    const rc = await r.connect();
+    const both = async (...argv: string[]) => {
+      const [a, b] = [await kc.call(...argv), await rc.call(...argv)];
+      assert.equal(a.raw.toString('latin1'), b.raw.toString('latin1'), argv.join(' '));
+      return a.value;
+    };
+    await both('SET', 'a', '1');
+    // The directory disappears: the next save cannot create its temporary file.
+    rmSync(k.dir, { recursive: true, force: true });
+    rmSync(r.dir, { recursive: true, force: true });
+    await both('BGSAVE');
+    for (const c of [kc, rc]) {
+      for (let i = 0; i < 200 && !/rdb_bgsave_in_progress:0/.test((await c.value('INFO', 'persistence')) as string); i++) await new Promise((res) => setTimeout(res, 10));
+      assert.match((await c.value('INFO', 'persistence')) as string, /rdb_last_bgsave_status:err/);
+    }
+    const denied = await both('SET', 'a', '2');
+    assert.ok(denied instanceof RespError && denied.message.startsWith('MISCONF'));
+    await both('PING');
+    await both('GET', 'a');
+    await both('MULTI');
+    await both('SET', 'a', '3');
+    await both('EXEC');
+    await both('CONFIG', 'SET', 'stop-writes-on-bgsave-error', 'no');
+    await both('SET', 'a', '4');
+    await both('CONFIG', 'SET', 'stop-writes-on-bgsave-error', 'yes');
+    await both('DEL', 'a');
+    await both('CONFIG', 'SET', 'save', '');
+    await both('SET', 'a', '5');
+    kc.close();
+    rc.close();
+  } finally {
+    await k.stop();
+    await r.stop();
+  }
+});
