@@ -22,6 +22,9 @@ import {
   GEO_LONG_MAX,
   GEO_LONG_MIN,
   decodeScore,
+  decodeScoreTo,
+  decodedLat,
+  decodedLon,
   distance,
   inShape,
   encodeScore,
@@ -317,8 +320,8 @@ function searchMembers(z: ZSet, shape: GeoShape, limit: number): GeoPoint[] {
     const max = box.max;
     z.each(rank, false, (member, score) => {
       if (!(score < max)) return false;
-      const [lon, lat] = decodeScore(score);
-      if (inShape(shape, lon, lat)) out.push({ member, score, lon, lat, dist: -1 });
+      decodeScoreTo(score);
+      if (inShape(shape, decodedLon, decodedLat)) out.push({ member, score, lon: decodedLon, lat: decodedLat, dist: -1 });
       if (limit && out.length >= limit) return false;
       return true;
     });

@@ -114,19 +114,42 @@ function decodeCell(ilat: number, ilon: number, step: number): Area {
   };
 }
 
-/** decodeGeohash: the [longitude, latitude] a score stands for (its cell's centre, clamped). */
-export function decodeScore(score: number): [number, number] {
-  const [hi, lo] = scoreWords(score);
+/** Output of decodeScoreTo (avoids allocating a pair per decoded member in searches). */
+export let decodedLon = 0;
+export let decodedLat = 0;
+
+/** decodeGeohash: the position a score stands for (its cell's centre, clamped), into decoded*. */
+export function decodeScoreTo(score: number): void {
+  let hi: number;
+  let lo: number;
+  if (score >= 0 && score < 2 ** 64) {
+    hi = Math.floor(score / TWO32);
+    lo = Math.floor(score - hi * TWO32) >>> 0;
+    hi >>>= 0;
+  } else [hi, lo] = scoreWords(score);
   const ilat = (squash32(lo) | (squash32(hi) << 16)) >>> 0;
   const ilon = (squash32(lo >>> 1) | (squash32(hi >>> 1) << 16)) >>> 0;
-  const a = decodeCell(ilat, ilon, GEO_STEP_MAX);
-  let x = (a.lonMin + a.lonMax) / 2;
+  // geohashDecode at step 26 and geohashDecodeAreaToLongLat, operation for operation.
+  const div = 67108864; // 1 << GEO_STEP_MAX
+  const latScale = GEO_LAT_MAX - GEO_LAT_MIN;
+  const latMin = GEO_LAT_MIN + ((ilat * 1.0) / div) * latScale;
+  const latMax = GEO_LAT_MIN + (((ilat + 1) * 1.0) / div) * latScale;
+  const lonMin = GEO_LONG_MIN + ((ilon * 1.0) / div) * 360;
+  const lonMax = GEO_LONG_MIN + (((ilon + 1) * 1.0) / div) * 360;
+  let x = (lonMin + lonMax) / 2;
   if (x > GEO_LONG_MAX) x = GEO_LONG_MAX;
   if (x < GEO_LONG_MIN) x = GEO_LONG_MIN;
-  let y = (a.latMin + a.latMax) / 2;
+  let y = (latMin + latMax) / 2;
   if (y > GEO_LAT_MAX) y = GEO_LAT_MAX;
   if (y < GEO_LAT_MIN) y = GEO_LAT_MIN;
-  return [x, y];
+  decodedLon = x;
+  decodedLat = y;
+}
+
+/** decodeGeohash as a [longitude, latitude] pair. */
+export function decodeScore(score: number): [number, number] {
+  decodeScoreTo(score);
+  return [decodedLon, decodedLat];
 }
 
 const GEOALPHABET = '0123456789bcdefghjkmnpqrstuvwxyz';
