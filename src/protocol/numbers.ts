@@ -107,6 +107,9 @@ function parseHexFloat(s: string): number | null {
 
 /** printf("%.17g", v) for finite v; "inf"/"-inf"/"nan" otherwise (Redis's addReplyDouble). */
 export function formatDouble(v: number): string {
+  // Integral scores are the common case; below 2^53 String() prints exactly what %.17g does
+  // (beyond it JS shortens the digits, so those go the long way).
+  if (Number.isInteger(v) && v < 9007199254740992 && v > -9007199254740992 && !Object.is(v, -0)) return String(v);
   if (v === Infinity) return 'inf';
   if (v === -Infinity) return '-inf';
   if (Number.isNaN(v)) return 'nan';
@@ -116,7 +119,7 @@ export function formatDouble(v: number): string {
 /** printf("%.<precision>g", v) for finite v. */
 export function formatG(v: number, precision: number): string {
   if (v === 0) return Object.is(v, -0) ? '-0' : '0';
-  const exp = v.toExponential(precision - 1); // "d.ddddde+X"
+  const exp = exactTie(v, precision) ?? v.toExponential(precision - 1); // "d.ddddde+X"
   const ePos = exp.indexOf('e');
   let mantissa = exp.slice(0, ePos);
   const x = Number(exp.slice(ePos + 1));
@@ -138,6 +141,44 @@ export function formatG(v: number, precision: number): string {
     out = `0.${frac}`;
   }
   return negative ? `-${out}` : out;
+}
+
+/**
+ * JS's toExponential rounds a value exactly halfway between two candidates up (away from zero);
+ * printf rounds it to even. A double's decimal expansion is finite — k fractional bits give k
+ * fractional digits ending in 5 — so a tie at `precision` significant digits needs exactly
+ * precision+1 of them. Only then is the expansion computed exactly (BigInt) and rounded half to
+ * even; returns the toExponential-shaped text, or null when toExponential is right.
+ */
+function exactTie(v: number, precision: number): string | null {
+  const a = Math.abs(v);
+  // More fractional bits than this means more than precision+1 significant digits: no tie.
+  const kMax = precision + 2 - Math.floor(Math.log10(a));
+  let x = a;
+  let k = 0;
+  while (!Number.isInteger(x)) {
+    if (++k > kMax) return null;
+    x *= 2;
+  }
+  if (k === 0) {
+    // An integer: a tie needs precision+1 digits ending in 5 (beyond 2^53, x is a multiple of 2).
+    if (a < 10 ** precision || a >= 10 ** (precision + 1)) return null;
+  } else {
+    const approxDigits = k + Math.floor(Math.log10(a)) + 1;
+    if (Math.abs(approxDigits - (precision + 1)) > 1) return null;
+  }
+  const digits = (BigInt(x) * 5n ** BigInt(k)).toString(); // a * 10^k, exactly
+  if (digits.length !== precision + 1 || digits[precision] !== '5') return null;
+  let head = BigInt(digits.slice(0, precision));
+  if (head % 2n === 1n) head += 1n; // half to even
+  let text = head.toString();
+  let exponent = digits.length - 1 - k;
+  if (text.length > precision) {
+    text = text.slice(0, precision);
+    exponent++;
+  }
+  const mantissa = `${text[0]}.${text.slice(1)}`;
+  return `${v < 0 ? '-' : ''}${mantissa}e${exponent < 0 ? '-' : '+'}${Math.abs(exponent)}`;
 }
 
 /**

@@ -1,0 +1,36 @@
+// Double formatting must be byte-identical to C's printf("%.17g") (Redis 7.0's addReplyDouble).
+// The vectors were produced by Python's '%.17g' operator, which calls the C library's printf.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { formatDouble, formatG, parseDouble, parseInt64 } from '../../src/protocol/numbers.js';
+import { REPO_ROOT } from '../helpers/servers.js';
+
+const vectors = JSON.parse(readFileSync(join(REPO_ROOT, 'test/protocol/printf-17g-vectors.json'), 'utf8')) as [string, string][];
+
+test('formatDouble matches printf %.17g (fast integer path included)', () => {
+  assert.ok(vectors.length > 900);
+  for (const [repr, expected] of vectors) {
+    const v = Number(repr === '-0.0' ? '-0' : repr);
+    assert.equal(formatDouble(v), expected, `formatDouble(${repr})`);
+    assert.equal(formatG(v, 17), expected, `formatG(${repr})`);
+  }
+});
+
+test('parseInt64 follows string2ll', () => {
+  assert.equal(parseInt64('9223372036854775807'), 9223372036854775807n);
+  assert.equal(parseInt64('-9223372036854775808'), -9223372036854775808n);
+  assert.equal(parseInt64('9223372036854775808'), null);
+  for (const bad of ['', '-', '+1', '01', '-0', ' 1', '1 ', '1e3', '0x10']) assert.equal(parseInt64(bad), null, bad);
+  assert.equal(parseInt64('0'), 0);
+  assert.equal(parseInt64('-42'), -42);
+});
+
+test('parseDouble follows Redis strtod rules', () => {
+  assert.equal(parseDouble('1.5'), 1.5);
+  assert.equal(parseDouble('inf'), Infinity);
+  assert.equal(parseDouble('-Infinity'), -Infinity);
+  assert.equal(parseDouble('0x10'), 16);
+  for (const bad of ['', ' 1', '1 ', 'nan', '1e400', 'abc', '1e-400']) assert.equal(parseDouble(bad), null, bad);
+});
