@@ -12,8 +12,6 @@
 // "expired" event; writes (lookupWrite) and the active cycle remove them.
 
 import { ERR_INVALID_CURSOR, optionWord, parseScanCursor, parseScanOptions } from './scan-args.js';
-/** Re-exported for families that still import it from here. */
-export { parseScanCursor };
 import type { CommandDef, ExecContext } from './types.js';
 import type { Db } from '../keyspace/db.js';
 import { MutableString, typeOf, type Value } from '../types/value.js';
