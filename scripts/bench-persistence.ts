@@ -71,17 +71,22 @@ async function main(): Promise<void> {
   console.log(`# redis-benchmark -t set -c ${CLIENTS} -n ${REQUESTS} -r 100000, rounds=${ROUNDS}, node ${process.version}`);
   console.log('| pipeline | mode | keyraft rps | redis rps | keyraft/redis |');
   console.log('|---|---|---|---|---|');
+  const modes: Mode[] = ['none', 'everysec', 'always'];
   for (const pipeline of PIPELINES) {
     const got = new Map<string, number>();
-    for (const mode of ['none', 'everysec', 'always'] as Mode[]) {
-      const k: number[] = [];
-      const r: number[] = [];
-      for (let i = 0; i < ROUNDS; i++) {
-        k.push(await measure('keyraft', mode, pipeline));
-        r.push(await measure('redis', mode, pipeline));
+    // Rounds on the outside: every mode and both servers are measured close together in time.
+    const samples = new Map<string, number[]>();
+    for (let i = 0; i < ROUNDS; i++) {
+      for (const mode of modes) {
+        for (const name of ['keyraft', 'redis'] as const) {
+          const key = `${name}-${mode}`;
+          samples.set(key, [...(samples.get(key) ?? []), await measure(name, mode, pipeline)]);
+        }
       }
-      const kr = median(k);
-      const rr = median(r);
+    }
+    for (const mode of modes) {
+      const kr = median(samples.get(`keyraft-${mode}`)!);
+      const rr = median(samples.get(`redis-${mode}`)!);
       got.set(`keyraft-${mode}`, kr);
       got.set(`redis-${mode}`, rr);
       console.log(`| ${pipeline} | ${mode} | ${Math.round(kr)} | ${Math.round(rr)} | ${(kr / rr).toFixed(2)} |`);

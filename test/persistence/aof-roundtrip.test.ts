@@ -198,3 +198,19 @@ test('CONFIG SET appendonly: refused with data (no rewrite yet), allowed on an e
   c2.close();
   await killKeep(p2);
 });
+
+test('appendfsync always: replies held for the fsync still arrive before QUIT closes the connection', async () => {
+  const dir = tempDir();
+  dirs.push(dir);
+  const p = await start(dir);
+  const c = await p.connect();
+  c.writeRaw('SET q1 v\r\nSET q2 v\r\nQUIT\r\n');
+  assert.deepEqual([(await c.next()).value, (await c.next()).value, (await c.next()).value], ['OK', 'OK', 'OK']);
+  await c.waitClosed();
+  await killKeep(p);
+  const p2 = await start(dir);
+  const c2 = await p2.connect();
+  assert.deepEqual(await c2.value('MGET', 'q1', 'q2'), ['v', 'v']);
+  c2.close();
+  await killKeep(p2);
+});
