@@ -1,4 +1,4 @@
-// The HyperLogLog family: PFADD PFCOUNT PFMERGE, as Redis 7.0's hyperloglog.c runs them — the
+// The HyperLogLog family: PFADD PFCOUNT PFMERGE (and PFDEBUG; PFSELFTEST is not implemented), as Redis 7.0's hyperloglog.c runs them — the
 // same lookups and order of checks, the same errors for non-HLL strings and corrupted data, the
 // cached cardinality written back by PFCOUNT (which therefore dirties the key as in Redis), and
 // the "pfadd" keyspace event for PFADD and PFMERGE. The representation and the algorithms are in
@@ -10,9 +10,12 @@ import { ERR_WRONGTYPE } from '../protocol/errors.js';
 import {
   HLL_DENSE,
   HLL_REGISTERS,
+  HLL_SPARSE,
   cacheValid,
   cachedCard,
   createHll,
+  decodeSparse,
+  denseRegisters,
   encodingOf,
   hllAdd,
   hllCount,
@@ -163,6 +166,51 @@ function pfmerge(ctx: ExecContext, argv: string[]): void {
   ctx.reply.ok();
 }
 
+/** PFDEBUG GETREG|DECODE|ENCODING|TODENSE key (Redis's debugging command, same replies). */
+function pfdebug(ctx: ExecContext, argv: string[]): void {
+  const cmd = argv[1]!;
+  const key = argv[2]!;
+  const v = ctx.lookupWrite(key);
+  if (v === undefined) {
+    ctx.reply.error('ERR The specified key does not exist');
+    return;
+  }
+  const h = hllOrReply(ctx, v);
+  if (h === null) return;
+  const m = mutableIn(ctx, key, h);
+  const sub = cmd.toLowerCase();
+  const known = sub === 'getreg' || sub === 'decode' || sub === 'encoding' || sub === 'todense';
+  if (!known) {
+    ctx.reply.error(`ERR Unknown PFDEBUG subcommand '${cmd}'`);
+    return;
+  }
+  if (argv.length !== 3) {
+    ctx.reply.error(`ERR Wrong number of arguments for the '${cmd}' subcommand`);
+    return;
+  }
+  const sparse = encodingOf(m) === HLL_SPARSE;
+  if (sub === 'getreg' || sub === 'todense') {
+    if (sparse) {
+      if (!sparseToDense(m)) {
+        ctx.reply.error(ERR_INVALID_HLL);
+        return;
+      }
+      ctx.dirty();
+    }
+    if (sub === 'todense') ctx.reply.integer(sparse ? 1 : 0);
+    else {
+      const regs = denseRegisters(m);
+      ctx.reply.array(regs.length);
+      for (const r of regs) ctx.reply.integer(r);
+    }
+  } else if (sub === 'decode') {
+    if (!sparse) ctx.reply.error('ERR HLL encoding is not sparse');
+    else ctx.reply.bulk(decodeSparse(m));
+  } else {
+    ctx.reply.simple(sparse ? 'sparse' : 'dense');
+  }
+}
+
 export const hyperloglogCommands: CommandDef[] = [
   { name: 'pfadd', group: 'hyperloglog', summary: 'Adds the specified elements to the specified HyperLogLog.', since: '2.8.9', handler: pfadd },
   {
@@ -173,4 +221,5 @@ export const hyperloglogCommands: CommandDef[] = [
     handler: pfcount,
   },
   { name: 'pfmerge', group: 'hyperloglog', summary: 'Merge N different HyperLogLogs into a single one.', since: '2.8.9', handler: pfmerge },
+  { name: 'pfdebug', group: 'hyperloglog', summary: 'Internal commands for debugging HyperLogLog values', since: '2.8.9', handler: pfdebug },
 ];

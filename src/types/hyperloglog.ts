@@ -563,3 +563,34 @@ export function hllCountRaw(max: Uint8Array): number {
 export function toMutable(v: StringValue): MutableString {
   return typeof v === 'string' ? MutableString.from(v, 3) : v;
 }
+
+/** PFDEBUG GETREG: the 16384 register values of a dense HLL. */
+export function denseRegisters(m: MutableString): number[] {
+  const out = new Array<number>(HLL_REGISTERS);
+  denseEach(m.bytes, (r, v) => {
+    out[r] = v;
+  });
+  return out;
+}
+
+/** PFDEBUG DECODE: the sparse opcodes as "z:N Z:N v:V,N" text. */
+export function decodeSparse(m: MutableString): string {
+  const b = m.bytes;
+  const end = m.length;
+  const parts: string[] = [];
+  let p = HLL_HDR_SIZE;
+  while (p < end) {
+    const op = b[p]!;
+    if ((op & 0xc0) === 0) {
+      parts.push(`z:${(op & 0x3f) + 1}`);
+      p++;
+    } else if ((op & 0xc0) === 0x40) {
+      parts.push(`Z:${(((op & 0x3f) << 8) | (p + 1 < end ? b[p + 1]! : 0)) + 1}`);
+      p += 2;
+    } else {
+      parts.push(`v:${((op >> 2) & 0x1f) + 1},${(op & 3) + 1}`);
+      p++;
+    }
+  }
+  return parts.join(' ');
+}

@@ -193,3 +193,30 @@ test('non-HLL and corrupted values: Redis errors', { skip }, async () => {
   ];
   await pair.assertSame('errors', stream);
 });
+
+test('PFDEBUG GETREG / DECODE / ENCODING / TODENSE', { skip }, async () => {
+  const stream: Argv[] = [
+    ['PFADD', 'h', 'a', 'b', 'c', 'd', 'e'],
+    ['PFDEBUG', 'ENCODING', 'h'],
+    ['PFDEBUG', 'DECODE', 'h'],
+    ['PFDEBUG', 'decode', 'h', 'extra'],
+    ['PFDEBUG', 'NOSUCH', 'h'],
+    ['PFDEBUG', 'NOSUCH', 'h', 'x'],
+    ['PFDEBUG', 'GETREG', 'nokey'],
+    ['PFDEBUG', 'TODENSE', 'h'],
+    ['PFDEBUG', 'TODENSE', 'h'],
+    ['PFDEBUG', 'ENCODING', 'h'],
+    ['PFDEBUG', 'DECODE', 'h'],
+    ['GET', 'h'],
+    ['PFDEBUG', 'GETREG', 'h'],
+    ['PFADD', 'h2', 'x', 'y'],
+    ['PFDEBUG', 'GETREG', 'h2'],
+    ['GET', 'h2'],
+    ['SET', 's', 'x'],
+    ['PFDEBUG', 'ENCODING', 's'],
+    ['SET', 'few', hdr(1) + '\x40\x63'],
+    ['PFDEBUG', 'DECODE', 'few'],
+    ['PFDEBUG', 'TODENSE', 'few'],
+  ];
+  await pair.assertSame('pfdebug', stream);
+});
