@@ -346,11 +346,20 @@ export class RedisStream implements RedisCollection {
   /** The first (or last) live entry's ID (streamGetEdgeID), or null when empty. */
   edgeId(first: boolean): StreamId | null {
     if (this.length === 0) return null;
-    let found: StreamId | null = null;
-    this.range(ID_ZERO, ID_MAX, !first, 1, (e) => {
-      found = e.id;
-    });
-    return found;
+    if (first) {
+      for (let ni = this.head; ni < this.nodes.length; ni++) {
+        const node = this.nodes[ni]!;
+        if (node.live === 0) continue;
+        for (let i = 0; i < node.entries.length; i++) if (!node.deleted[i]) return node.entries[i]!.id;
+      }
+    } else {
+      for (let ni = this.nodes.length - 1; ni >= this.head; ni--) {
+        const node = this.nodes[ni]!;
+        if (node.live === 0) continue;
+        for (let i = node.entries.length - 1; i >= 0; i--) if (!node.deleted[i]) return node.entries[i]!.id;
+      }
+    }
+    return null;
   }
 
   private removeNode(ni: number): void {
