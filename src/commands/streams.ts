@@ -1303,10 +1303,10 @@ function xgroupDelConsumer(ctx: ExecContext, argv: string[]): void {
     pending = c.pel.size;
     for (const n of c.pel.items) g.pel.delete(n.id);
     g.consumers.delete(c.name);
+    ctx.dirty();
+    ctx.notify('t', 'xgroup-delconsumer', argv[2]!);
   }
   ctx.reply.integer(pending);
-  ctx.dirty();
-  ctx.notify('t', 'xgroup-delconsumer', argv[2]!);
 }
 
 // ----- XINFO -------------------------------------------------------------------------------------
