@@ -173,7 +173,7 @@ export class ServerState {
   /** CONFIG SET appendonly: off closes the file; on (allowed with an empty dataset) starts it afresh. */
   private switchAppendOnly(on: boolean): void {
     if (!on && this.aof !== null) {
-      this.aof.close();
+      void this.aof.close();
       this.aof = null;
     } else if (on && this.aof === null) {
       this.aof = AppendOnlyFile.startEmpty(this);
@@ -251,7 +251,7 @@ export class ServerState {
     this.timers = [];
     this.rdb.stopTimers();
     // Everything acknowledged or about to be is written and synced before clients go.
-    this.aof?.close();
+    await this.aof?.close();
     for (const client of [...this.clients.values()]) {
       client.flush();
       client.close();
