@@ -1320,11 +1320,6 @@ function replyEdge(r: Reply, s: RedisStream, first: boolean): void {
   else replyEntry(r, found);
 }
 
-/** An estimate of Redis's rax node count for the stream's node keys (not exact). */
-function raxNodes(s: RedisStream): number {
-  return s.nodeCount === 0 ? 1 : s.nodeCount + 1;
-}
-
 function xinfoStream(ctx: ExecContext, argv: string[]): void {
   const s = readStream(ctx, argv[2]!);
   if (s === undefined) return;
@@ -1348,7 +1343,7 @@ function xinfoStream(ctx: ExecContext, argv: string[]): void {
   r.bulk('radix-tree-keys');
   r.integer(s.nodeCount);
   r.bulk('radix-tree-nodes');
-  r.integer(raxNodes(s));
+  r.integer(s.raxNodeCount());
   r.bulk('last-generated-id');
   replyId(r, s.lastId);
   r.bulk('max-deleted-entry-id');

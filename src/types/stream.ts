@@ -14,6 +14,7 @@
 // arithmetic while the full range stays exact; `<`/`>` compare number and bigint exactly.
 
 import type { RedisCollection } from './value.js';
+import { LP_HEADER_AND_END_BYTES, STREAM_NODE_MAX_BYTES, entryBytes, lpIntBytes, masterBytes, sameFields, totalElementBytes } from './stream-listpack.js';
 
 export type U64 = number | bigint;
 export interface StreamId {
@@ -189,10 +190,25 @@ interface Node {
   deleted: Uint8Array;
   /** Live entries. */
   live: number;
+  /** The master entry's fields (field, value… of the node's first entry: values unused). */
+  master: string[];
+  /** Redis's listpack size for this node minus its count and deleted fields. */
+  bytes: number;
 }
 
-function newNode(): Node {
-  return { entries: [], deleted: new Uint8Array(STREAM_NODE_MAX_ENTRIES), live: 0 };
+function newNode(capacity: number, first: StreamEntry): Node {
+  return {
+    entries: [],
+    deleted: new Uint8Array(capacity),
+    live: 0,
+    master: first.fields,
+    bytes: LP_HEADER_AND_END_BYTES + masterBytes(first.fields),
+  };
+}
+
+/** lpBytes of the node's listpack in Redis. */
+function nodeBytes(n: Node): number {
+  return n.bytes + lpIntBytes(n.live) + lpIntBytes(n.entries.length - n.live);
 }
 
 export class RedisStream implements RedisCollection {
@@ -207,6 +223,8 @@ export class RedisStream implements RedisCollection {
   groups = new Map<string, ConsumerGroup>();
   /** Node size for `~` trimming (stream-node-max-entries). */
   nodeMaxEntries = STREAM_NODE_MAX_ENTRIES;
+  /** Node size limit in bytes of Redis's listpack encoding (stream-node-max-bytes). */
+  nodeMaxBytes = STREAM_NODE_MAX_BYTES;
 
   encoding(): string {
     return 'stream';
@@ -222,6 +240,8 @@ export class RedisStream implements RedisCollection {
       entries: n.entries.map((e) => ({ id: e.id, fields: e.fields.slice() })),
       deleted: n.deleted.slice(),
       live: n.live,
+      master: n.master,
+      bytes: n.bytes,
     }));
     c.length = this.length;
     c.lastId = this.lastId;
@@ -246,17 +266,65 @@ export class RedisStream implements RedisCollection {
   /** Appends an entry; the caller guarantees id > lastId. */
   append(id: StreamId, fields: string[]): void {
     let node = this.nodes.length > this.head ? this.nodes[this.nodes.length - 1]! : undefined;
-    if (node === undefined || node.entries.length >= this.nodeMaxEntries) {
-      node = newNode();
-      if (this.nodeMaxEntries > STREAM_NODE_MAX_ENTRIES) node.deleted = new Uint8Array(this.nodeMaxEntries);
+    const entry = { id, fields };
+    // streamAppendItem: a new node when this one would reach max bytes, or holds max entries.
+    if (node === undefined || nodeBytes(node) + totalElementBytes(fields) >= this.nodeMaxBytes || node.entries.length >= this.nodeMaxEntries) {
+      node = newNode(Math.max(this.nodeMaxEntries, STREAM_NODE_MAX_ENTRIES), entry);
       this.nodes.push(node);
+      node.bytes += entryBytes(id, id, fields, true);
+    } else {
+      node.bytes += entryBytes(id, node.entries[0]!.id, fields, sameFields(node.master, fields));
     }
-    node.entries.push({ id, fields });
+    node.entries.push(entry);
     node.live++;
     if (this.length === 0) this.firstId = id;
     this.length++;
     this.lastId = id;
     this.entriesAdded = u64Add(this.entriesAdded, 1);
+  }
+
+  /** The node keys (each node's first entry ID) as 16 big-endian bytes, in order. */
+  private nodeKeys(): Uint8Array[] {
+    const out: Uint8Array[] = [];
+    for (let ni = this.head; ni < this.nodes.length; ni++) {
+      const id = this.nodes[ni]!.entries[0]!.id;
+      const k = new Uint8Array(16);
+      const ms = BigInt(id.ms);
+      const seq = BigInt(id.seq);
+      for (let i = 0; i < 8; i++) {
+        k[7 - i] = Number((ms >> BigInt(8 * i)) & 0xffn);
+        k[15 - i] = Number((seq >> BigInt(8 * i)) & 0xffn);
+      }
+      out.push(k);
+    }
+    return out;
+  }
+
+  /**
+   * Redis's rax node count for the node keys (XINFO radix-tree-nodes): a compressed node per
+   * run of shared bytes, a branching node per fork, a leaf per key; 1 for an empty tree.
+   */
+  raxNodeCount(): number {
+    const keys = this.nodeKeys();
+    if (keys.length === 0) return 1;
+    const count = (lo: number, hi: number, d: number): number => {
+      if (d >= 16) return 1;
+      const a = keys[lo]!;
+      const b = keys[hi - 1]!;
+      let l = 0;
+      while (d + l < 16 && a[d + l] === b[d + l]) l++;
+      if (l > 0) return 1 + count(lo, hi, d + l);
+      let n = 1;
+      let i = lo;
+      while (i < hi) {
+        let j = i + 1;
+        while (j < hi && keys[j]![d] === keys[i]![d]) j++;
+        n += count(i, j, d + 1);
+        i = j;
+      }
+      return n;
+    };
+    return count(0, keys.length, 0);
   }
 
   /** Index of the last node whose first entry is ≤ id (head - 1 when none). */

@@ -232,6 +232,35 @@ test('approximate trimming removes whole 100-entry nodes, LIMIT bounds the work'
   await pair.assertSame('approx-trim', stream, opts);
 });
 
+test('node boundaries follow Redis listpack sizes (stream-node-max-bytes 4096): ~ trims and XINFO match', { skip }, async () => {
+  // Entries of many sizes, integer-looking values (stored as integers by listpack), field names
+  // that match or not the node's master entry, ms/seq deltas of every integer width, XDEL.
+  let x = 12345;
+  const rnd = (n: number): number => {
+    x = (Math.imul(x, 1103515245) + 12345) >>> 0;
+    return x % n;
+  };
+  const stream: Argv[] = [];
+  let ms = 1;
+  for (let i = 1; i < 900; i++) {
+    ms += [1, 1, 1000, 100000, 5000000000][rnd(5)]!;
+    const n = [0, 1, 5, 30, 60, 63, 64, 100, 200, 1000, 5000][rnd(11)]!;
+    const v = [String(i), 'x'.repeat(n), String(rnd(1000000) - 500000), '0' + String(i)][rnd(4)]!;
+    const fields = [['f', v], ['f', v, 'g', 'w'], ['a' + (i % 3), v]][rnd(3)]!;
+    stream.push(['XADD', 's', `${ms}-${rnd(300)}`, ...fields]);
+    if (i % 37 === 0) stream.push(['XDEL', 's', stream[stream.length - 1 - rnd(20)]![2]!]);
+    if (i % 60 === 0) stream.push(['XTRIM', 's', rnd(2) ? 'MAXLEN' : 'MINID', '~', rnd(2) ? String(rnd(300)) : `${ms - rnd(200000)}`]);
+    if (i % 60 === 0) stream.push(['XINFO', 'STREAM', 's']);
+  }
+  stream.push(['XADD', 's', 'MAXLEN', '~', '50', '*', 'f', 'v']);
+  stream.push(['XLEN', 's']);
+  stream.push(['XINFO', 'STREAM', 's']);
+  await pair.assertSame('node-bytes', stream, {
+    // The one auto-ID XADD replies with a time-based ID.
+    normalize: (argv, raw) => (argv.includes('*') ? '' : opts.normalize(argv, raw)),
+  });
+});
+
 test('XREAD without blocking: several streams, $, COUNT, errors', { skip }, async () => {
   await pair.assertSame(
     'xread',

@@ -3,7 +3,6 @@
 //
 // - XPENDING (extended form): each entry's idle time (ms since last delivery).
 // - XINFO CONSUMERS "idle", XINFO STREAM FULL "seen-time" and delivery times (13-digit ms).
-// - XINFO STREAM "radix-tree-nodes" (the rax's internal node count, not modelled).
 export function normalizeStreamReply(argv: string[], raw: string): string {
   const cmd = argv[0]!.toLowerCase();
   if (cmd === 'xpending') {
@@ -12,7 +11,6 @@ export function normalizeStreamReply(argv: string[], raw: string): string {
   if (cmd === 'xinfo') {
     raw = raw.replace(/(idle\r\n):\d+/g, '$1:IDLE');
     raw = raw.replace(/(seen-time\r\n):\d+/g, '$1:T');
-    raw = raw.replace(/(radix-tree-nodes\r\n):\d+/g, '$1:N');
     raw = raw.replace(/:\d{12,}\r\n/g, ':T\r\n');
   }
   return raw;
