@@ -360,6 +360,7 @@ export class SnapshotDecoder {
   db = -1;
   keys = 0;
   done = false;
+  private readonly record: SnapshotRecord = { key: '', value: '', expireMs: undefined };
 
   constructor(readonly path: string) {
     this.fd = openSync(path, 'r');
@@ -439,6 +440,15 @@ export class SnapshotDecoder {
   }
 
   private str(): string {
+    // Fast path: a one-byte length and the whole string already in the buffer.
+    const pos = this.pos;
+    if (pos < this.end) {
+      const len = this.buf[pos]!;
+      if (len < 0x80 && pos + 1 + len <= this.end) {
+        this.pos = pos + 1 + len;
+        return len === 0 ? '' : this.buf.latin1Slice(pos + 1, pos + 1 + len);
+      }
+    }
     const len = this.varint();
     if (len > this.fileBytes - this.offset) this.corrupt(`string length ${len} is past the end of the file`);
     this.need(len);
@@ -466,7 +476,8 @@ export class SnapshotDecoder {
 
   /**
    * The next key, or null at the end (after the trailer was verified: key count, checksum, no
-   * trailing bytes). `this.db` tells the record's database.
+   * trailing bytes). `this.db` tells the record's database. The returned object is reused by
+   * the next call.
    */
   next(): SnapshotRecord | null {
     for (;;) {
@@ -507,7 +518,12 @@ export class SnapshotDecoder {
       }
       const key = this.str();
       this.keys++;
-      return { key, value: this.value(type, key), expireMs };
+      // One record object, reused: callers take its fields before the next call.
+      const rec = this.record;
+      rec.key = key;
+      rec.value = this.value(type, key);
+      rec.expireMs = expireMs;
+      return rec;
     }
   }
 
