@@ -3,9 +3,9 @@
 // sorted set whose scores are the 52-bit interleaved geohashes (types/geohash.ts), so ZRANGE
 // WITHSCORES of a geo key is Redis's. The search walks the same 9 cells in the same order and
 // collects members in zset order per cell, so unsorted replies are in Redis's order too; ASC/DESC
-// use a stable sort by distance (glibc's qsort is a stable merge sort), and COUNT without ANY
-// then takes the first N — where Redis uses its partial quicksort (COUNT below the number of
-// matches) members at exactly equal distances may come out in another order.
+// use a stable sort by distance where Redis calls glibc's qsort (a stable merge sort), and a
+// port of Redis's pqsort where it uses that (COUNT without ANY below the number of matches), so
+// even members at exactly equal distances come out in Redis's order.
 //
 // Numbers are formatted as Redis does: distances by fixedpoint_d2string (llrint of d * 10^4,
 // four decimals), coordinates by addReplyHumanLongDouble ("%.17Lf" without trailing zeros; a
@@ -329,6 +329,100 @@ function searchMembers(z: ZSet, shape: GeoShape, limit: number): GeoPoint[] {
   return out;
 }
 
+function sortAsc(a: GeoPoint, b: GeoPoint): number {
+  return a.dist > b.dist ? 1 : a.dist === b.dist ? 0 : -1;
+}
+
+function sortDesc(a: GeoPoint, b: GeoPoint): number {
+  return -sortAsc(a, b);
+}
+
+function swap<T>(v: T[], i: number, j: number): void {
+  const t = v[i]!;
+  v[i] = v[j]!;
+  v[j] = t;
+}
+
+function vecswap<T>(v: T[], i: number, j: number, n: number): void {
+  for (let k = 0; k < n; k++) swap(v, i + k, j + k);
+}
+
+function med3<T>(v: T[], a: number, b: number, c: number, cmp: (x: T, y: T) => number): number {
+  return cmp(v[a]!, v[b]!) < 0
+    ? cmp(v[b]!, v[c]!) < 0
+      ? b
+      : cmp(v[a]!, v[c]!) < 0
+        ? c
+        : a
+    : cmp(v[b]!, v[c]!) > 0
+      ? b
+      : cmp(v[a]!, v[c]!) < 0
+        ? a
+        : c;
+}
+
+/**
+ * Redis's pqsort (pqsort.c: NetBSD's quicksort that skips partitions outside [lrange, rrange]),
+ * on elements a..a+n-1 of v, in element units, with the same pivots and swaps so that ties land
+ * where Redis puts them.
+ */
+function pqsort<T>(v: T[], a: number, n: number, cmp: (x: T, y: T) => number, lrange: number, rrange: number): void {
+  for (;;) {
+    if (n < 7) {
+      for (let pm = a + 1; pm < a + n; pm++) for (let pl = pm; pl > a && cmp(v[pl - 1]!, v[pl]!) > 0; pl--) swap(v, pl, pl - 1);
+      return;
+    }
+    let pm = a + Math.floor(n / 2);
+    if (n > 7) {
+      let pl = a;
+      let pn = a + n - 1;
+      if (n > 40) {
+        const d = Math.floor(n / 8);
+        pl = med3(v, pl, pl + d, pl + 2 * d, cmp);
+        pm = med3(v, pm - d, pm, pm + d, cmp);
+        pn = med3(v, pn - 2 * d, pn - d, pn, cmp);
+      }
+      pm = med3(v, pl, pm, pn, cmp);
+    }
+    swap(v, a, pm);
+    let pa = a + 1;
+    let pb = pa;
+    let pc = a + n - 1;
+    let pd = pc;
+    for (;;) {
+      let r: number;
+      while (pb <= pc && (r = cmp(v[pb]!, v[a]!)) <= 0) {
+        if (r === 0) swap(v, pa++, pb);
+        pb++;
+      }
+      while (pb <= pc && (r = cmp(v[pc]!, v[a]!)) >= 0) {
+        if (r === 0) swap(v, pc, pd--);
+        pc--;
+      }
+      if (pb > pc) break;
+      swap(v, pb++, pc--);
+    }
+    const pn = a + n;
+    let r = Math.min(pa - a, pb - pa);
+    vecswap(v, a, pb - r, r);
+    r = Math.min(pd - pc, pn - pd - 1);
+    vecswap(v, pb, pn - r, r);
+    if ((r = pb - pa) > 1) {
+      const l = a;
+      const rr = a + r - 1;
+      if (!((lrange < l && rrange < l) || (lrange > rr && rrange > rr))) pqsort(v, a, r, cmp, lrange, rrange);
+    }
+    if ((r = pd - pc) > 1) {
+      a = pn - r;
+      n = r;
+      const l = a;
+      const rr = a + r - 1;
+      if (!((lrange < l && rrange < l) || (lrange > rr && rrange > rr))) continue;
+    }
+    return;
+  }
+}
+
 function georadiusGeneric(ctx: ExecContext, argv: string[], srcKeyIndex: number, flags: number): void {
   let storekey: string | null = null;
   let storedist = false;
@@ -478,8 +572,13 @@ function georadiusGeneric(ctx: ExecContext, argv: string[], srcKeyIndex: number,
   }
   const resultLength = ga.length;
   const returned = count === 0 || resultLength < count ? resultLength : count;
-  if (sort === SORT_ASC) ga.sort((a, b) => (a.dist < b.dist ? -1 : a.dist > b.dist ? 1 : 0));
-  else if (sort === SORT_DESC) ga.sort((a, b) => (a.dist > b.dist ? -1 : a.dist < b.dist ? 1 : 0));
+  if (sort !== SORT_NONE) {
+    const cmp = sort === SORT_ASC ? sortAsc : sortDesc;
+    // glibc's qsort is a stable merge sort, as is Array.prototype.sort; Redis's pqsort is not
+    // stable, so it is reproduced step for step.
+    if (returned === resultLength) ga.sort(cmp);
+    else pqsort(ga, 0, resultLength, cmp, 0, returned - 1);
+  }
 
   if (storekey === null) {
     const options = (withdist ? 1 : 0) + (withcoords ? 1 : 0) + (withhash ? 1 : 0);

@@ -4,10 +4,9 @@
 // radii, boxes, units and options, the *STORE variants, and the errors for every bad argument.
 //
 // Replies are compared exactly, unsorted ones included: Redis's unsorted order is deterministic
-// (the 9 cells in a fixed order, zset order inside a cell) and keyraft reproduces it. The one
-// place Redis is not deterministic in a way worth reproducing — COUNT without ANY below the
-// number of matches (pqsort, not stable) with two members at exactly the same distance — is kept
-// out of the random streams by giving every member a distinct position.
+// (the 9 cells in a fixed order, zset order inside a cell) and keyraft reproduces it; sorted
+// replies with tied distances too (glibc's stable qsort, Redis's pqsort for COUNT below the
+// number of matches — a dedicated test with many tied members checks the latter).
 import { test, before, after } from 'node:test';
 import { DifferentialPair, fuzzFamily, seedsToRun, type Argv, type Rng } from '../helpers/differential.js';
 import { referenceRedisSkipReason } from '../helpers/servers.js';
@@ -287,4 +286,29 @@ test('scores of random points match ZRANGE WITHSCORES exactly', { skip }, async 
     stream.push(['ZRANGE', 'pts', '0', '-1', 'WITHSCORES'], ['OBJECT', 'ENCODING', 'pts']);
     await pair.assertSame(`geo zrange seed ${seed}`, stream, { seed });
   }
+});
+
+test('COUNT below the number of matches with tied distances: Redis pqsort order', { skip }, async () => {
+  // Many members share a few positions, so distances tie; COUNT (without ANY) smaller than the
+  // number of matches makes Redis use its (unstable) partial quicksort, reproduced in keyraft.
+  const stream: Argv[] = [];
+  const spots = [
+    ['2.35', '48.85'],
+    ['2.36', '48.86'],
+    ['2.34', '48.84'],
+    ['2.351', '48.851'],
+    ['2.30', '48.80'],
+  ];
+  for (let i = 0; i < 150; i++) {
+    const [x, y] = spots[(i * 7 + (i >> 3)) % spots.length]!;
+    stream.push(['GEOADD', 'ties', x!, y!, `t${(i * 37) % 151}`]);
+  }
+  for (const n of [1, 2, 3, 5, 6, 7, 8, 13, 40, 41, 42, 77, 100, 149]) {
+    stream.push(['GEOSEARCH', 'ties', 'FROMLONLAT', '2.35', '48.85', 'BYRADIUS', '50', 'km', 'COUNT', String(n), 'WITHDIST']);
+    stream.push(['GEOSEARCH', 'ties', 'FROMLONLAT', '2.352', '48.852', 'BYRADIUS', '50', 'km', 'COUNT', String(n), 'DESC']);
+    stream.push(['GEORADIUS', 'ties', '2.33', '48.83', '50', 'km', 'COUNT', String(n), 'ASC']);
+  }
+  stream.push(['GEOSEARCH', 'ties', 'FROMLONLAT', '2.35', '48.85', 'BYRADIUS', '50', 'km', 'ASC']);
+  stream.push(['GEOSEARCH', 'ties', 'FROMLONLAT', '2.35', '48.85', 'BYRADIUS', '50', 'km', 'DESC', 'COUNT', '150']);
+  await pair.assertSame('ties', stream);
 });
