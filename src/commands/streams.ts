@@ -409,13 +409,19 @@ function parseAddOrTrim(ctx: ExecContext, argv: string[], xadd: boolean, a: Trim
     ctx.reply.error('ERR syntax error, XTRIM must be called with a trimming strategy');
     return -1;
   }
-  if (ctx.client === null) a.limit = 0;
-  else if (limitGiven) {
+  // Redis zeroes the limit for commands from its master / AOF because it rewrote them to exact
+  // trims before propagating; keyraft replays the original command on the same state with the
+  // same limit, which is deterministic, so the limit is kept.
+  if (limitGiven) {
     if (!a.approx) {
       ctx.reply.error('ERR syntax error, LIMIT cannot be used without the special ~ option');
       return -1;
     }
-  } else a.limit = a.approx ? 100 * 100 : 0;
+  } else if (a.approx) {
+    a.limit = 100 * ctx.server.config.int('stream-node-max-entries');
+    if (a.limit <= 0) a.limit = 10000;
+    if (a.limit > 1000000) a.limit = 1000000;
+  } else a.limit = 0;
   return i;
 }
 
@@ -453,6 +459,8 @@ function xadd(ctx: ExecContext, argv: string[]): void {
     s = new RedisStream();
     ctx.db.set(key, s);
   }
+  s.nodeMaxBytes = ctx.server.config.int('stream-node-max-bytes');
+  s.nodeMaxEntries = ctx.server.config.int('stream-node-max-entries');
   if (idEq(s.lastId, ID_MAX)) {
     ctx.reply.error(ERR_EXHAUSTED);
     return;

@@ -86,6 +86,9 @@ export const DIRECTIVES: readonly Directive[] = [
   { name: 'metrics-port', type: 'int', default: '0', mutable: false, min: 0, max: 65535 },
   // Sparse HyperLogLogs longer than this (header included) are promoted to dense (Redis's default).
   { name: 'hll-sparse-max-bytes', type: 'memory', default: '3000', mutable: true, min: 0, max: LLMAX },
+  // Stream node limits (src/types/stream.ts models Redis's macro nodes; `~` trimming depends on them).
+  { name: 'stream-node-max-bytes', type: 'memory', default: '4096', mutable: true, min: 0, max: LLMAX },
+  { name: 'stream-node-max-entries', type: 'int', default: '100', mutable: true, min: 0, max: LLMAX },
 ];
 
 const BY_NAME = new Map<string, Directive>();

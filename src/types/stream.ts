@@ -23,6 +23,8 @@ export interface StreamId {
 }
 
 export const STREAM_NODE_MAX_ENTRIES = 100;
+/** STREAM_LISTPACK_MAX_SIZE: the byte limit used when stream-node-max-bytes is 0 or larger. */
+const LISTPACK_MAX_BYTES = 1 << 30;
 export const U64_MAX = (1n << 64n) - 1n;
 const SAFE = Number.MAX_SAFE_INTEGER;
 
@@ -221,7 +223,7 @@ export class RedisStream implements RedisCollection {
   maxDeletedId: StreamId = ID_ZERO;
   entriesAdded: U64 = 0;
   groups = new Map<string, ConsumerGroup>();
-  /** Node size for `~` trimming (stream-node-max-entries). */
+  /** Node limits (stream-node-max-entries, 0 = none; stream-node-max-bytes), set by XADD from the config. */
   nodeMaxEntries = STREAM_NODE_MAX_ENTRIES;
   /** Node size limit in bytes of Redis's listpack encoding (stream-node-max-bytes). */
   nodeMaxBytes = STREAM_NODE_MAX_BYTES;
@@ -268,12 +270,23 @@ export class RedisStream implements RedisCollection {
     let node = this.nodes.length > this.head ? this.nodes[this.nodes.length - 1]! : undefined;
     const entry = { id, fields };
     // streamAppendItem: a new node when this one would reach max bytes, or holds max entries.
-    if (node === undefined || nodeBytes(node) + totalElementBytes(fields) >= this.nodeMaxBytes || node.entries.length >= this.nodeMaxEntries) {
-      node = newNode(Math.max(this.nodeMaxEntries, STREAM_NODE_MAX_ENTRIES), entry);
+    let maxBytes = this.nodeMaxBytes;
+    if (maxBytes === 0 || maxBytes > LISTPACK_MAX_BYTES) maxBytes = LISTPACK_MAX_BYTES;
+    if (
+      node === undefined ||
+      nodeBytes(node) + totalElementBytes(fields) >= maxBytes ||
+      (this.nodeMaxEntries > 0 && node.entries.length >= this.nodeMaxEntries)
+    ) {
+      node = newNode(STREAM_NODE_MAX_ENTRIES, entry);
       this.nodes.push(node);
       node.bytes += entryBytes(id, id, fields, true);
     } else {
       node.bytes += entryBytes(id, node.entries[0]!.id, fields, sameFields(node.master, fields));
+    }
+    if (node.entries.length === node.deleted.length) {
+      const grown = new Uint8Array(node.deleted.length * 2);
+      grown.set(node.deleted);
+      node.deleted = grown;
     }
     node.entries.push(entry);
     node.live++;

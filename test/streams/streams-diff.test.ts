@@ -261,6 +261,20 @@ test('node boundaries follow Redis listpack sizes (stream-node-max-bytes 4096): 
   });
 });
 
+test('stream-node-max-entries / -max-bytes from CONFIG SET shape the nodes and the default LIMIT', { skip }, async () => {
+  const stream: Argv[] = [['CONFIG', 'SET', 'stream-node-max-entries', '10']];
+  for (let i = 1; i <= 95; i++) stream.push(['XADD', 'a', `${i}-1`, 'f', 'v'.repeat(i % 7)]);
+  stream.push(['XINFO', 'STREAM', 'a'], ['XTRIM', 'a', 'MAXLEN', '~', '33'], ['XLEN', 'a'], ['CONFIG', 'SET', 'stream-node-max-entries', '0']);
+  for (let i = 1; i <= 300; i++) stream.push(['XADD', 'b', `${i}-1`, 'f', String(i)]);
+  stream.push(['XINFO', 'STREAM', 'b'], ['XTRIM', 'b', 'MAXLEN', '~', '10'], ['XLEN', 'b'], ['CONFIG', 'SET', 'stream-node-max-bytes', '200']);
+  for (let i = 1; i <= 60; i++) stream.push(['XADD', 'c', `${i}-1`, 'f', 'x'.repeat(i)]);
+  stream.push(['XINFO', 'STREAM', 'c'], ['XTRIM', 'c', 'MINID', '~', '40'], ['XLEN', 'c'], ['CONFIG', 'SET', 'stream-node-max-bytes', '0']);
+  for (let i = 1; i <= 150; i++) stream.push(['XADD', 'd', `${i}-1`, 'f', 'y'.repeat(100)]);
+  stream.push(['XINFO', 'STREAM', 'd'], ['CONFIG', 'GET', 'stream-node-max-bytes'], ['CONFIG', 'GET', 'stream-node-max-entries']);
+  stream.push(['CONFIG', 'SET', 'stream-node-max-bytes', '4096'], ['CONFIG', 'SET', 'stream-node-max-entries', '100']);
+  await pair.assertSame('node-config', stream, opts);
+});
+
 test('XREAD without blocking: several streams, $, COUNT, errors', { skip }, async () => {
   await pair.assertSame(
     'xread',
