@@ -47,6 +47,10 @@ async function main(): Promise<void> {
   server.onShutdown = () => void stop('User requested shutdown', true);
   process.on('SIGINT', () => void stop('Received SIGINT scheduling shutdown'));
   process.on('SIGTERM', () => void stop('Received SIGTERM scheduling shutdown'));
+  // The snapshot loads while the server listens (clients get -LOADING meanwhile), as in Redis;
+  // with appendonly yes the append-only file is the source of truth instead. `loading` is set
+  // before the first listener opens, so no command can run against the empty dataset.
+  const loadSnapshot = server.config.get('appendonly') !== 'yes' && server.rdb.markLoadingIfPresent();
   try {
     await server.listen();
   } catch (e) {
@@ -54,9 +58,7 @@ async function main(): Promise<void> {
     server.log.warning(e instanceof AofLoadError ? e.message : `Could not start listening: ${(e as Error).message}`);
     process.exit(1);
   }
-  // The snapshot loads while the server listens (clients get -LOADING meanwhile), as in Redis.
-  // With appendonly yes the append-only file is the source of truth instead.
-  if (server.config.get('appendonly') !== 'yes') {
+  if (loadSnapshot) {
     try {
       await server.rdb.loadAtStartup();
     } catch (e) {

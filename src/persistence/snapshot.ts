@@ -269,6 +269,13 @@ export class SnapshotManager {
     return result;
   }
 
+  /** Sets `server.loading` when a snapshot file exists (before listening); returns whether. */
+  markLoadingIfPresent(): boolean {
+    if (!existsSync(this.path)) return false;
+    this.server.loading = true;
+    return true;
+  }
+
   /**
    * Loads the snapshot at startup, if the file exists, in slices of LOAD_SLICE_MS while the server
    * listens: `server.loading` is set meanwhile, so commands get -LOADING and INFO says loading:1.
@@ -276,8 +283,11 @@ export class SnapshotManager {
    */
   async loadAtStartup(): Promise<LoadResult | null> {
     const path = this.path;
-    if (!existsSync(path)) return null;
     const server = this.server;
+    if (!existsSync(path)) {
+      server.loading = false;
+      return null;
+    }
     const started = performance.now();
     const progress: LoadProgress = { startedAtSec: Math.floor(Date.now() / 1000), startedMs: Date.now(), totalBytes: statSync(path).size, loadedBytes: 0 };
     server.loading = true;
