@@ -806,6 +806,9 @@ function xreadGeneric(ctx: ExecContext, argv: string[], xreadgroup: boolean): vo
     }
   }
   if (served.length > 0) {
+    // A re-run without COUNT read at most XREAD_BLOCKED_DEFAULT_COUNT entries: record that, so
+    // replaying the entry (where the command runs as a first run) delivers the same ones.
+    if (retry && count === 0 && groupName !== null) ctx.recordEntryAs([[argv[0]!, 'COUNT', String(XREAD_BLOCKED_DEFAULT_COUNT), ...argv.slice(1)]]);
     if (r.resp === 2) r.array(served.length);
     else r.map(served.length);
     for (const { i, s, gt, history } of served) {
