@@ -27,7 +27,10 @@ import { ERR_NOT_INTEGER, ERR_SYNTAX, ERR_WRONGTYPE } from '../protocol/errors.j
 
 const ERR_SCORES = "ERR One or more scores can't be converted into double";
 
-/** One element being sorted: the element, its numeric weight, its ALPHA BY weight (null = missing). */
+/**
+ * One element being sorted: the element, its numeric weight, and under ALPHA the string compared
+ * byte-wise (the element or its BY weight, cut at the first NUL unless STORE; null = no weight).
+ */
 interface SortItem {
   obj: string;
   score: number;
@@ -38,13 +41,6 @@ interface SortItem {
 function cString(s: string): string {
   const nul = s.indexOf('\0');
   return nul < 0 ? s : s.slice(0, nul);
-}
-
-/** strcoll in the C / C.UTF-8 locale: byte order of the C strings. */
-function collate(a: string, b: string): number {
-  const ca = cString(a);
-  const cb = cString(b);
-  return ca < cb ? -1 : ca > cb ? 1 : 0;
 }
 
 /** compareStringObjects: memcmp, then the shorter first. */
@@ -82,12 +78,14 @@ function lookupByPattern(ctx: ExecContext, pattern: string, subst: string): stri
 }
 
 const WHITESPACE = ' \t\n\v\f\r';
+const SIMPLE_INTEGER = /^-?[0-9]{1,15}$/;
 
 /**
  * sort.c's weight parsing: strtod over the C string, then an error unless it consumed everything,
  * did not overflow or underflow (ERANGE) and is not NaN. Returns null for an error.
  */
 export function sortWeight(s: string): number | null {
+  if (SIMPLE_INTEGER.test(s)) return Number(s); // the common case, exact below 2^53
   const str = cString(s);
   let i = 0;
   while (i < str.length && WHITESPACE.includes(str[i]!)) i++;
@@ -381,6 +379,8 @@ function sortGeneric(ctx: ExecContext, argv: string[], readonly: boolean): void 
 
   let conversionError = false;
   if (!dontsort) {
+    const store = storekey !== null;
+    const bypattern = sortby !== null;
     for (const v of vector) {
       let byval: string | undefined;
       if (sortby !== null) {
@@ -388,28 +388,25 @@ function sortGeneric(ctx: ExecContext, argv: string[], readonly: boolean): void 
         if (byval === undefined) continue;
       } else byval = v.obj;
       if (alpha) {
-        if (sortby !== null) v.cmpobj = byval;
+        // The compared string: strcoll sees the C string, STORE's memcmp all of it.
+        v.cmpobj = store ? byval : cString(byval);
       } else {
         const score = sortWeight(byval);
         if (score === null) conversionError = true;
         else v.score = score;
       }
     }
-    const store = storekey !== null;
-    const bypattern = sortby !== null;
     const sign = desc ? -1 : 1;
-    const cmp = (a: SortItem, b: SortItem): number => {
-      let c: number;
-      if (!alpha) {
-        c = a.score > b.score ? 1 : a.score < b.score ? -1 : compareBytes(a.obj, b.obj);
-      } else if (bypattern) {
-        if (a.cmpobj === null || b.cmpobj === null) c = a.cmpobj === b.cmpobj ? 0 : a.cmpobj === null ? -1 : 1;
-        else c = store ? compareBytes(a.cmpobj, b.cmpobj) : collate(a.cmpobj, b.cmpobj);
-      } else {
-        c = store ? compareBytes(a.obj, b.obj) : collate(a.obj, b.obj);
-      }
-      return sign * c;
-    };
+    const cmp = alpha
+      ? (a: SortItem, b: SortItem): number => {
+          const x = a.cmpobj;
+          const y = b.cmpobj;
+          // Only a BY weight can be missing (null): it sorts first.
+          if (x === null || y === null) return x === y ? 0 : x === null ? -sign : sign;
+          return x < y ? -sign : x > y ? sign : 0;
+        }
+      : (a: SortItem, b: SortItem): number =>
+          a.score > b.score ? sign : a.score < b.score ? -sign : sign * compareBytes(a.obj, b.obj);
     if (bypattern && (start !== 0 || end !== vector.length - 1)) pqsort(vector, cmp, start, end);
     else vector.sort(cmp);
   }

@@ -276,3 +276,31 @@ test('RESP3 reply shapes', { skip }, async () => {
     ['SORT', 'l'], ['SORT', 'l', 'GET', 'g_*', 'GET', '#'], ['SORT', 'l', 'STORE', 'd'], ['SORT_RO', 'missing'], ['SORT', 'l', 'LIMIT', '0', 'x'],
   ], { normalize: (argv, raw) => (argv[0] === 'HELLO' ? '' : raw) });
 });
+
+test('BY and GET lookups count keyspace hits and misses as Redis does', { skip }, async () => {
+  const stream: Argv[] = [
+    ['RPUSH', 'l', '3', '1', '2'], ['SET', 'w_1', '5'], ['HSET', 'h_2', 'f', '1'], ['SET', 'g_3', 'x'],
+    ['SORT', 'l', 'BY', 'w_*', 'GET', '#', 'GET', 'g_*', 'GET', 'h_*->f'],
+    ['SORT', 'l', 'BY', 'nosort', 'GET', 'g_*', 'LIMIT', '1', '1'],
+    ['SORT_RO', 'missing', 'BY', 'w_*', 'GET', 'g_*'],
+    ['SORT', 'l', 'BY', 'h_*->f', 'ALPHA', 'STORE', 'd'],
+    ['SORT', 'l', 'BY', 'w_*', 'LIMIT', 'x', '1'],
+  ];
+  const stats = async (s: ServerProcess): Promise<string[]> => {
+    const c = await s.connect();
+    try {
+      await c.call('FLUSHALL');
+      const out: string[] = [];
+      for (const argv of stream) {
+        await c.call('CONFIG', 'RESETSTAT');
+        await c.call(...argv);
+        const info = String((await c.call('INFO', 'stats')).value);
+        out.push(`${/keyspace_hits:(\d+)/.exec(info)![1]}/${/keyspace_misses:(\d+)/.exec(info)![1]}`);
+      }
+      return out;
+    } finally {
+      c.close();
+    }
+  };
+  assert.deepEqual(await stats(pair.keyraft), await stats(pair.redis));
+});
