@@ -130,10 +130,10 @@ test('CLIENT SETNAME validation and SETINFO errors', async () => {
   const val = await c.value('CLIENT', 'SETINFO', 'lib-name', 'a b');
   assert.ok(val instanceof RespError);
   assert.match(val.message, /cannot contain spaces, newlines or special characters/);
-  // PAUSE and TRACKING are not there yet: the dispatcher's unknown-subcommand error.
-  const pause = await c.value('CLIENT', 'PAUSE', '10');
-  assert.ok(pause instanceof RespError);
-  assert.equal(pause.message, "ERR unknown subcommand 'PAUSE'. Try CLIENT HELP.");
+  // TRACKING is not there yet: the dispatcher's unknown-subcommand error.
+  const tracking = await c.value('CLIENT', 'TRACKING', 'on');
+  assert.ok(tracking instanceof RespError);
+  assert.equal(tracking.message, "ERR unknown subcommand 'TRACKING'. Try CLIENT HELP.");
 });
 
 test('CLIENT KILL: old addr form, ID, ADDR, LADDR, USER, SKIPME, TYPE, MAXAGE', async () => {
