@@ -327,6 +327,9 @@ function sortGeneric(ctx: ExecContext, argv: string[], readonly: boolean): void 
     sortby = null;
   }
 
+  // Redis converts a listpack sorted set to a skiplist for SORT, for good (OBJECT ENCODING shows it).
+  if (sortval instanceof ZSet) sortval.big = true;
+
   let vectorlen = sortval instanceof RedisList ? sortval.length : sortval.size;
   let start = Math.min(Math.max(limitStart, 0), vectorlen);
   const count = Math.min(Math.max(limitCount, -1), vectorlen);

@@ -196,6 +196,19 @@ test('STORE: result list, empty result deletes, any destination type, SORT_RO re
     ['SORT_RO', 'l', 'STORE', 'x'], ['SORT_RO', 'l', 'GET'], ['SORT_RO', 'l', 'BY'],
     ['SORT', 'str_missing', 'GET', '#', 'STORE', 'x'],
     ['SORT', 'l', 'BY', 'badw_*', 'STORE', 'bad'], ['EXISTS', 'bad'],
+    ['OBJECT', 'ENCODING', 'dstr'], ['OBJECT', 'ENCODING', 'sh2'],
+  ]);
+});
+
+test('SORT converts a listpack sorted set to a skiplist, whatever its outcome', { skip }, async () => {
+  await pair.assertSame('zset encoding', [
+    ['ZADD', 'za', '1', 'a', '2', 'b'], ['ZADD', 'zb', '1', 'a'], ['ZADD', 'zc', '1', 'a'], ['ZADD', 'zd', '1', 'x'], ['ZADD', 'ze', '1', 'a'],
+    ['OBJECT', 'ENCODING', 'za'],
+    ['SORT_RO', 'za', 'ALPHA'], ['OBJECT', 'ENCODING', 'za'],
+    ['SORT', 'zb', 'BY', 'nosort', 'LIMIT', '5', '5'], ['OBJECT', 'ENCODING', 'zb'],
+    ['SORT', 'zc', 'LIMIT', 'x', '1'], ['OBJECT', 'ENCODING', 'zc'],
+    ['SORT', 'zd'], ['OBJECT', 'ENCODING', 'zd'],
+    ['SORT', 'ze', 'bogus'], ['OBJECT', 'ENCODING', 'ze'],
   ]);
 });
 
