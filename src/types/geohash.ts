@@ -204,7 +204,7 @@ function fastDistance(lon1d: number, lat1d: number, lon2d: number, lat2d: number
 }
 
 /** Relative distance from a limit under which the fast formula is not trusted to decide. */
-const FAST_MARGIN = 1e-9;
+const FAST_MARGIN = 1e-7;
 
 /** Whether distance(...) > limit, deciding with the fast formula unless it is too close to call. */
 function beyond(limit: number, lon1: number, lat1: number, lon2: number, lat2: number): boolean {
