@@ -214,3 +214,28 @@ test('appendfsync always: replies held for the fsync still arrive before QUIT cl
   c2.close();
   await killKeep(p2);
 });
+
+test(
+  'DEBUG RELOAD (snapshot reload) then SPOP: the AOF replay picks the same members',
+  { todo: 'known bug: SPOP replays by seed against the set slot layout, which a snapshot reload compacts; needs SPOP to record its effect (SREM of the popped members) — see docs/PERSISTENCE.md' },
+  async () => {
+    const dir = tempDir();
+    dirs.push(dir);
+    const p = await start(dir, ['--enable-debug-command', 'yes']);
+    const c = await p.connect();
+    await c.value('SADD', 's', ...Array.from({ length: 100 }, (_, i) => `m${i}`));
+    await c.value('SREM', 's', ...Array.from({ length: 40 }, (_, i) => `m${i * 2}`));
+    assert.equal(await c.value('DEBUG', 'RELOAD'), 'OK');
+    await c.value('SPOP', 's', '5');
+    // Contents only: the reload legitimately changes the member order SMEMBERS shows.
+    const before = ((await c.value('SMEMBERS', 's')) as string[]).sort();
+    c.close();
+    await killKeep(p);
+    const p2 = await start(dir);
+    const c2 = await p2.connect();
+    const afterRestart = ((await c2.value('SMEMBERS', 's')) as string[]).sort();
+    c2.close();
+    await killKeep(p2);
+    assert.deepEqual(afterRestart, before);
+  },
+);
