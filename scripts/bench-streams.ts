@@ -11,7 +11,13 @@
 //
 // An LPUSH row runs the same way as a reference for how this machine treats the two servers.
 //
-// Options: --requests N (default 100000), --clients N (default 50), --rounds N (default 2).
+// - Big stream: --big N entries (default 1,000,000) loaded with pipelined XADDs (explicit IDs),
+//   then 10,000 XRANGE … COUNT 100 at spread-out starts, 10,000 XREVRANGE … COUNT 100, and 100
+//   XTRIM MAXLEN steps of 5,000 (exact) then 100 with `~`: wall time of each phase per server,
+//   pipelined 32 deep (throughput, not latency).
+//
+// Options: --requests N (default 100000), --clients N (default 50), --rounds N (default 2),
+// --big N (default 1000000; 0 skips the phase).
 
 import { spawnSync } from 'node:child_process';
 import { connect, type Socket } from 'node:net';
@@ -20,6 +26,52 @@ import { arg, encode, PipeClient, startServer, stopServer } from './bench-util.j
 const REQUESTS = Number(arg('requests', '100000'));
 const CLIENTS = Number(arg('clients', '50'));
 const ROUNDS = Number(arg('rounds', '2'));
+const BIG = Number(arg('big', '1000000'));
+
+interface BigResult {
+  load: number;
+  xrange: number;
+  xrevrange: number;
+  trimExact: number;
+  trimApprox: number;
+  len: string;
+}
+
+async function bigStream(name: 'keyraft' | 'redis'): Promise<BigResult> {
+  const server = await startServer(name);
+  try {
+    const c = await PipeClient.open(server.port);
+    const timed = async (gen: () => Generator<string>): Promise<number> => {
+      const t = performance.now();
+      await c.run(gen(), 32);
+      return performance.now() - t;
+    };
+    const base = 1_700_000_000_000;
+    const load = await timed(function* () {
+      for (let i = 0; i < BIG; i++) yield encode(['XADD', 'big', `${base + (i >> 1)}-${i & 1}`, 'field', `value:${i}`]);
+    });
+    const spread = (i: number): string => `${base + ((i * 7919) % (BIG >> 1))}`;
+    const xrange = await timed(function* () {
+      for (let i = 0; i < 10_000; i++) yield encode(['XRANGE', 'big', spread(i), '+', 'COUNT', '100']);
+    });
+    const xrevrange = await timed(function* () {
+      for (let i = 0; i < 10_000; i++) yield encode(['XREVRANGE', 'big', spread(i), '-', 'COUNT', '100']);
+    });
+    const trimExact = await timed(function* () {
+      for (let i = 1; i <= 100; i++) yield encode(['XTRIM', 'big', 'MAXLEN', String(BIG - i * 5000)]);
+    });
+    const trimApprox = await timed(function* () {
+      for (let i = 1; i <= 100; i++) yield encode(['XTRIM', 'big', 'MAXLEN', '~', String(BIG / 2 - i * 2000)]);
+    });
+    c.close();
+    const probe = await Conn.open(server.port);
+    const len = (await probe.call(['XLEN', 'big'])).trim();
+    probe.close();
+    return { load, xrange, xrevrange, trimExact, trimApprox, len };
+  } finally {
+    await stopServer(server);
+  }
+}
 
 function benchmark(port: number, argv: string[], requests = REQUESTS): number {
   const args = ['-h', '127.0.0.1', '-p', String(port), '-c', String(CLIENTS), '-n', String(requests), '-P', '1', '--csv', ...argv];
@@ -152,6 +204,25 @@ async function main(): Promise<void> {
     console.log(`| ${row} | ${k.toFixed(0)} | ${r.toFixed(0)} | ${(k / r).toFixed(2)} |`);
   }
   console.log('(best of the rounds per server; XREADGROUP+XACK counts pairs)');
+  if (BIG > 0) {
+    const k = await bigStream('keyraft');
+    const r = await bigStream('redis');
+    console.log(`\n# one stream of ${BIG} entries (ms, pipelined 32 deep); final XLEN keyraft ${k.len} redis ${r.len}`);
+    console.log('| phase | keyraft ms | redis ms | keyraft/redis time |');
+    console.log('|---|---:|---:|---:|');
+    const rows: [string, keyof BigResult][] = [
+      [`load ${BIG} XADD`, 'load'],
+      ['10k XRANGE COUNT 100', 'xrange'],
+      ['10k XREVRANGE COUNT 100', 'xrevrange'],
+      ['100 XTRIM MAXLEN (5000 each)', 'trimExact'],
+      ['100 XTRIM MAXLEN ~ (2000 each)', 'trimApprox'],
+    ];
+    for (const [label, f] of rows) {
+      const a = k[f] as number;
+      const b = r[f] as number;
+      console.log(`| ${label} | ${a.toFixed(0)} | ${b.toFixed(0)} | ${(a / b).toFixed(2)} |`);
+    }
+  }
 }
 
 await main();

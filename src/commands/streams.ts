@@ -195,7 +195,7 @@ function replyId(r: Reply, id: StreamId): void {
 
 function replyEntry(r: Reply, e: StreamEntry): void {
   r.array(2);
-  r.bulk(idStr(e.id));
+  r.bulk(e.idText ??= idStr(e.id));
   const f = e.fields;
   r.array(f.length);
   for (let i = 0; i < f.length; i++) r.bulk(f[i]!);

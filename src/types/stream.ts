@@ -184,6 +184,8 @@ export interface StreamEntry {
   id: StreamId;
   /** field, value, field, value… */
   fields: string[];
+  /** The ID as "ms-seq", cached on first reply (range replies write it for every entry). */
+  idText?: string;
 }
 
 interface Node {
