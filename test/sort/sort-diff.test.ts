@@ -93,7 +93,7 @@ test('nosort keeps list, sorted set and intset order, LIMIT applied to the range
 
 test('BY string keys and hash fields, GET patterns', { skip }, async () => {
   const cmds: Argv[] = [];
-  const pats = ['w_*', 'h_*->f', 'h_*->name', 'nokey_*', 'h_*->', 'h_*->nofield', '*', 'w_*->f', 'h_*', 'w_*\x00tail', 'h_*->f->g', '*->f'];
+  const pats = ['w_*', 'h_*->f', 'h_*->name', 'nokey_*', 'h_*->', 'h_*->nofield', '*', 'w_*->f', 'h_*', 'w_*\x00tail', 'h_*->f->g', '*->f', 'h_x->*', '**', 'w_*-'];
   for (const key of ['l', 'la', 'si', 'z', 'sh', 'zn']) {
     for (const by of pats) {
       for (const opts of [[], ['ALPHA'], ['DESC'], ['ALPHA', 'DESC'], ['LIMIT', '1', '2'], ['ALPHA', 'LIMIT', '0', '3'], ['ALPHA', 'DESC', 'LIMIT', '2', '2']]) {
@@ -316,4 +316,17 @@ test('BY and GET lookups count keyspace hits and misses as Redis does', { skip }
     }
   };
   assert.deepEqual(await stats(pair.keyraft), await stats(pair.redis));
+});
+
+test('large sets (hashtable after intset) sort exactly; sorted sets by score weights', { skip }, async () => {
+  const ints = Array.from({ length: 700 }, (_, i) => String((i * 7919) % 1000 - 500));
+  const strs = Array.from({ length: 300 }, (_, i) => `m${(i * 31) % 300}`);
+  await pair.assertSame('large sets', [
+    ['SADD', 'bi', ...ints.slice(0, 500)], ['OBJECT', 'ENCODING', 'bi'],
+    ['SORT', 'bi', 'LIMIT', '10', '20'], ['SORT', 'bi', 'DESC', 'LIMIT', '0', '5'], ['SORT', 'bi', 'ALPHA', 'LIMIT', '100', '10'],
+    ['SADD', 'bi', ...ints.slice(500)], ['OBJECT', 'ENCODING', 'bi'],
+    ['SORT', 'bi'], ['SORT', 'bi', 'ALPHA', 'DESC'], ['SORT', 'bi', 'STORE', 'bo'], ['LRANGE', 'bo', '0', '-1'],
+    ['SADD', 'bs', ...strs, ...ints.slice(0, 100)], ['SORT', 'bs', 'ALPHA'], ['SORT', 'bs', 'ALPHA', 'DESC', 'LIMIT', '7', '50'], ['SORT', 'bs', 'BY', 'nosort', 'STORE', 'bo'], ['LRANGE', 'bo', '0', '-1'],
+    ['ZADD', 'bz', ...strs.flatMap((m, i) => [String(i % 17), m])], ['SORT', 'bz', 'BY', 'nosort', 'LIMIT', '20', '30'], ['SORT', 'bz', 'BY', 'nosort', 'DESC', 'LIMIT', '290', '30'], ['SORT', 'bz', 'ALPHA', 'LIMIT', '3', '9'],
+  ]);
 });
