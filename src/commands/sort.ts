@@ -1,19 +1,29 @@
 // The sort family: SORT and SORT_RO, as Redis 7.0's sort.c does them — option parsing in order
 // (the first bad LIMIT number or unknown word gets its error), WRONGTYPE after parsing, LIMIT
-// clamping, the "dontsort" rule (a BY pattern without '*': lists and sorted sets keep their order
-// with LIMIT applied to the range, sets keep their iteration order unless STORE forces an ALPHA
-// sort), BY/GET patterns with `->field`, numeric weights parsed as glibc's strtod, ALPHA compared
-// as strcoll does in the C/C.UTF-8 locale (byte order, stopping at the first NUL) or byte-wise
-// with STORE, and STORE's events, signal and dirty count.
+// clamping, the "dontsort" rule (a BY pattern without '*', sticky once seen: lists and sorted sets
+// keep their order with LIMIT applied to the range, sets keep their iteration order unless STORE
+// forces an ALPHA sort — Redis also forces it in scripts, which keyraft does not run), BY/GET
+// patterns with `->field`, numeric weights parsed as glibc's strtod, ALPHA compared as strcoll
+// or, with STORE, as memcmp, STORE's events, signal and dirty count, and the one-way conversion of
+// a listpack sorted set to a skiplist that SORT does.
 //
-// Order of equal elements: Redis sorts with glibc's qsort (a stable merge sort), or with its own
-// partial quicksort (pqsort.c) when BY is given and LIMIT narrows the range; ties are only
-// visible with ALPHA BY (numeric ties fall back to comparing the elements). So the full sort here
-// is a stable sort and the partial one is a port of pqsort, and a list ties out exactly as in
-// Redis. For sets and sorted sets the input order is the hash table's, which differs.
+// strcoll: Redis calls setlocale(LC_COLLATE, ""), so its ALPHA order follows the server's
+// environment. Here it is the C / C.UTF-8 order (byte order of the C string, i.e. up to the first
+// NUL), which is what the reference server runs with; under e.g. en_US.UTF-8 Redis would differ.
+//
+// Order of equal elements: Redis sorts with glibc's qsort (a merge sort on glibc 2.36, so stable),
+// or with its own partial quicksort (pqsort.c) when BY is given and LIMIT narrows the range; ties
+// are only visible with ALPHA BY (numeric ties fall back to comparing the elements) or with ALPHA
+// on elements equal up to a NUL. So the full sort here is a stable sort and the partial one is a
+// port of pqsort, and a list ties out exactly as in Redis. For sets and sorted sets the input
+// order is the hash table's, which differs from Redis's (an intset's ascending order matches).
 //
 // Patterns are C strings in sort.c ('*', '->' and '#' are found with strchr/strstr), so a NUL in
 // a pattern ends the search; that is kept, as is strtod seeing only the bytes before a NUL.
+//
+// Not copied: Redis 7.0 tests errno == ERANGE after strtod without clearing errno first, so after
+// one out-of-range weight, later SORTs with non-integer string weights fail too until some other
+// command clears errno. Here every SORT judges its own weights.
 
 import type { CommandDef, ExecContext } from './types.js';
 import type { Value } from '../types/value.js';
