@@ -1,4 +1,4 @@
-// The HyperLogLog family: PFADD PFCOUNT PFMERGE (and PFDEBUG; PFSELFTEST is not implemented), as Redis 7.0's hyperloglog.c runs them — the
+// The HyperLogLog family: PFADD PFCOUNT PFMERGE (and PFDEBUG, PFSELFTEST), as Redis 7.0's hyperloglog.c runs them — the
 // same lookups and order of checks, the same errors for non-HLL strings and corrupted data, the
 // cached cardinality written back by PFCOUNT (which therefore dirties the key as in Redis), and
 // the "pfadd" keyspace event for PFADD and PFMERGE. The representation and the algorithms are in
@@ -25,6 +25,7 @@ import {
   isHll,
   setCachedCard,
   setRegisters,
+  selfTest,
   sparseToDense,
   toMutable,
 } from '../types/hyperloglog.js';
@@ -211,6 +212,13 @@ function pfdebug(ctx: ExecContext, argv: string[]): void {
   }
 }
 
+/** PFSELFTEST: Redis's internal self test of the HLL code (takes seconds, as in Redis). */
+function pfselftest(ctx: ExecContext): void {
+  const failure = selfTest(() => ctx.random(), sparseMaxBytes(ctx));
+  if (failure === null) ctx.reply.ok();
+  else ctx.reply.error(failure);
+}
+
 export const hyperloglogCommands: CommandDef[] = [
   { name: 'pfadd', group: 'hyperloglog', summary: 'Adds the specified elements to the specified HyperLogLog.', since: '2.8.9', handler: pfadd },
   {
@@ -222,4 +230,5 @@ export const hyperloglogCommands: CommandDef[] = [
   },
   { name: 'pfmerge', group: 'hyperloglog', summary: 'Merge N different HyperLogLogs into a single one.', since: '2.8.9', handler: pfmerge },
   { name: 'pfdebug', group: 'hyperloglog', summary: 'Internal commands for debugging HyperLogLog values', since: '2.8.9', handler: pfdebug },
+  { name: 'pfselftest', group: 'hyperloglog', summary: 'An internal command for testing HyperLogLog values', since: '2.8.9', handler: pfselftest },
 ];

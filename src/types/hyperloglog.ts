@@ -127,6 +127,11 @@ function ctz32(x: number): number {
 /** hllPatLen's register index of the last hashed element. */
 let patIndex = 0;
 
+/** The register index computed by the last patLenWords call (tests). */
+export function lastPatIndex(): number {
+  return patIndex;
+}
+
 /** Redis's hllPatLen: sets patIndex, returns the run length of zeros + 1 (1..51). */
 function patLen(ele: string): number {
   murmur64a(ele, 0xadc83b19);
@@ -135,6 +140,31 @@ function patLen(ele: string): number {
   const low = ((rLo >>> HLL_P) | (rHi << (32 - HLL_P))) >>> 0;
   if (low !== 0) return ctz32(low) + 1;
   const high = rHi >>> HLL_P;
+  if (high !== 0) return 32 + ctz32(high) + 1;
+  return HLL_Q + 1;
+}
+
+/** patLen of an 8-byte element given as two little-endian 32-bit words (PFSELFTEST). */
+export function patLenWords(kLo: number, kHi: number): number {
+  mulM(0, 8);
+  let hHi = rHi;
+  let hLo = (rLo ^ 0xadc83b19) >>> 0;
+  mulM(kHi, kLo);
+  kHi = rHi;
+  kLo = (rLo ^ (rHi >>> 15)) >>> 0;
+  mulM(kHi, kLo);
+  hHi = (hHi ^ rHi) >>> 0;
+  hLo = (hLo ^ rLo) >>> 0;
+  mulM(hHi, hLo);
+  hHi = rHi;
+  hLo = (rLo ^ (rHi >>> 15)) >>> 0;
+  mulM(hHi, hLo);
+  hHi = rHi;
+  hLo = (rLo ^ (rHi >>> 15)) >>> 0;
+  patIndex = hLo & HLL_P_MASK;
+  const low = ((hLo >>> HLL_P) | (hHi << (32 - HLL_P))) >>> 0;
+  if (low !== 0) return ctz32(low) + 1;
+  const high = hHi >>> HLL_P;
   if (high !== 0) return 32 + ctz32(high) + 1;
   return HLL_Q + 1;
 }
@@ -593,4 +623,53 @@ export function decodeSparse(m: MutableString): string {
     }
   }
   return parts.join(' ');
+}
+
+/**
+ * PFSELFTEST, as Redis's pfselftestCommand: (1) 1000 rounds of random values written to and read
+ * back from all dense registers; (2) 10,000,000 distinct 8-byte elements added to a dense and a
+ * sparse HLL at once, checking at every power of ten that the sparse one is still sparse while
+ * small, that both estimate the same, and that the error stays within 6 standard errors.
+ * Returns null on success or Redis's TESTFAILED message. `random` gives floats in [0, 1).
+ */
+export function selfTest(random: () => number, sparseMaxBytes: number): string | null {
+  const dense = new MutableString(Buffer.alloc(HLL_DENSE_SIZE), HLL_DENSE_SIZE);
+  const b = dense.bytes;
+  b.latin1Write('HYLL', 0);
+  b[4] = HLL_DENSE;
+  const bytecounters = new Uint8Array(HLL_REGISTERS);
+  for (let j = 0; j < 1000; j++) {
+    for (let i = 0; i < HLL_REGISTERS; i++) {
+      const r = Math.floor(random() * 64) & HLL_REGISTER_MAX;
+      bytecounters[i] = r;
+      denseSetRaw(b, HLL_DENSE_SIZE, i, r);
+    }
+    for (let i = 0; i < HLL_REGISTERS; i++) {
+      const val = denseGet(b, HLL_DENSE_SIZE, i);
+      if (val !== bytecounters[i]) return `TESTFAILED Register ${i} should be ${bytecounters[i]} but is ${val}`;
+    }
+  }
+  b.fill(0, HLL_HDR_SIZE);
+  const sparse = createHll();
+  const relerr = 1.04 / Math.sqrt(HLL_REGISTERS);
+  let checkpoint = 1;
+  const seedLo = Math.floor(random() * 2 ** 32) >>> 0;
+  const seedHi = Math.floor(random() * 2 ** 32) >>> 0;
+  for (let j = 1; j <= 10000000; j++) {
+    // The element is the 8 little-endian bytes of j ^ seed: hashed once, applied to both.
+    const count = patLenWords((j ^ seedLo) >>> 0, seedHi);
+    denseSet(dense, patIndex, count);
+    if (sparse.bytes[4] === HLL_DENSE) denseSet(sparse, patIndex, count);
+    else sparseSet(sparse, patIndex, count, sparseMaxBytes);
+    if (j !== checkpoint) continue;
+    if (j < sparseMaxBytes / 2 && sparse.bytes[4] !== HLL_SPARSE) return 'TESTFAILED sparse encoding not used';
+    const card = hllCount(dense);
+    if (card !== hllCount(sparse)) return 'TESTFAILED dense/sparse disagree';
+    let maxerr = Math.ceil(relerr * 6 * checkpoint);
+    if (j === 10) maxerr = 1;
+    const abserr = Math.abs(checkpoint - (card ?? 0));
+    if (abserr > maxerr) return `TESTFAILED Too big error. card:${checkpoint} abserr:${abserr}`;
+    checkpoint *= 10;
+  }
+  return null;
 }

@@ -7,7 +7,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { DifferentialPair, fuzzFamily, seedsToRun, type Argv, type Rng } from '../helpers/differential.js';
 import { referenceRedisSkipReason } from '../helpers/servers.js';
-import { murmurHash64A } from '../../src/types/hyperloglog.js';
+import { lastPatIndex, murmurHash64A, patLenWords } from '../../src/types/hyperloglog.js';
 
 const skip = referenceRedisSkipReason();
 let pair: DifferentialPair;
@@ -55,6 +55,25 @@ test('MurmurHash64A matches the BigInt transcription', () => {
       b[i] = x >>> 24;
     }
     assert.equal(murmurHash64A(b.latin1Slice(), 0xadc83b19), murmurRef(b, 0xadc83b19), `len ${len}`);
+  }
+});
+
+test("PFSELFTEST's word hashing equals hllPatLen of the 8 bytes", () => {
+  const b = Buffer.alloc(8);
+  for (let i = 0; i < 5000; i++) {
+    const lo = Math.imul(i, 2654435761) >>> 0;
+    const hi = Math.imul(i, 40503) >>> 0;
+    b.writeUInt32LE(lo, 0);
+    b.writeUInt32LE(hi, 4);
+    const h = murmurHash64A(b.latin1Slice(0, 8), 0xadc83b19);
+    let rest = (h >> 14n) | (1n << 50n);
+    let count = 1;
+    while ((rest & 1n) === 0n) {
+      count++;
+      rest >>= 1n;
+    }
+    assert.equal(patLenWords(lo, hi), count);
+    assert.equal(lastPatIndex(), Number(h & 0x3fffn));
   }
 });
 
@@ -219,4 +238,9 @@ test('PFDEBUG GETREG / DECODE / ENCODING / TODENSE', { skip }, async () => {
     ['PFDEBUG', 'TODENSE', 'few'],
   ];
   await pair.assertSame('pfdebug', stream);
+});
+
+test('PFSELFTEST passes (and its arity error)', { skip }, async () => {
+  // Register round trips and 10,000,000 elements into a dense and a sparse HLL: a few seconds.
+  await pair.assertSame('pfselftest', [['PFSELFTEST'], ['PFSELFTEST', 'x']]);
 });
