@@ -312,3 +312,16 @@ test('COUNT below the number of matches with tied distances: Redis pqsort order'
   stream.push(['GEOSEARCH', 'ties', 'FROMLONLAT', '2.35', '48.85', 'BYRADIUS', '50', 'km', 'DESC', 'COUNT', '150']);
   await pair.assertSame('ties', stream);
 });
+
+test('random point sets under RESP3 (coordinates as doubles, null arrays)', { skip }, async () => {
+  for (const seed of seedsToRun([31])) {
+    const w: World = { centres: [], members: [], used: new Set() };
+    const gen = makeGen(w);
+    const { Rng } = await import('../helpers/differential.js');
+    const rng = new Rng(seed);
+    const stream: Argv[] = [['HELLO', '3']];
+    for (let i = 0; i < 200; i++) stream.push(gen(rng));
+    stream.push(['GEOPOS', 'pts', 'nosuch', 'm0'], ['GEODIST', 'pts', 'm0', 'nosuch']);
+    await pair.assertSame(`geo resp3 seed ${seed}`, stream, { seed, normalize: (argv, raw) => (argv[0] === 'HELLO' ? 'hello' : raw) });
+  }
+});
