@@ -589,7 +589,7 @@ function georadiusGeneric(ctx: ExecContext, argv: string[], srcKeyIndex: number,
       if (options) r.array(options + 1);
       r.bulk(gp.member);
       if (withdist) r.bulk(formatDistance(gp.dist / shape.conversion));
-      if (withhash) r.integer(gp.score);
+      if (withhash) r.integer(Math.trunc(gp.score)); // (long long) of the score; searches only meet scores in [0, 2^54)
       if (withcoords) {
         r.array(2);
         r.doubleText(formatHumanDouble(gp.lon));
