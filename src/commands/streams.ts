@@ -163,6 +163,26 @@ function longLongOrReply(ctx: ExecContext, s: string, msg = ERR_NOT_INTEGER): nu
   return Number(v);
 }
 
+const INT64_MAX_BIG = (1n << 63n) - 1n;
+const INT64_MIN_BIG = -(1n << 63n);
+
+/**
+ * A counter for a reply. Entries-read and delivery counts are kept as JS numbers (exact to 2^53);
+ * beyond that the value is formatted clamped to the int64 range, so the reply stays a valid
+ * integer (exact for the common extreme, 2^63 - 1).
+ */
+function i64(v: number | bigint): number | bigint {
+  if (typeof v === 'bigint') return v > INT64_MAX_BIG ? INT64_MAX_BIG : v < INT64_MIN_BIG ? INT64_MIN_BIG : v;
+  if (Number.isSafeInteger(v)) return v;
+  return i64(BigInt(v));
+}
+
+/** a - b for counters that may be bigints (entries-added) or large numbers. */
+function sub64(a: number | bigint, b: number | bigint): number | bigint {
+  if (typeof a === 'number' && typeof b === 'number' && Number.isSafeInteger(a) && Number.isSafeInteger(b)) return a - b;
+  return i64(BigInt(a) - BigInt(b));
+}
+
 function eqi(a: string, b: string): boolean {
   return a.length === b.length && a.toLowerCase() === b;
 }
@@ -240,8 +260,8 @@ function rangeHasTombstones(s: RedisStream, start: StreamId | null, end: StreamI
 }
 
 /** streamEstimateDistanceFromFirstEverEntry: -1 when unknown. */
-function estimateDistance(s: RedisStream, id: StreamId): number {
-  const added = Number(s.entriesAdded);
+function estimateDistance(s: RedisStream, id: StreamId): number | bigint {
+  const added = s.entriesAdded;
   if (added === 0) return 0;
   if (s.length === 0 && idCmp(id, s.lastId) < 1) return added;
   const cmpLast = idCmp(id, s.lastId);
@@ -250,19 +270,19 @@ function estimateDistance(s: RedisStream, id: StreamId): number {
   const cmpIdFirst = idCmp(id, s.firstId);
   const cmpXdelFirst = idCmp(s.maxDeletedId, s.firstId);
   if (idIsZero(s.maxDeletedId) || cmpXdelFirst < 0) {
-    if (cmpIdFirst < 0) return added - s.length;
-    if (cmpIdFirst === 0) return added - s.length + 1;
+    if (cmpIdFirst < 0) return sub64(added, s.length);
+    if (cmpIdFirst === 0) return sub64(added, s.length - 1);
   }
   return INVALID_ENTRIES_READ;
 }
 
 function replyLag(r: Reply, s: RedisStream, g: ConsumerGroup): void {
-  const added = Number(s.entriesAdded);
+  const added = s.entriesAdded;
   if (added === 0) r.integer(0);
-  else if (g.entriesRead !== INVALID_ENTRIES_READ && !rangeHasTombstones(s, g.lastId, null)) r.integer(added - g.entriesRead);
+  else if (g.entriesRead !== INVALID_ENTRIES_READ && !rangeHasTombstones(s, g.lastId, null)) r.integer(sub64(added, g.entriesRead));
   else {
     const er = estimateDistance(s, g.lastId);
-    if (er !== INVALID_ENTRIES_READ) r.integer(added - er);
+    if (er !== INVALID_ENTRIES_READ) r.integer(sub64(added, er));
     else r.nullBulk();
   }
 }
@@ -282,7 +302,7 @@ function serveNewToGroup(ctx: ExecContext, s: RedisStream, start: StreamId, coun
     const id = e.id;
     if (idCmp(id, g.lastId) > 0) {
       if (g.entriesRead !== INVALID_ENTRIES_READ && !rangeHasTombstones(s, id, null)) g.entriesRead++;
-      else if (Number(s.entriesAdded) !== 0) g.entriesRead = estimateDistance(s, id);
+      else if (s.entriesAdded !== 0) g.entriesRead = Number(estimateDistance(s, id));
       g.lastId = id;
     }
     replyEntry(r, e);
@@ -595,15 +615,15 @@ function xdel(ctx: ExecContext, argv: string[]): void {
 function xsetid(ctx: ExecContext, argv: string[]): void {
   const id = strictIdOrReply(ctx, argv[2]!);
   if (id === null) return;
-  let entriesAdded = -1;
+  let entriesAdded: number | bigint = -1;
   let maxXdel: StreamId = ID_ZERO;
   let i = 3;
   while (i < argv.length) {
     const moreargs = argv.length - 1 - i;
     const opt = argv[i]!.toLowerCase();
     if (opt === 'entriesadded' && moreargs) {
-      const v = longLongOrReply(ctx, argv[i + 1]!);
-      if (v === null) return;
+      const v = parseInt64(argv[i + 1]!);
+      if (v === null) return ctx.reply.error(ERR_NOT_INTEGER);
       if (v < 0) {
         ctx.reply.error('ERR entries_added must be positive');
         return;
@@ -977,7 +997,7 @@ function xpending(ctx: ExecContext, argv: string[]): void {
     replyId(r, n.id);
     r.bulk(n.consumer.name);
     r.integer(Math.max(0, now - n.deliveryTime));
-    r.integer(n.deliveryCount);
+    r.integer(i64(n.deliveryCount));
   }
 }
 
@@ -1104,13 +1124,14 @@ function xautoclaim(ctx: ExecContext, argv: string[]): void {
   }
   let count = 100;
   let justid = false;
-  const maxCount = Math.floor(Number((1n << 63n) - 1n) / 16);
+  // LONG_MAX / max(sizeof(streamID), attempts factor 10)
+  const maxCount = ((1n << 63n) - 1n) / 16n;
   for (let j = 6; j < argv.length; j++) {
     const moreargs = argv.length - 1 - j;
     const opt = argv[j]!.toLowerCase();
     if (opt === 'count' && moreargs) {
       const v = parseInt64(argv[j + 1]!);
-      if (v === null || v < 1 || v > maxCount) {
+      if (v === null || v < 1 || BigInt(v) > maxCount) {
         ctx.reply.error('ERR COUNT must be > 0');
         return;
       }
@@ -1127,6 +1148,12 @@ function xautoclaim(ctx: ExecContext, argv: string[]): void {
   const g = s?.groups.get(argv[2]!);
   if (s === null || g === undefined) {
     ctx.reply.error(`NOGROUP No such key '${key}' or consumer group '${argv[2]}'`);
+    return;
+  }
+  // Redis allocates COUNT stream IDs up front; past the address space (about 2^42 IDs on
+  // x86-64 Linux) the allocation fails with this error.
+  if (count > 2 ** 42) {
+    ctx.reply.error('ERR Insufficient memory, failed allocating transient memory, COUNT too high.');
     return;
   }
   let attempts = count * 10;
@@ -1384,7 +1411,7 @@ function xinfoStream(ctx: ExecContext, argv: string[]): void {
     r.bulk('last-delivered-id');
     replyId(r, g.lastId);
     r.bulk('entries-read');
-    if (g.entriesRead !== INVALID_ENTRIES_READ) r.integer(g.entriesRead);
+    if (g.entriesRead !== INVALID_ENTRIES_READ) r.integer(i64(g.entriesRead));
     else r.nullBulk();
     r.bulk('lag');
     replyLag(r, s, g);
@@ -1399,7 +1426,7 @@ function xinfoStream(ctx: ExecContext, argv: string[]): void {
       replyId(r, n.id);
       r.bulk(n.consumer.name);
       r.integer(n.deliveryTime);
-      r.integer(n.deliveryCount);
+      r.integer(i64(n.deliveryCount));
     }
     r.bulk('consumers');
     const cs = sortedByName(g.consumers);
@@ -1420,7 +1447,7 @@ function xinfoStream(ctx: ExecContext, argv: string[]): void {
         r.array(3);
         replyId(r, n.id);
         r.integer(n.deliveryTime);
-        r.integer(n.deliveryCount);
+        r.integer(i64(n.deliveryCount));
       }
     }
   }
@@ -1444,7 +1471,7 @@ function xinfoGroups(ctx: ExecContext, argv: string[]): void {
     r.bulk('last-delivered-id');
     replyId(r, g.lastId);
     r.bulk('entries-read');
-    if (g.entriesRead !== INVALID_ENTRIES_READ) r.integer(g.entriesRead);
+    if (g.entriesRead !== INVALID_ENTRIES_READ) r.integer(i64(g.entriesRead));
     else r.nullBulk();
     r.bulk('lag');
     replyLag(r, s, g);
