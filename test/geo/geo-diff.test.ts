@@ -267,10 +267,24 @@ function makeGen(w: World): (rng: Rng) => Argv {
   };
 }
 
+/**
+ * STOREDIST scores are distances printed with 17 digits. keyraft's sin/cos/asin are correctly
+ * rounded; glibc's are not in about 0.1% of calls, so a stored distance can differ in its last
+ * bit for some seeds (the default ones show none). Scores in ZRANGE replies are compared to 12
+ * significant digits; everything else, exactly.
+ */
+function normalizeStoredDistances(argv: Argv, raw: string): string {
+  if (argv[0] !== 'ZRANGE') return raw;
+  return raw.replace(/\$\d+\r\n(-?\d+\.\d+)\r\n/g, (_m, x: string) => {
+    const t = Number(x).toPrecision(12);
+    return `$${t.length}\r\n${t}\r\n`;
+  });
+}
+
 test('random point sets: searches, positions, distances, hashes', { skip }, async () => {
   for (const seed of seedsToRun([11, 12, 13, 14])) {
     const w: World = { centres: [], members: [], used: new Set() };
-    await fuzzFamily(pair, 'geo', seed, 300, makeGen(w));
+    await fuzzFamily(pair, 'geo', seed, 300, makeGen(w), { normalize: normalizeStoredDistances });
   }
 });
 
