@@ -20,5 +20,14 @@ if (files.length === 0) {
   console.error('no test files matched');
   process.exit(1);
 }
-const result = spawnSync(process.execPath, ['--test', '--test-concurrency=2', ...files], { stdio: 'inherit' });
+// Bounds: no single test may run past TEST_TIMEOUT_MS (a hung test fails instead of stalling CI),
+// and the whole run is stopped after RUN_TIMEOUT_MS.
+const TEST_TIMEOUT_MS = 180_000;
+const RUN_TIMEOUT_MS = 25 * 60_000;
+const result = spawnSync(process.execPath, ['--test', '--test-concurrency=2', `--test-timeout=${TEST_TIMEOUT_MS}`, ...files], {
+  stdio: 'inherit',
+  timeout: RUN_TIMEOUT_MS,
+  killSignal: 'SIGKILL',
+});
+if (result.error) console.error(`test run stopped: ${result.error.message}`);
 process.exit(result.status ?? 1);
