@@ -30,6 +30,7 @@ import {
   idIncr,
   idIsZero,
   idStr,
+  entryIdText,
   type Consumer,
   type ConsumerGroup,
   type Nack,
@@ -215,7 +216,7 @@ function replyId(r: Reply, id: StreamId): void {
 
 function replyEntry(r: Reply, e: StreamEntry): void {
   r.array(2);
-  r.bulk(e.idText ??= idStr(e.id));
+  r.bulk(entryIdText(e));
   const f = e.fields;
   r.array(f.length);
   for (let i = 0; i < f.length; i++) r.bulk(f[i]!);

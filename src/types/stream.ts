@@ -14,6 +14,7 @@
 // arithmetic while the full range stays exact; `<`/`>` compare number and bigint exactly.
 
 import type { RedisCollection } from './value.js';
+import { StreamNode } from './stream-node.js';
 import { LP_HEADER_AND_END_BYTES, STREAM_NODE_MAX_BYTES, entryBytes, lpIntBytes, masterBytes, sameFields, totalElementBytes } from './stream-listpack.js';
 
 export type U64 = number | bigint;
@@ -184,35 +185,24 @@ export interface StreamEntry {
   id: StreamId;
   /** field, value, field, value… */
   fields: string[];
-  /** The ID as "ms-seq", cached on first reply (range replies write it for every entry). */
-  idText?: string;
+  /** Where the entry lives (entries are made on read), for the reply's cached ID text. */
+  node?: StreamNode;
+  index?: number;
 }
 
-interface Node {
-  /** Entries in ID order, tombstones included. */
-  entries: StreamEntry[];
-  deleted: Uint8Array;
-  /** Live entries. */
-  live: number;
-  /** The master entry's fields (field, value… of the node's first entry: values unused). */
-  master: string[];
-  /** Redis's listpack size for this node minus its count and deleted fields. */
-  bytes: number;
+/** The entry's ID as "ms-seq", cached in its node (range replies write it for every entry). */
+export function entryIdText(e: StreamEntry): string {
+  const n = e.node;
+  if (n === undefined) return idStr(e.id);
+  const texts = (n.texts ??= []);
+  return (texts[e.index!] ??= idStr(e.id));
 }
 
-function newNode(capacity: number, first: StreamEntry): Node {
-  return {
-    entries: [],
-    deleted: new Uint8Array(capacity),
-    live: 0,
-    master: first.fields,
-    bytes: LP_HEADER_AND_END_BYTES + masterBytes(first.fields),
-  };
-}
+type Node = StreamNode;
 
 /** lpBytes of the node's listpack in Redis. */
 function nodeBytes(n: Node): number {
-  return n.bytes + lpIntBytes(n.live) + lpIntBytes(n.entries.length - n.live);
+  return n.bytes + lpIntBytes(n.live) + lpIntBytes(n.count - n.live);
 }
 
 export class RedisStream implements RedisCollection {
@@ -240,13 +230,7 @@ export class RedisStream implements RedisCollection {
 
   clone(): RedisStream {
     const c = new RedisStream();
-    c.nodes = this.nodes.slice(this.head).map((n) => ({
-      entries: n.entries.map((e) => ({ id: e.id, fields: e.fields.slice() })),
-      deleted: n.deleted.slice(),
-      live: n.live,
-      master: n.master,
-      bytes: n.bytes,
-    }));
+    c.nodes = this.nodes.slice(this.head).map((n) => n.clone());
     c.length = this.length;
     c.lastId = this.lastId;
     c.firstId = this.firstId;
@@ -270,28 +254,21 @@ export class RedisStream implements RedisCollection {
   /** Appends an entry; the caller guarantees id > lastId. */
   append(id: StreamId, fields: string[]): void {
     let node = this.nodes.length > this.head ? this.nodes[this.nodes.length - 1]! : undefined;
-    const entry = { id, fields };
     // streamAppendItem: a new node when this one would reach max bytes, or holds max entries.
     let maxBytes = this.nodeMaxBytes;
     if (maxBytes === 0 || maxBytes > LISTPACK_MAX_BYTES) maxBytes = LISTPACK_MAX_BYTES;
     if (
       node === undefined ||
       nodeBytes(node) + totalElementBytes(fields) >= maxBytes ||
-      (this.nodeMaxEntries > 0 && node.entries.length >= this.nodeMaxEntries)
+      (this.nodeMaxEntries > 0 && node.count >= this.nodeMaxEntries)
     ) {
-      node = newNode(STREAM_NODE_MAX_ENTRIES, entry);
+      node = new StreamNode(id, fields, Math.min(Math.max(this.nodeMaxEntries, 1), STREAM_NODE_MAX_ENTRIES));
+      node.bytes = LP_HEADER_AND_END_BYTES + masterBytes(fields) + entryBytes(id, id, fields, true);
       this.nodes.push(node);
-      node.bytes += entryBytes(id, id, fields, true);
     } else {
-      node.bytes += entryBytes(id, node.entries[0]!.id, fields, sameFields(node.master, fields));
+      node.bytes += entryBytes(id, node.first, fields, sameFields(node.master, fields));
     }
-    if (node.entries.length === node.deleted.length) {
-      const grown = new Uint8Array(node.deleted.length * 2);
-      grown.set(node.deleted);
-      node.deleted = grown;
-    }
-    node.entries.push(entry);
-    node.live++;
+    node.push(id, fields);
     if (this.length === 0) this.firstId = id;
     this.length++;
     this.lastId = id;
@@ -302,7 +279,7 @@ export class RedisStream implements RedisCollection {
   private nodeKeys(): Uint8Array[] {
     const out: Uint8Array[] = [];
     for (let ni = this.head; ni < this.nodes.length; ni++) {
-      const id = this.nodes[ni]!.entries[0]!.id;
+      const id = this.nodes[ni]!.first;
       const k = new Uint8Array(16);
       const ms = BigInt(id.ms);
       const seq = BigInt(id.seq);
@@ -349,7 +326,7 @@ export class RedisStream implements RedisCollection {
     let ans = this.head - 1;
     while (lo <= hi) {
       const mid = (lo + hi) >>> 1;
-      if (idCmp(this.nodes[mid]!.entries[0]!.id, id) <= 0) {
+      if (idCmp(this.nodes[mid]!.first, id) <= 0) {
         ans = mid;
         lo = mid + 1;
       } else hi = mid - 1;
@@ -358,15 +335,7 @@ export class RedisStream implements RedisCollection {
   }
 
   private static entryLowerBound(node: Node, id: StreamId): number {
-    const a = node.entries;
-    let lo = 0;
-    let hi = a.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (idCmp(a[mid]!.id, id) < 0) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo;
+    return node.lowerBound(id);
   }
 
   get(id: StreamId): StreamEntry | undefined {
@@ -374,9 +343,8 @@ export class RedisStream implements RedisCollection {
     if (ni < this.head) return undefined;
     const node = this.nodes[ni]!;
     const i = RedisStream.entryLowerBound(node, id);
-    const e = node.entries[i];
-    if (e === undefined || node.deleted[i] || !idEq(e.id, id)) return undefined;
-    return e;
+    if (i >= node.count || node.deleted[i] || node.cmpAt(i, id) !== 0) return undefined;
+    return node.entryAt(i);
   }
 
   /**
@@ -393,13 +361,12 @@ export class RedisStream implements RedisCollection {
       else i = RedisStream.entryLowerBound(this.nodes[ni]!, start);
       for (; ni < this.nodes.length; ni++, i = 0) {
         const node = this.nodes[ni]!;
-        const es = node.entries;
-        for (; i < es.length; i++) {
+        const cnt = node.count;
+        for (; i < cnt; i++) {
           if (node.deleted[i]) continue;
-          const e = es[i]!;
-          if (idCmp(e.id, end) > 0) return n;
+          if (node.cmpAt(i, end) > 0) return n;
           n++;
-          if (fn(e) === false || (count > 0 && n >= count)) return n;
+          if (fn(node.entryAt(i)) === false || (count > 0 && n >= count)) return n;
         }
       }
     } else {
@@ -407,20 +374,18 @@ export class RedisStream implements RedisCollection {
       if (ni < this.head) return 0;
       let node = this.nodes[ni]!;
       let i = RedisStream.entryLowerBound(node, end);
-      if (i >= node.entries.length || idCmp(node.entries[i]!.id, end) > 0) i--;
+      if (i >= node.count || node.cmpAt(i, end) > 0) i--;
       for (;;) {
-        const es = node.entries;
         for (; i >= 0; i--) {
           if (node.deleted[i]) continue;
-          const e = es[i]!;
-          if (idCmp(e.id, start) < 0) return n;
+          if (node.cmpAt(i, start) < 0) return n;
           n++;
-          if (fn(e) === false || (count > 0 && n >= count)) return n;
+          if (fn(node.entryAt(i)) === false || (count > 0 && n >= count)) return n;
         }
         ni--;
         if (ni < this.head) return n;
         node = this.nodes[ni]!;
-        i = node.entries.length - 1;
+        i = node.count - 1;
       }
     }
     return n;
@@ -433,13 +398,13 @@ export class RedisStream implements RedisCollection {
       for (let ni = this.head; ni < this.nodes.length; ni++) {
         const node = this.nodes[ni]!;
         if (node.live === 0) continue;
-        for (let i = 0; i < node.entries.length; i++) if (!node.deleted[i]) return node.entries[i]!.id;
+        for (let i = 0; i < node.count; i++) if (!node.deleted[i]) return node.idAt(i);
       }
     } else {
       for (let ni = this.nodes.length - 1; ni >= this.head; ni--) {
         const node = this.nodes[ni]!;
         if (node.live === 0) continue;
-        for (let i = node.entries.length - 1; i >= 0; i--) if (!node.deleted[i]) return node.entries[i]!.id;
+        for (let i = node.count - 1; i >= 0; i--) if (!node.deleted[i]) return node.idAt(i);
       }
     }
     return null;
@@ -462,8 +427,7 @@ export class RedisStream implements RedisCollection {
     if (ni < this.head) return false;
     const node = this.nodes[ni]!;
     const i = RedisStream.entryLowerBound(node, id);
-    const e = node.entries[i];
-    if (e === undefined || node.deleted[i] || !idEq(e.id, id)) return false;
+    if (i >= node.count || node.deleted[i] || node.cmpAt(i, id) !== 0) return false;
     node.deleted[i] = 1;
     node.live--;
     this.length--;
@@ -485,7 +449,7 @@ export class RedisStream implements RedisCollection {
       const node = this.nodes[this.head]!;
       const entries = node.live;
       if (limit && deleted + entries > limit) break;
-      const removeNode = minid === null ? this.length - entries >= maxlen : idCmp(node.entries[node.entries.length - 1]!.id, minid) < 0;
+      const removeNode = minid === null ? this.length - entries >= maxlen : node.cmpAt(node.count - 1, minid) < 0;
       if (removeNode) {
         this.removeNode(this.head);
         this.length -= entries;
@@ -493,9 +457,8 @@ export class RedisStream implements RedisCollection {
         continue;
       }
       if (approx) break;
-      const es = node.entries;
-      for (let i = 0; i < es.length; i++) {
-        const stop = minid === null ? this.length <= maxlen : idCmp(es[i]!.id, minid) >= 0;
+      for (let i = 0; i < node.count; i++) {
+        const stop = minid === null ? this.length <= maxlen : node.cmpAt(i, minid) >= 0;
         if (stop) break;
         if (!node.deleted[i]) {
           node.deleted[i] = 1;
