@@ -308,6 +308,41 @@ test('extreme integer arguments (COUNT, MAXLEN, LIMIT, BLOCK, ENTRIESADDED, RETR
   );
 });
 
+test('generic key commands on streams: COPY (deep clone with groups and PELs), RENAME, TYPE, OBJECT ENCODING, EXPIRE', { skip }, async () => {
+  const stream = cmds(`
+      xadd s 1-1 a 1
+      xadd s 2-1 b 2
+      xadd s 3-1 c 3
+      xgroup create s g 0
+      xgroup create s h $
+      xreadgroup group g alice count 2 streams s >
+      xreadgroup group g bob streams s >
+      xgroup createconsumer s h zed
+      xdel s 2-1
+      copy s t
+      xinfo stream t full
+      xack t g 1-1
+      xadd t 4-1 d 4
+      xtrim t maxlen 1
+      xpending s g
+      xpending t g
+      xinfo stream s full
+      xinfo stream t full
+      xlen s
+      xlen t
+      rename t u
+      exists t u
+      type u
+      object encoding u
+      expire u 100
+      ttl u
+      copy s u
+      copy s u replace
+      xinfo groups u
+  `);
+  await pair.assertSame('generic', stream, opts);
+});
+
 test('XREAD without blocking: several streams, $, COUNT, errors', { skip }, async () => {
   await pair.assertSame(
     'xread',
