@@ -1257,9 +1257,9 @@ function xgroupPrepare(ctx: ExecContext, argv: string[], sub: string): { s: Redi
 }
 
 function xgroupCreate(ctx: ExecContext, argv: string[]): void {
-  if (argv.length > 8) return subcommandSyntaxError(ctx, argv);
   const p = xgroupPrepare(ctx, argv, 'create');
   if (p === null) return;
+  if (argv.length > 8) return subcommandSyntaxError(ctx, argv);
   let s = p.s;
   const key = argv[2]!;
   let id: StreamId;
@@ -1286,9 +1286,9 @@ function xgroupCreate(ctx: ExecContext, argv: string[]): void {
 }
 
 function xgroupSetid(ctx: ExecContext, argv: string[]): void {
-  if (argv.length !== 5 && argv.length !== 7) return subcommandSyntaxError(ctx, argv);
   const p = xgroupPrepare(ctx, argv, 'setid');
   if (p === null) return;
+  if (argv.length !== 5 && argv.length !== 7) return subcommandSyntaxError(ctx, argv);
   const s = p.s!;
   const g = p.g!;
   let id: StreamId;

@@ -490,6 +490,10 @@ test('consumer groups: XGROUP, XREADGROUP, XACK, XPENDING, lag and entries-read'
       xgroup setid s g
       xgroup destroy s
       set str x
+      set str2 x
+      xgroup create str2 g 0 mkstream mkstream mkstream mkstream
+      xgroup setid str2 g 0 entriesread 1 x
+      xgroup setid nokey3 g 0 entriesread 1 entriesread 2
       xgroup create str g 0
       xgroup create str g 0 mkstream
       xinfo groups str
