@@ -1,13 +1,13 @@
 // The stream type (no RESP here): entries keyed by (ms, seq) IDs in append order, plus the
 // metadata Redis 7.0 keeps (last ID, first ID, max deleted ID, entries added) and consumer groups.
 //
-// Layout: a list of nodes that mirror Redis's radix-tree macro nodes. Each node holds up to
-// STREAM_NODE_MAX_ENTRIES entries in insertion order, deleted ones included (as tombstones, like
-// Redis's listpack flag), so approximate trimming (`~`), which only removes whole nodes, removes
-// exactly what Redis would as long as Redis's node-size limit is the entry count (entries are
-// small: Redis also splits on stream-node-max-bytes 4096, which this does not model). Nodes are
-// kept in an array with a head offset, so trimming from the head is O(removed) amortised; range
-// reads binary-search the node, then the entry: O(log n + returned).
+// Layout: a list of nodes that mirror Redis's radix-tree macro nodes and break where Redis's do:
+// a node takes appended entries until it holds stream-node-max-entries (100) or Redis's listpack
+// for it would reach stream-node-max-bytes (4096; sizes from stream-listpack.ts). Deleted entries
+// stay in their node as tombstones (Redis's listpack flag), so approximate trimming (`~`), which
+// only removes whole nodes, removes exactly what Redis would. A node stores its entries in columns
+// (stream-node.ts). Nodes are kept in an array with a head offset, so trimming from the head is
+// O(removed) amortised; range reads binary-search the node, then the entry: O(log n + returned).
 //
 // IDs are two unsigned 64-bit numbers. A part is a JS number while it is ≤ 2^53 - 1 and a bigint
 // beyond (normalised: a bigint never holds a small value), so the common path is plain number
