@@ -207,6 +207,9 @@ function spopCommand(ctx: ExecContext, argv: string[]): void {
     return;
   }
   const member = set.pop(() => ctx.random());
+  // Replays remove the member drawn here rather than draw again: a reloaded set may lay out
+  // its members differently (Redis propagates SPOP as SREM for the same reason).
+  ctx.recordEntryAs([['SREM', key, member]]);
   ctx.notify('s', 'spop', key);
   ctx.reply.bulk(member);
   deleteIfEmpty(ctx, key, set);
@@ -228,7 +231,9 @@ function spopWithCount(ctx: ExecContext, argv: string[]): void {
   ctx.notify('s', 'spop', key);
   if (count >= size) {
     // The whole set, in its reply order, then the key goes.
-    replySet(ctx, set.members());
+    const members = set.members();
+    ctx.recordEntryAs([['SREM', key, ...members]]);
+    replySet(ctx, members);
     ctx.db.delete(key);
     ctx.notify('g', 'del', key);
     ctx.modified(key);
@@ -238,6 +243,7 @@ function spopWithCount(ctx: ExecContext, argv: string[]): void {
   const random = (): number => ctx.random();
   const popped = set.sampleDistinct(count, random);
   for (let i = 0; i < popped.length; i++) set.remove(popped[i]!);
+  ctx.recordEntryAs([['SREM', key, ...popped]]);
   replySet(ctx, popped);
   ctx.modified(key);
   ctx.dirty(count);

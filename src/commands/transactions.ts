@@ -54,7 +54,8 @@ function exec(ctx: ExecContext): void {
     server.observers.afterCommand(client, cmd, argv, client.dbIndex, usec);
     if (writer.errorCount !== errorsBefore) cmd.stats.failedCalls++;
   });
-  ctx.recordEntryAs(multi.commands.map((c) => c.argv));
+  // The engine records the queue's replay commands (each command's own: SPOP's is an SREM) as
+  // this EXEC's single entry, a transaction replayed with seeds seed+1, seed+2…
 }
 
 export const transactionCommands: CommandDef[] = [

@@ -90,8 +90,10 @@ export interface ExecContext {
   /** The seed of this command's entry (EXEC derives its commands' seeds from it). */
   readonly seed: number;
   /**
-   * Makes this command's write entry record `commands` instead of its own argv (EXEC records the
-   * transaction's commands, so a replay runs them, not EXEC).
+   * Makes this command's write entry (what the AOF and, later, the Raft log replay) record
+   * `commands` instead of its own argv, for a command whose effect a replay must not compute
+   * again (SPOP records SREM of the members it drew). Inside EXEC the one replacement command
+   * takes the original's place in the transaction's entry.
    */
   recordEntryAs(commands: string[][]): void;
   /** Deterministic random number in [0, 1) seeded from the entry. */

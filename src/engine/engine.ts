@@ -41,8 +41,14 @@ class Context implements ExecContext {
   canBlock = false;
   cmd: Command | null = null;
   argv: string[] = [];
-  /** Set by EXEC: the entry records these commands instead of the EXEC itself. */
+  /**
+   * What replays this command, when it is not its own argv: a command whose effect depends on
+   * state a replica or a reloaded snapshot may lay out differently (SPOP's random draw) records
+   * its effect instead (SREM of the popped members).
+   */
   entryCommands: string[][] | null = null;
+  /** The replay commands of the commands this one ran (EXEC's queue), in order. */
+  childCommands: string[][] | null = null;
   private rng: Random | null = null;
   private engine: Engine;
 
@@ -154,24 +160,28 @@ export class Engine {
     ctx.cmd = cmd;
     ctx.argv = argv;
     ctx.entryCommands = null;
+    ctx.childCommands = null;
     this.depth = depth + 1;
     try {
       cmd.handler!(ctx, argv);
     } finally {
       this.depth = depth;
     }
+    if (depth > 0) {
+      // A nested command belongs to its parent's entry (one entry per EXEC); every one is kept,
+      // changes or not, so a SELECT in the queue still moves the commands after it.
+      const parent = this.contexts[depth - 1]!;
+      (parent.childCommands ??= []).push(...(ctx.entryCommands ?? [argv]));
+      parent.changes += ctx.changes;
+      return ctx;
+    }
     if (ctx.changes > 0) {
-      // A nested command's changes belong to its parent (one entry per EXEC).
-      if (depth > 0) {
-        this.contexts[depth - 1]!.changes += ctx.changes;
-        return ctx;
-      }
       this.dirty += ctx.changes;
       if (this.writeListeners.length > 0) {
         const entry: WriteEntry =
-          ctx.entryCommands !== null
-            ? { time: now, seed: entrySeed, db: dbIndex, commands: ctx.entryCommands, transaction: true }
-            : { time: now, seed: entrySeed, db: dbIndex, commands: [argv] };
+          ctx.childCommands !== null
+            ? { time: now, seed: entrySeed, db: dbIndex, commands: ctx.childCommands, transaction: true }
+            : { time: now, seed: entrySeed, db: dbIndex, commands: ctx.entryCommands ?? [argv] };
         for (const l of this.writeListeners) l(entry, ctx.changes);
       }
     }

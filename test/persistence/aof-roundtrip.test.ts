@@ -217,7 +217,6 @@ test('appendfsync always: replies held for the fsync still arrive before QUIT cl
 
 test(
   'DEBUG RELOAD (snapshot reload) then SPOP: the AOF replay picks the same members',
-  { todo: 'known bug: SPOP replays by seed against the set slot layout, which a snapshot reload compacts; needs SPOP to record its effect (SREM of the popped members) — see docs/PERSISTENCE.md' },
   async () => {
     const dir = tempDir();
     dirs.push(dir);
