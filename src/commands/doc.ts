@@ -50,8 +50,10 @@ export function renderCommandsDoc(table: CommandTable): string {
   lines.push(
     '## Not supported yet',
     '',
-    'Redis commands keyraft does not implement yet; they reply `ERR unknown command`. Most belong to open issues',
-    '(collections, pub/sub and transactions, persistence, scripting, streams, cluster).',
+    'Commands Redis knows (up to its newest release, as listed by @ioredis/commands) that keyraft does not',
+    'implement; they reply `ERR unknown command`. keyraft matches Redis 7.0: scripting (EVAL, FUNCTION…), the cluster',
+    'and replication commands and the AOF rewrite belong to open issues; commands added after 7.0 (HEXPIRE…, vector',
+    'sets…) wait until an issue asks for them.',
     '',
     missing.map((m) => `\`${m.toUpperCase()}\``).join(', '),
     '',
