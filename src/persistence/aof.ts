@@ -43,6 +43,11 @@ export class AofLoadError extends Error {}
 /** Where the append-only file lives: <dir>/<appenddirname>/<appendfilename>. */
 export function aofPath(server: ServerState): string {
   const c = server.config;
+  // As Redis 7: both are plain names inside `dir`, never paths.
+  for (const name of ['appenddirname', 'appendfilename']) {
+    const v = c.get(name);
+    if (v === '' || v.includes('/') || v === '.' || v === '..') throw new AofLoadError(`${name} can't be a path, just a name: '${v}'`);
+  }
   return resolve(c.get('dir'), c.get('appenddirname'), c.get('appendfilename'));
 }
 
@@ -65,6 +70,11 @@ function fsyncDir(path: string): void {
  */
 export function appendOnlyVeto(server: ServerState, on: boolean): string | null {
   if (!on || server.aof !== null) return null;
+  try {
+    aofPath(server);
+  } catch (e) {
+    return (e as Error).message;
+  }
   if (server.dbs.every((db) => db.size === 0)) return null;
   return 'turning appendonly on at run time needs an AOF rewrite of the current dataset, which keyraft does not support yet; set appendonly yes at startup';
 }
