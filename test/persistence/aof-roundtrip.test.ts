@@ -2,7 +2,8 @@
 // runs a mix of writes (strings, binary values, TTLs, float and big-integer arithmetic,
 // transactions with SELECT, every collection type, random pops, a served blocking pop, db moves
 // and swaps), is killed with SIGKILL, and restarts on the same directory: every key, value, order
-// and exact expiry time must come back — random choices included, since replay reuses the seeds.
+// and exact expiry time must come back — random pops included (SPOP is logged as the SREM of what
+// it drew, so even a snapshot reload in between, which lays sets out afresh, replays the same).
 
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
