@@ -2,7 +2,8 @@
 // subscribers in subscription order; patterns are matched with Redis's glob matcher on every
 // publish. A message is rendered into each receiver's reply buffer (RESP2 array or RESP3 push)
 // and the receiver is flushed once the publishing command's batch is done (a microtask), which
-// is the equivalent of Redis writing replies before it sleeps.
+// is the equivalent of Redis writing replies before it sleeps. Each message is rendered once per
+// protocol version and the bytes copied to every receiver.
 //
 // A subscriber that stops reading cannot exhaust memory: after each delivery its pending output
 // is checked against `client-output-buffer-limit` for its class (pubsub for subscribed clients,
@@ -12,9 +13,32 @@
 import type { Client } from '../net/client.js';
 import type { ServerState } from '../server/state.js';
 import { globMatch } from '../util/glob.js';
+import type { ProtocolVersion } from '../protocol/reply.js';
 import { parseOutputBufferLimits, type OutputBufferLimit } from '../config/directives.js';
 
 export type SubscriptionKind = 'channel' | 'pattern' | 'shard';
+
+/**
+ * One message rendered once per protocol version (RESP2 array, RESP3 push) and copied into each
+ * receiver's reply buffer: a publish to 50 subscribers renders it once, not 50 times.
+ */
+class Frame {
+  private resp2: Buffer | null = null;
+  private resp3: Buffer | null = null;
+
+  constructor(private readonly parts: readonly string[]) {}
+
+  bytes(resp: ProtocolVersion): Buffer {
+    if (resp === 3) return (this.resp3 ??= this.render('>'));
+    return (this.resp2 ??= this.render('*'));
+  }
+
+  private render(prefix: string): Buffer {
+    let s = `${prefix}${this.parts.length}\r\n`;
+    for (const p of this.parts) s += `$${p.length}\r\n${p}\r\n`;
+    return Buffer.from(s, 'latin1');
+  }
+}
 
 export class PubSub {
   private channels = new Map<string, Set<Client>>();
@@ -77,25 +101,31 @@ export class PubSub {
     let receivers = 0;
     if (shard) {
       const set = this.shardChannels.get(channel);
-      if (set) for (const c of set) receivers += this.deliver(c, ['smessage', channel, message]);
+      if (set) {
+        const frame = new Frame(['smessage', channel, message]);
+        for (const c of set) receivers += this.deliver(c, frame);
+      }
       return receivers;
     }
     const set = this.channels.get(channel);
-    if (set) for (const c of set) receivers += this.deliver(c, ['message', channel, message]);
+    if (set) {
+      const frame = new Frame(['message', channel, message]);
+      for (const c of set) receivers += this.deliver(c, frame);
+    }
     if (this.patterns.size > 0) {
       for (const [pattern, clients] of this.patterns) {
         if (!globMatch(pattern, channel)) continue;
-        for (const c of clients) receivers += this.deliver(c, ['pmessage', pattern, channel, message]);
+        const frame = new Frame(['pmessage', pattern, channel, message]);
+        for (const c of clients) receivers += this.deliver(c, frame);
       }
     }
     return receivers;
   }
 
-  private deliver(client: Client, parts: string[]): number {
+  private deliver(client: Client, frame: Frame): number {
     if (client.closed || client.closing) return 0;
     const w = client.writer;
-    w.push(parts.length);
-    for (const p of parts) w.bulk(p);
+    w.raw(frame.bytes(w.resp));
     this.scheduleFlush(client);
     this.enforceOutputLimit(client);
     return 1;
@@ -119,9 +149,10 @@ export class PubSub {
     const limit = client.subscriptionCount > 0 ? this.limits.pubsub : this.limits.normal;
     if (!limit || (limit.hardBytes === 0 && limit.softBytes === 0)) return;
     const pending = client.writer.length + client.socket.writableLength;
-    const now = Date.now();
     let over = limit.hardBytes > 0 && pending >= limit.hardBytes;
     if (!over && limit.softBytes > 0 && pending >= limit.softBytes) {
+      // The clock is read only past the soft limit: this runs once per delivered message.
+      const now = Date.now();
       if (client.softLimitSince === 0) client.softLimitSince = now;
       else if (now - client.softLimitSince >= limit.softSeconds * 1000) over = true;
     } else if (!over) {
