@@ -1,4 +1,5 @@
-// `node dist/scripts/bench-pubsub.js [--seconds 3] [--subscribers 50] [--connections 4]`:
+// `node dist/scripts/bench-pubsub.js [--seconds 3] [--subscribers 50] [--connections 4] [--only pubsub|tx]
+// [--node-args "--cpu-prof --cpu-prof-dir=/tmp/prof"]`:
 // keyraft against Debian's redis-server on the same machine, as ratios.
 //
 // 1. Pub/Sub fan-out: 50 raw-socket subscribers on one channel, one publisher pipelining PUBLISH
@@ -17,6 +18,10 @@ import { arg, cpuMs, encode, PipeClient, startServer, stopServer, type Proc } fr
 const SECONDS = Number(arg('seconds', '3'));
 const SUBSCRIBERS = Number(arg('subscribers', '50'));
 const CONNECTIONS = Number(arg('connections', '4'));
+/** Extra node flags for keyraft, e.g. --node-args "--cpu-prof --cpu-prof-dir=/tmp/prof". */
+const NODE_ARGS = arg('node-args', '').split(' ').filter((a) => a !== '');
+/** Run only one part: "pubsub", "tx" or "all". */
+const ONLY = arg('only', 'all');
 /** PUBLISH commands in flight on the publisher connection. */
 const PUBLISH_WINDOW = 64;
 /** MULTI/SET/INCR/EXEC groups in flight per transaction connection (4 replies each). */
@@ -118,7 +123,7 @@ async function benchTransactions(p: Proc): Promise<Result> {
 }
 
 async function run(name: 'keyraft' | 'redis', bench: (p: Proc) => Promise<Result>): Promise<Result> {
-  const p = await startServer(name);
+  const p = await startServer(name, name === 'keyraft' ? NODE_ARGS : []);
   try {
     return await bench(p);
   } finally {
@@ -136,12 +141,16 @@ function report(label: string, unit: string, k: Result, r: Result): void {
 
 async function main(): Promise<void> {
   console.log(`bench-pubsub: ${SECONDS}s per run, ${SUBSCRIBERS} subscribers, ${CONNECTIONS} transaction connections`);
-  const kp = await run('keyraft', benchPubsub);
-  const rp = await run('redis', benchPubsub);
-  report(`PUBLISH fan-out to ${SUBSCRIBERS} subscribers (messages delivered)`, 'messages', kp, rp);
-  const kt = await run('keyraft', benchTransactions);
-  const rt = await run('redis', benchTransactions);
-  report(`MULTI/SET/INCR/EXEC pipelined on ${CONNECTIONS} connections`, 'transactions', kt, rt);
+  if (ONLY !== 'tx') {
+    const kp = await run('keyraft', benchPubsub);
+    const rp = await run('redis', benchPubsub);
+    report(`PUBLISH fan-out to ${SUBSCRIBERS} subscribers (messages delivered)`, 'messages', kp, rp);
+  }
+  if (ONLY !== 'pubsub') {
+    const kt = await run('keyraft', benchTransactions);
+    const rt = await run('redis', benchTransactions);
+    report(`MULTI/SET/INCR/EXEC pipelined on ${CONNECTIONS} connections`, 'transactions', kt, rt);
+  }
 }
 
 await main();
