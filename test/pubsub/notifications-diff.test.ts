@@ -53,6 +53,13 @@ const NEW_KEY_COMMANDS: Argv[] = [
   ['ZUNIONSTORE', 'z3', '2', 'z', 'z2'],
   ['DEL', 'z3'],
   ['ZUNIONSTORE', 'z3', '1', 'z'],
+  ['PFADD', 'hll', 'a'],
+  ['PFADD', 'hll', 'b'],
+  ['PFMERGE', 'hll2', 'hll'],
+  ['XADD', 'stream', '1-1', 'f', 'v'],
+  ['XADD', 'stream', '1-2', 'f', 'v'],
+  ['GEOADD', 'geo', '13.361389', '38.115556', 'Palermo'],
+  ['SORT', 'list2', 'ALPHA', 'STORE', 'sorted'],
 ];
 
 test("'new' key events (KEn and En) match Redis", { skip }, async () => {
