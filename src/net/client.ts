@@ -171,7 +171,10 @@ export class Client {
     } finally {
       this.processing = false;
     }
-    this.flush();
+    // Replies leave once every socket that was readable in this event-loop turn has been read
+    // (as Redis writes replies before it sleeps): a client with many connections then gets its
+    // replies in bursts instead of one wake-up per reply.
+    this.server.flushSoon(this);
   }
 
   /**

@@ -196,6 +196,25 @@ export class ServerState {
     this.clients.set(client.id, client);
   }
 
+  /** Clients with replies to send at the end of this event-loop turn. */
+  private pendingFlush: Client[] = [];
+  private flushScheduled = false;
+
+  /** Flushes the client after the I/O callbacks of the current event-loop turn. */
+  flushSoon(client: Client): void {
+    this.pendingFlush.push(client);
+    if (this.flushScheduled) return;
+    this.flushScheduled = true;
+    setImmediate(this.flushPending);
+  }
+
+  private flushPending = (): void => {
+    this.flushScheduled = false;
+    const clients = this.pendingFlush;
+    this.pendingFlush = [];
+    for (const c of clients) c.flush();
+  };
+
   removeClient(client: Client): void {
     this.clients.delete(client.id);
     this.blocking.remove(client);
