@@ -15,6 +15,7 @@ export type ConfigListener = (name: string, value: string) => void;
 
 export class Config {
   private values = new Map<string, string>();
+  private given = new Map<string, string>();
   private listeners: ConfigListener[] = [];
   private vetoes: ((name: string, value: string) => string | null)[] = [];
   /** The config file this configuration was loaded from, for CONFIG REWRITE. */
@@ -32,6 +33,16 @@ export class Config {
     const r = normalizeValue(d, raw, this.values.get(d.name));
     if ('error' in r) throw new ConfigError(`${source}: bad value for '${name}' ('${raw}'): ${r.error}`);
     this.values.set(d.name, r.value);
+    this.given.set(d.name, raw);
+  }
+
+  /**
+   * The value as it was given, before normalizing for display. Redis shows some values in a
+   * form that loses information (notify-keyspace-events "KEAn" reads back as "AKE" while 'n'
+   * stays in force); whoever applies the setting reads this.
+   */
+  getAsGiven(name: string): string {
+    return this.given.get(name) ?? this.get(name);
   }
 
   get(name: string): string {
@@ -66,7 +77,7 @@ export class Config {
    * which knows where the client connects from).
    */
   setMany(pairs: [string, string][], allowProtected = false): { error: string } | null {
-    const staged: [Directive, string][] = [];
+    const staged: [Directive, string, string][] = [];
     const seen = new Set<string>();
     for (const [name, raw] of pairs) {
       const d = findDirective(name);
@@ -81,10 +92,11 @@ export class Config {
         const why = veto(d.name, r.value);
         if (why !== null) return { error: `ERR CONFIG SET failed (possibly related to argument '${name}') - ${why}` };
       }
-      staged.push([d, r.value]);
+      staged.push([d, r.value, raw]);
     }
-    for (const [d, v] of staged) {
+    for (const [d, v, raw] of staged) {
       this.values.set(d.name, v);
+      this.given.set(d.name, raw);
       for (const l of this.listeners) l(d.name, v);
     }
     return null;

@@ -118,9 +118,9 @@ export class ServerState {
     this.observers = new CommandObservers(this);
     this.pubsub = new PubSub(this);
     this.notifier = new KeyspaceNotifier(this.pubsub, this.dbs);
-    this.notifier.configure(config.get('notify-keyspace-events'));
+    this.notifier.configure(config.getAsGiven('notify-keyspace-events'));
     config.onChange((name, value) => {
-      if (name === 'notify-keyspace-events') this.notifier.configure(value);
+      if (name === 'notify-keyspace-events') this.notifier.configure(config.getAsGiven(name));
     });
     this.engine.eventListeners.push((type, event, key, dbIndex) => this.notifier.notify(type, event, key, dbIndex));
     this.engine.modifiedListeners.push((key, db) => {
