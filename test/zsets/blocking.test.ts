@@ -6,7 +6,8 @@
 // members than asked, RESP3 doubles, and MULTI (no blocking: a nil at once).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { encodeCommand, type RespConnection } from '../helpers/resp.js';
+import { encodeCommand } from '../helpers/resp.js';
+import { Scenario, sleep, arr, type Transcript } from '../helpers/scenario.js';
 import { referenceRedisSkipReason, startKeyraft, startRedis, type ServerProcess } from '../helpers/servers.js';
 
 const skipRedis = referenceRedisSkipReason();
@@ -22,65 +23,8 @@ after(async () => {
   await redis?.stop();
 });
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-type Transcript = [string, string][];
 
-class Scenario {
-  readonly conns: RespConnection[] = [];
-  readonly transcript: Transcript = [];
-  admin!: RespConnection;
-
-  constructor(readonly server: ServerProcess) {}
-
-  async open(): Promise<RespConnection> {
-    const c = await this.server.connect();
-    this.conns.push(c);
-    return c;
-  }
-
-  async start(): Promise<void> {
-    this.admin = await this.open();
-    await this.admin.call('FLUSHALL');
-  }
-
-  send(c: RespConnection, ...argv: string[]): void {
-    c.writeRaw(encodeCommand(argv));
-  }
-
-  /** Waits until the server reports `n` blocked clients. */
-  async blocked(n: number): Promise<void> {
-    for (let i = 0; i < 300; i++) {
-      const info = (await this.admin.value('INFO', 'clients')) as string;
-      const m = /blocked_clients:(\d+)/.exec(info);
-      if (m && Number(m[1]) === n) return;
-      await sleep(5);
-    }
-    throw new Error(`${this.server.name}: never saw ${n} blocked clients`);
-  }
-
-  async reply(label: string, c: RespConnection, timeoutMs = 3000): Promise<string> {
-    const r = (await c.next(timeoutMs)).raw.latin1Slice();
-    this.transcript.push([label, r]);
-    return r;
-  }
-
-  async cmd(label: string, ...argv: string[]): Promise<string> {
-    const r = (await this.admin.call(...argv)).raw.latin1Slice();
-    this.transcript.push([label, r]);
-    return r;
-  }
-
-  quiet(c: RespConnection): void {
-    assert.equal(c.unsolicited.length, 0, `${this.server.name}: unexpected reply ${c.unsolicited[0]?.raw.latin1Slice()}`);
-  }
-
-  close(): void {
-    for (const c of this.conns) c.close();
-  }
-}
-
-const arr = (...items: string[]): string => `*${items.length}\r\n` + items.map((s) => `$${s.length}\r\n${s}\r\n`).join('');
 
 async function both(name: string, body: (s: Scenario) => Promise<void>): Promise<void> {
   const transcripts: Transcript[] = [];
