@@ -50,7 +50,7 @@ export function ensureIdleCheck(server: ServerState): void {
       clearInterval(timer);
       return;
     }
-    closeIdleClients(server, Date.now());
+    closeIdleClients(server, Date.now()); // deterministic-ok: client ages and idle times, not keyspace state
   }, IDLE_CHECK_INTERVAL_MS);
   timer.unref();
   idleTimers.set(server, timer);
@@ -211,7 +211,7 @@ function clientList(ctx: ExecContext, argv: string[]): void {
     ctx.reply.error(ERR_SYNTAX);
     return;
   }
-  const now = Date.now();
+  const now = Date.now(); // deterministic-ok: client ages and idle times, not keyspace state
   let text = '';
   for (const c of server.clients.values()) {
     if (c.closed) continue;
@@ -334,7 +334,7 @@ export const clientCommands: CommandDef[] = [
             ctx.reply.verbatim('');
             return;
           }
-          ctx.reply.verbatim(lineFor(ctx, ctx.client, argv, Date.now()) + '\n');
+          ctx.reply.verbatim(lineFor(ctx, ctx.client, argv, Date.now()) + '\n'); // deterministic-ok: client ages and idle times, not keyspace state
         },
       },
       {
@@ -343,7 +343,7 @@ export const clientCommands: CommandDef[] = [
         summary: 'Terminates open connections.',
         since: '2.4.0',
         handler(ctx, argv) {
-          const now = Date.now();
+          const now = Date.now(); // deterministic-ok: client ages and idle times, not keyspace state
           if (argv.length === 3) {
             // Old form: CLIENT KILL addr:port, replying OK or an error.
             const target = [...ctx.server.clients.values()].find((c) => !c.closed && c.addr === argv[2]);

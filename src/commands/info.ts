@@ -101,10 +101,10 @@ class Sampler {
   readonly ops: Metric;
   readonly input: Metric;
   readonly output: Metric;
-  private lastAt = Date.now();
+  private lastAt = Date.now(); // deterministic-ok: INFO statistics, not state
   peakMemory = 0;
   /** Replication id shown in INFO replication (distinct from run_id, as in Redis). */
-  readonly replId = randomBytes(20).toString('hex');
+  readonly replId = randomBytes(20).toString('hex'); // deterministic-ok: INFO statistics, not state
   private timer: NodeJS.Timeout;
 
   constructor(private readonly server: ServerState) {
@@ -122,7 +122,7 @@ class Sampler {
       clearInterval(this.timer);
       return;
     }
-    const now = Date.now();
+    const now = Date.now(); // deterministic-ok: INFO statistics, not state
     const elapsed = Math.max(1, now - this.lastAt);
     const st = this.server.stats;
     this.ops.add(st.totalCommands, elapsed);
@@ -143,7 +143,7 @@ class Sampler {
     this.ops.reset(st.totalCommands);
     this.input.reset(st.netInputBytes);
     this.output.reset(st.netOutputBytes);
-    this.lastAt = Date.now();
+    this.lastAt = Date.now(); // deterministic-ok: INFO statistics, not state
     this.peakMemory = usedMemory();
   }
 }
@@ -357,7 +357,7 @@ function persistenceSection(server: ServerState): string {
 
 /** Redis's loading_* fields, shown while a dataset loads. */
 function loadingFields(p: LoadProgress): [string, string | number][] {
-  const elapsedSec = (Date.now() - p.startedMs) / 1000;
+  const elapsedSec = (Date.now() - p.startedMs) / 1000; // deterministic-ok: INFO statistics, not state
   const perc = p.totalBytes > 0 ? (100 * p.loadedBytes) / p.totalBytes : 0;
   const eta = p.loadedBytes > 0 ? Math.floor(((p.totalBytes - p.loadedBytes) * elapsedSec) / p.loadedBytes) : 1;
   return [
@@ -532,7 +532,7 @@ function render(server: ServerState, section: Section, now: number): string {
 }
 
 /** The whole INFO text for the given arguments (section names, `default`, `all`, `everything`). */
-export function infoText(server: ServerState, args: readonly string[], now = Date.now()): string {
+export function infoText(server: ServerState, args: readonly string[], now = Date.now()): string { // deterministic-ok: INFO statistics, not state
   const wanted = selectSections(args);
   const parts: string[] = [];
   for (const section of SECTION_ORDER) {

@@ -599,7 +599,7 @@ export const serverCommands: CommandDef[] = [
     since: '2.6.0',
     handler(ctx) {
       // Read-only: the wall clock is allowed here. Microseconds from the high-resolution clock.
-      const us = Math.floor((performance.timeOrigin + performance.now()) * 1000);
+      const us = Math.floor((performance.timeOrigin + performance.now()) * 1000); // deterministic-ok: TIME reports the clock
       const seconds = Math.floor(us / 1e6);
       ctx.reply.array(2);
       ctx.reply.bulk(String(seconds));

@@ -818,7 +818,7 @@ function zrandmemberCommand(ctx: ExecContext, argv: string[]): void {
     reply.nullBulk();
     return;
   }
-  reply.bulk(z.memberAt(Math.floor(Math.random() * z.size)));
+  reply.bulk(z.memberAt(Math.floor(Math.random() * z.size))); // deterministic-ok: ZRANDMEMBER is a read
 }
 
 function randomWithCount(ctx: ExecContext, z: ZSet, count: number, withScores: boolean): void {
@@ -843,7 +843,7 @@ function randomWithCount(ctx: ExecContext, z: ZSet, count: number, withScores: b
       return;
     }
     reply.array(withScores && reply.resp === 2 ? n * 2 : n);
-    for (let i = 0; i < n; i++) emitRank(Math.floor(Math.random() * size));
+    for (let i = 0; i < n; i++) emitRank(Math.floor(Math.random() * size)); // deterministic-ok: ZRANDMEMBER is a read
     return;
   }
   if (count >= size) {
@@ -855,7 +855,7 @@ function randomWithCount(ctx: ExecContext, z: ZSet, count: number, withScores: b
   const swapped = new Map<number, number>();
   reply.array(withScores && reply.resp === 2 ? count * 2 : count);
   for (let i = 0; i < count; i++) {
-    const j = i + Math.floor(Math.random() * (size - i));
+    const j = i + Math.floor(Math.random() * (size - i)); // deterministic-ok: ZRANDMEMBER is a read
     const pick = swapped.get(j) ?? j;
     swapped.set(j, swapped.get(i) ?? i);
     emitRank(pick);

@@ -133,7 +133,7 @@ export class Engine {
   dirty = 0;
 
   constructor(private readonly server: ServerState) {
-    this.seedCounter = Math.floor(Math.random() * 0x7fffffff);
+    this.seedCounter = Math.floor(Math.random() * 0x7fffffff); // deterministic-ok: the standalone server orders writes and picks their seeds; entries carry them
   }
 
   /** A fresh seed for a write that is about to be ordered (standalone: the server orders writes). */
