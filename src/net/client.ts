@@ -190,6 +190,9 @@ export class Client {
       if (aof === null || !aof.holdReply(this, out)) {
         this.socket.write(out);
         if (this.socket.writableLength > OUTPUT_PAUSE_BYTES) this.pauseReading();
+        // client-output-buffer-limit for this client's class (the normal class is 0 0 0 by
+        // default, i.e. unlimited, as in Redis; then this returns at once).
+        this.server.pubsub.enforceOutputLimit(this);
       }
     }
     if (this.closing && this.heldReplies === 0) {

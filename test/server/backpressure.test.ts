@@ -53,3 +53,29 @@ test('unread replies are bounded by backpressure, then all delivered', async () 
   assert.equal(received, requests * replyBytes);
   sock.destroy();
 });
+
+test('a normal client over client-output-buffer-limit normal is disconnected, as Redis does', async () => {
+  const limited = await startKeyraft(['--client-output-buffer-limit', 'normal 1mb 0 0']);
+  try {
+    const setup = await limited.connect();
+    await setup.call('SET', 'big', 'x'.repeat(200_000));
+    setup.close();
+    const sock = connect({ port: limited.port, host: '127.0.0.1' });
+    await new Promise((r) => sock.once('connect', r));
+    sock.pause(); // read nothing: replies pile up in the server
+    sock.write(Buffer.concat(Array.from({ length: 200 }, () => encodeCommand(['GET', 'big']))));
+    // A paused socket does not notice the close, so ask the server who is still connected.
+    const admin = await limited.connect();
+    let clients = 2;
+    for (let i = 0; i < 100 && clients > 1; i++) {
+      await new Promise((r) => setTimeout(r, 50));
+      clients = String(await admin.value('CLIENT', 'LIST')).trim().split('\n').length;
+    }
+    admin.close();
+    sock.destroy();
+    assert.equal(clients, 1, 'the non-reading client should have been disconnected');
+    assert.match(limited.output, /closed for overcoming of output buffer limits/);
+  } finally {
+    await limited.stop();
+  }
+});
