@@ -2,6 +2,7 @@
 // float (BLPOP, BZPOPMIN…) or milliseconds as an integer (XREAD BLOCK); 0 means forever.
 
 import { parseInt64 } from '../protocol/numbers.js';
+import type { Reply } from '../protocol/reply.js';
 import { parseLongDouble } from '../types/long-double.js';
 
 const TWO63 = 1n << 63n;
@@ -35,4 +36,14 @@ export function parseTimeoutMilliseconds(arg: string): { ms: number } | { error:
   if (v === null) return { error: 'ERR timeout is not an integer or out of range' };
   if (v < 0) return { error: 'ERR timeout is negative' };
   return { ms: Number(v) };
+}
+
+/** parseTimeoutSeconds for a handler: the timeout in ms, or null after replying the error. */
+export function timeoutSecondsOrReply(ctx: { reply: Reply }, arg: string): number | null {
+  const t = parseTimeoutSeconds(arg);
+  if ('error' in t) {
+    ctx.reply.error(t.error);
+    return null;
+  }
+  return t.ms;
 }

@@ -21,7 +21,7 @@ import type { Value } from '../types/value.js';
 import { RedisList } from '../types/list.js';
 import { parseInt64 } from '../protocol/numbers.js';
 import { ERR_NOT_INTEGER, ERR_NO_SUCH_KEY, ERR_SYNTAX, ERR_WRONGTYPE } from '../protocol/errors.js';
-import { parseTimeoutSeconds } from '../blocking/timeout.js';
+import { timeoutSecondsOrReply } from '../blocking/timeout.js';
 
 const ERR_OUT_OF_RANGE = 'ERR index out of range';
 const ERR_MUST_BE_POSITIVE = 'ERR value is out of range, must be positive';
@@ -541,12 +541,9 @@ function blockingPop(ctx: ExecContext, argv: string[], first: number, numkeys: n
 }
 
 function bpop(ctx: ExecContext, argv: string[], where: Where): void {
-  const t = parseTimeoutSeconds(argv[argv.length - 1]!);
-  if ('error' in t) {
-    ctx.reply.error(t.error);
-    return;
-  }
-  blockingPop(ctx, argv, 1, argv.length - 2, where, t.ms, -1);
+  const timeoutMs = timeoutSecondsOrReply(ctx, argv[argv.length - 1]!);
+  if (timeoutMs === null) return;
+  blockingPop(ctx, argv, 1, argv.length - 2, where, timeoutMs, -1);
 }
 
 /** Redis's lmpopGenericCommand: LMPOP numkeys key... LEFT|RIGHT [COUNT n], BLMPOP timeout …. */
@@ -575,12 +572,9 @@ function lmpopGeneric(ctx: ExecContext, argv: string[], numkeysIdx: number, bloc
   }
   if (count === -1) count = 1;
   if (block) {
-    const t = parseTimeoutSeconds(argv[1]!);
-    if ('error' in t) {
-      ctx.reply.error(t.error);
-      return;
-    }
-    blockingPop(ctx, argv, numkeysIdx + 1, numkeys, where, t.ms, count);
+    const timeoutMs = timeoutSecondsOrReply(ctx, argv[1]!);
+    if (timeoutMs === null) return;
+    blockingPop(ctx, argv, numkeysIdx + 1, numkeys, where, timeoutMs, count);
     return;
   }
   const j = firstNonEmpty(ctx, argv, numkeysIdx + 1, numkeys, false);
@@ -754,12 +748,9 @@ export const listCommands: CommandDef[] = [
       if (from === null) return;
       const to = positionOrReply(ctx, argv[4]!);
       if (to === null) return;
-      const t = parseTimeoutSeconds(argv[5]!);
-      if ('error' in t) {
-        ctx.reply.error(t.error);
-        return;
-      }
-      blmoveGeneric(ctx, argv[1]!, argv[2]!, from, to, t.ms);
+      const timeoutMs = timeoutSecondsOrReply(ctx, argv[5]!);
+      if (timeoutMs === null) return;
+      blmoveGeneric(ctx, argv[1]!, argv[2]!, from, to, timeoutMs);
     },
   },
   {
@@ -768,12 +759,9 @@ export const listCommands: CommandDef[] = [
     summary: 'Pops an element from a list, pushes it to another list and returns it. Block until an element is available otherwise. Deletes the list if the last element was popped.',
     since: '2.2.0',
     handler(ctx, argv) {
-      const t = parseTimeoutSeconds(argv[3]!);
-      if ('error' in t) {
-        ctx.reply.error(t.error);
-        return;
-      }
-      blmoveGeneric(ctx, argv[1]!, argv[2]!, TAIL, HEAD, t.ms);
+      const timeoutMs = timeoutSecondsOrReply(ctx, argv[3]!);
+      if (timeoutMs === null) return;
+      blmoveGeneric(ctx, argv[1]!, argv[2]!, TAIL, HEAD, timeoutMs);
     },
   },
   {

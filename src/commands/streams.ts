@@ -144,6 +144,17 @@ function strictIdOrReply(ctx: ExecContext, s: string, missingSeq: U64 = 0): Stre
   return p.id;
 }
 
+/** Every argument from `from` on as a strict ID (XDEL, XACK); null after replying the error. */
+function strictIdsOrReply(ctx: ExecContext, argv: string[], from: number): StreamId[] | null {
+  const ids: StreamId[] = [];
+  for (let j = from; j < argv.length; j++) {
+    const id = strictIdOrReply(ctx, argv[j]!);
+    if (id === null) return null;
+    ids.push(id);
+  }
+  return ids;
+}
+
 /** streamParseIntervalIDOrReply: `(` prefix for exclusive, `-`/`+` allowed when not exclusive. */
 function intervalIdOrReply(ctx: ExecContext, s: string, missingSeq: U64): { id: StreamId; ex: boolean } | null {
   const ex = s.length > 1 && s[0] === '(';
@@ -597,12 +608,8 @@ function xdel(ctx: ExecContext, argv: string[]): void {
     ctx.reply.integer(0);
     return;
   }
-  const ids: StreamId[] = [];
-  for (let j = 2; j < argv.length; j++) {
-    const id = strictIdOrReply(ctx, argv[j]!);
-    if (id === null) return;
-    ids.push(id);
-  }
+  const ids = strictIdsOrReply(ctx, argv, 2);
+  if (ids === null) return;
   let deleted = 0;
   for (const id of ids) if (s.delete(id)) deleted++;
   if (deleted) {
@@ -879,12 +886,8 @@ function xack(ctx: ExecContext, argv: string[]): void {
     ctx.reply.integer(0);
     return;
   }
-  const ids: StreamId[] = [];
-  for (let j = 3; j < argv.length; j++) {
-    const id = strictIdOrReply(ctx, argv[j]!);
-    if (id === null) return;
-    ids.push(id);
-  }
+  const ids = strictIdsOrReply(ctx, argv, 3);
+  if (ids === null) return;
   let acked = 0;
   for (const id of ids) {
     const nack = g.pel.delete(id);

@@ -17,7 +17,7 @@ import { RedisSet } from '../types/set.js';
 import { ZSet, lexGteMin, lexLteMax, scoreGteMin, scoreLteMax, type LexBound, type LexRange, type ScoreRange } from '../types/zset.js';
 import { formatDouble, parseDouble, parseInt64 } from '../protocol/numbers.js';
 import { ERR_NOT_FLOAT, ERR_NOT_INTEGER, ERR_SYNTAX, ERR_WRONGTYPE } from '../protocol/errors.js';
-import { parseTimeoutSeconds } from '../blocking/timeout.js';
+import { timeoutSecondsOrReply } from '../blocking/timeout.js';
 import { globMatch } from '../util/glob.js';
 import { ERR_INVALID_CURSOR, optionWord, parseScanCursor, parseScanOptions } from './scan-args.js';
 
@@ -722,24 +722,18 @@ function blockingZpop(ctx: ExecContext, keys: readonly string[], max: boolean, t
 }
 
 function bzpopMinMax(ctx: ExecContext, argv: string[], max: boolean): void {
-  const t = parseTimeoutSeconds(argv[argv.length - 1]!);
-  if ('error' in t) {
-    ctx.reply.error(t.error);
-    return;
-  }
-  blockingZpop(ctx, argv.slice(1, -1), max, t.ms, -1, false, false);
+  const timeoutMs = timeoutSecondsOrReply(ctx, argv[argv.length - 1]!);
+  if (timeoutMs === null) return;
+  blockingZpop(ctx, argv.slice(1, -1), max, timeoutMs, -1, false, false);
 }
 
 /** ZMPOP / BZMPOP: `numkeysIdx` is 1 or 2. */
 function zmpopGeneric(ctx: ExecContext, argv: string[], numkeysIdx: number, blocking: boolean): void {
   let timeoutMs = 0;
   if (blocking) {
-    const t = parseTimeoutSeconds(argv[1]!);
-    if ('error' in t) {
-      ctx.reply.error(t.error);
-      return;
-    }
-    timeoutMs = t.ms;
+    const ms = timeoutSecondsOrReply(ctx, argv[1]!);
+    if (ms === null) return;
+    timeoutMs = ms;
   }
   const nk = parseInt64(argv[numkeysIdx]!);
   if (nk === null || nk < 1) {
