@@ -16,6 +16,7 @@ import { addInt64, parseInt64, type Int64 } from '../protocol/numbers.js';
 import { ERR_NOT_FLOAT, ERR_NOT_INTEGER, ERR_OVERFLOW, ERR_SYNTAX, ERR_WRONGTYPE } from '../protocol/errors.js';
 import { globMatch } from '../util/glob.js';
 import { ERR_INVALID_CURSOR, parseScanCursor, parseScanOptions } from './scan-args.js';
+import { removeMembersAndReply } from './remove-members.js';
 
 const ERR_HASH_NOT_INTEGER = 'ERR hash value is not an integer';
 const ERR_HASH_NOT_FLOAT = 'ERR hash value is not a float';
@@ -141,25 +142,7 @@ function hdelCommand(ctx: ExecContext, argv: string[]): void {
     ctx.reply.integer(0);
     return;
   }
-  let deleted = 0;
-  let removed = false;
-  for (let i = 2; i < argv.length; i++) {
-    if (h.delete(argv[i]!)) {
-      deleted++;
-      if (h.size === 0) {
-        ctx.db.delete(key);
-        removed = true;
-        break;
-      }
-    }
-  }
-  if (deleted > 0) {
-    ctx.modified(key);
-    ctx.notify('h', 'hdel', key);
-    if (removed) ctx.notify('g', 'del', key);
-    ctx.dirty(deleted);
-  }
-  ctx.reply.integer(deleted);
+  removeMembersAndReply(ctx, key, h, (f) => h.delete(f), argv, 2, 'h', 'hdel');
 }
 
 function hexistsCommand(ctx: ExecContext, argv: string[]): void {

@@ -18,6 +18,7 @@ import { parseInt64, type Int64 } from '../protocol/numbers.js';
 import { ERR_NOT_INTEGER, ERR_SYNTAX, ERR_WRONGTYPE } from '../protocol/errors.js';
 import { globMatch } from '../util/glob.js';
 import { ERR_INVALID_CURSOR, parseScanCursor, parseScanOptions } from './scan-args.js';
+import { removeMembersAndReply } from './remove-members.js';
 
 const ERR_POSITIVE = 'ERR value is out of range, must be positive';
 const ERR_RANGE_LONG = 'ERR value is out of range, value must between -9223372036854775807 and 9223372036854775807';
@@ -110,25 +111,7 @@ function sremCommand(ctx: ExecContext, argv: string[]): void {
     ctx.reply.integer(0);
     return;
   }
-  let deleted = 0;
-  let removed = false;
-  for (let i = 2; i < argv.length; i++) {
-    if (set.remove(argv[i]!)) {
-      deleted++;
-      if (set.size === 0) {
-        ctx.db.delete(key);
-        removed = true;
-        break;
-      }
-    }
-  }
-  if (deleted > 0) {
-    ctx.modified(key);
-    ctx.notify('s', 'srem', key);
-    if (removed) ctx.notify('g', 'del', key);
-    ctx.dirty(deleted);
-  }
-  ctx.reply.integer(deleted);
+  removeMembersAndReply(ctx, key, set, (m) => set.remove(m), argv, 2, 's', 'srem');
 }
 
 function smoveCommand(ctx: ExecContext, argv: string[]): void {

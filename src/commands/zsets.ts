@@ -20,6 +20,7 @@ import { ERR_NOT_FLOAT, ERR_NOT_INTEGER, ERR_SYNTAX, ERR_WRONGTYPE } from '../pr
 import { timeoutSecondsOrReply } from '../blocking/timeout.js';
 import { globMatch } from '../util/glob.js';
 import { ERR_INVALID_CURSOR, optionWord, parseScanCursor, parseScanOptions } from './scan-args.js';
+import { removeMembersAndReply } from './remove-members.js';
 
 const ERR_NAN = 'ERR resulting score is not a number (NaN)';
 const ERR_MINMAX_FLOAT = 'ERR min or max is not a float';
@@ -318,23 +319,7 @@ function zremCommand(ctx: ExecContext, argv: string[]): void {
     ctx.reply.integer(0);
     return;
   }
-  let deleted = 0;
-  let keyRemoved = false;
-  for (let j = 2; j < argv.length; j++) {
-    if (z.remove(argv[j]!)) deleted++;
-    if (z.size === 0) {
-      ctx.db.delete(key);
-      keyRemoved = true;
-      break;
-    }
-  }
-  if (deleted) {
-    ctx.notify('z', 'zrem', key);
-    if (keyRemoved) ctx.notify('g', 'del', key);
-    ctx.modified(key);
-    ctx.dirty(deleted);
-  }
-  ctx.reply.integer(deleted);
+  removeMembersAndReply(ctx, key, z, (m) => z.remove(m), argv, 2, 'z', 'zrem');
 }
 
 type RangeKind = 'rank' | 'score' | 'lex';
