@@ -14,6 +14,7 @@ import { randomBytes } from 'node:crypto';
 import type { ServerState } from '../server/state.js';
 import type { Command } from './types.js';
 import { KEYRAFT_VERSION, REDIS_COMPAT_VERSION } from '../version.js';
+import { aofRewriteInfo } from '../persistence/aof-rewrite.js';
 
 /** Sections in Redis's order; `default` and `all`/`everything` select subsets of these. */
 const SECTION_ORDER = [
@@ -339,13 +340,7 @@ function persistenceSection(server: ServerState): string {
     ['rdb_last_load_keys_expired', rdb.lastLoad.expired],
     ['rdb_last_load_keys_loaded', rdb.lastLoad.keys],
     ['aof_enabled', server.aof !== null ? 1 : 0],
-    ['aof_rewrite_in_progress', 0],
-    ['aof_rewrite_scheduled', 0],
-    ['aof_last_rewrite_time_sec', -1],
-    ['aof_current_rewrite_time_sec', -1],
-    ['aof_last_bgrewrite_status', 'ok'],
-    ['aof_rewrites', 0],
-    ['aof_rewrites_consecutive_failures', 0],
+    ...aofRewriteInfo(server),
     ['aof_last_write_status', server.aof?.lastWriteStatus ?? 'ok'],
     ['aof_last_cow_size', 0],
     ['module_fork_in_progress', 0],

@@ -70,13 +70,16 @@ export const DIRECTIVES: readonly Directive[] = [
   { name: 'dbfilename', type: 'string', default: 'dump.krdb', mutable: true, protected: true },
   // Refuse writes (-MISCONF) while the last background save failed and save points are set.
   { name: 'stop-writes-on-bgsave-error', type: 'bool', default: 'yes', mutable: true },
-  // CONFIG SET appendonly yes is refused while the dataset is not empty: keyraft cannot rewrite
-  // the current dataset into the AOF yet (docs/PERSISTENCE.md).
+  // CONFIG SET appendonly yes with data starts a rewrite writing the first BASE (docs/PERSISTENCE.md).
   { name: 'appendonly', type: 'bool', default: 'no', mutable: true },
   { name: 'appendfilename', type: 'string', default: 'appendonly.aof', mutable: false },
   { name: 'appenddirname', type: 'string', default: 'appendonlydir', mutable: false },
   { name: 'appendfsync', type: 'enum', default: 'everysec', mutable: true, values: ['always', 'everysec', 'no'] },
   { name: 'aof-load-truncated', type: 'bool', default: 'yes', mutable: true },
+  // Automatic BGREWRITEAOF when the AOF grew by this percentage since the last rewrite (0: never)
+  // and is larger than the min size.
+  { name: 'auto-aof-rewrite-percentage', type: 'int', default: '100', mutable: true, min: 0, max: 2147483647 },
+  { name: 'auto-aof-rewrite-min-size', type: 'memory', default: '67108864', mutable: true, min: 0, max: LLMAX },
   { name: 'slowlog-log-slower-than', type: 'int', default: '10000', mutable: true, min: -1, max: LLMAX },
   { name: 'slowlog-max-len', type: 'int', default: '128', mutable: true, min: 0, max: LLMAX },
   { name: 'notify-keyspace-events', type: 'events', default: '', mutable: true },

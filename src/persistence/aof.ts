@@ -18,6 +18,10 @@
 // acknowledged write; a crash of the machine may lose the last second (everysec) or more (no).
 // A failed write or fsync under `always` stops the server (as Redis does): acknowledging writes
 // that are not on disk would break the promise of the policy.
+//
+// With the multi-part layout (aof-rewrite.ts) the writer appends to the manifest's last INCR
+// file; a rewrite switches it to a new INCR file at one instant (switchTo). Offsets here are
+// logical: they run on across files, so held replies and group commit need no change.
 
 import { closeSync, existsSync, write, fdatasync, fdatasyncSync, fstatSync, ftruncateSync, mkdirSync, openSync, readFileSync, writeSync, fsyncSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
@@ -26,6 +30,7 @@ import type { Client } from '../net/client.js';
 import type { WriteEntry } from '../engine/engine.js';
 import { AOF_HEADER, AOF_HEADER_BYTES, AofFormatError, encodeRecord, encodedSize, scanAof } from './aof-format.js';
 import { replayEntry, ReplayError } from './replay.js';
+import { enableAppendOnly, startAppendOnly } from './aof-rewrite.js';
 
 export type FsyncPolicy = 'always' | 'everysec' | 'no';
 
@@ -64,9 +69,8 @@ function fsyncDir(path: string): void {
 }
 
 /**
- * Why CONFIG SET appendonly yes cannot be honoured now, or null. Turning the AOF on needs the
- * current dataset written to it first (Redis starts a rewrite); keyraft cannot rewrite yet, so
- * it allows it only while every database is empty.
+ * Why CONFIG SET appendonly yes cannot be honoured now, or null. With data, turning the AOF on
+ * starts a rewrite that writes the current dataset as the first BASE (aof-rewrite.ts), as Redis.
  */
 export function appendOnlyVeto(server: ServerState, on: boolean): string | null {
   if (!on || server.aof !== null) return null;
@@ -75,8 +79,7 @@ export function appendOnlyVeto(server: ServerState, on: boolean): string | null 
   } catch (e) {
     return (e as Error).message;
   }
-  if (server.dbs.every((db) => db.size === 0)) return null;
-  return 'turning appendonly on at run time needs an AOF rewrite of the current dataset, which keyraft does not support yet; set appendonly yes at startup';
+  return null;
 }
 
 export interface AofLoadResult {
@@ -90,7 +93,7 @@ export interface AofLoadResult {
  * cut off (and the file truncated) when `loadTruncated`, refused otherwise; damage followed by
  * valid records always stops the load. Errors are AofLoadError with the text for the operator.
  */
-export function loadAppendOnlyFile(server: ServerState, path: string, loadTruncated: boolean): AofLoadResult {
+export function loadAppendOnlyFile(server: ServerState, path: string, loadTruncated: boolean, notLastOf: string | null = null): AofLoadResult {
   if (!existsSync(path)) return { records: 0, truncatedBytes: 0 };
   const buf = readFileSync(path);
   const fixHint = `make a backup of your AOF file, then use keyraft-check-aof --fix ${path}`;
@@ -113,6 +116,14 @@ export function loadAppendOnlyFile(server: ServerState, path: string, loadTrunca
   server.engine.dirty = dirtyBefore;
   const problem = scan.problem;
   if (problem === null) return { records: scan.records, truncatedBytes: 0 };
+  if (notLastOf !== null) {
+    // Only the last INCR file can have a torn tail: the writer leaves a file (written and
+    // fsynced) before the manifest lists the next one.
+    throw new AofLoadError(
+      `Bad file format reading the append only file ${path}: ${problem.reason} at offset ${problem.offset}, ` +
+        `and it is not the last file listed in ${notLastOf}: the AOF is damaged; make a backup of the directory, then check it with keyraft-check-aof`,
+    );
+  }
   if (problem.kind === 'corrupt') {
     throw new AofLoadError(
       `Bad file format reading the append only file ${path}: ${problem.reason} at offset ${problem.offset}, ` +
@@ -188,8 +199,20 @@ export class AppendOnlyFile {
   appendedBytes: number;
   writtenBytes: number;
   syncedBytes: number;
-  /** Size of the file once loaded at start (INFO aof_base_size). */
-  readonly baseBytes: number;
+  /** INFO aof_base_size: the AOF's total size after loading or after the last rewrite. */
+  baseBytes: number;
+  /** Bytes of the other files of the AOF (BASE and earlier INCRs), for aof_current_size. */
+  otherFilesBytes = 0;
+  /** Logical offset of this file's byte 0 (offsets run on across a switchTo). */
+  private fileOrigin = 0;
+  /** Called by close() first (the rewrite stops with the AOF). */
+  onClose: (() => void) | null = null;
+  /** INFO aof_pending_rewrite. */
+  pendingRewrite: () => number = () => 0;
+  /** Runs once no background write is in flight (whenIdle). */
+  private idleWaiters: (() => void)[] = [];
+  /** The port an fdatasync is running on (closed by that sync's callback if switched away from). */
+  private syncingPort: AofFilePort | null = null;
   policy: FsyncPolicy;
   lastWriteStatus: 'ok' | 'err' = 'ok';
   private syncing = false;
@@ -213,9 +236,9 @@ export class AppendOnlyFile {
   /** `size` is the file's current length (records are appended after it). */
   constructor(
     private readonly server: ServerState,
-    private readonly file: AofFilePort,
+    private file: AofFilePort,
     size: number,
-    readonly path: string,
+    public path: string,
   ) {
     this.appendedBytes = this.writtenBytes = this.syncedBytes = this.baseBytes = size;
     this.policy = server.config.get('appendfsync') as FsyncPolicy;
@@ -223,45 +246,72 @@ export class AppendOnlyFile {
   }
 
   /** Opens (creating it durably, with its header, when needed) the file at `path` for appending. */
-  private static open(server: ServerState, path: string, discard = false): AppendOnlyFile {
-    const dir = dirname(path);
-    const dirExisted = existsSync(dir);
-    if (!dirExisted) mkdirSync(dir, { recursive: true });
-    const existed = existsSync(path);
-    const fd = openSync(path, 'a');
-    let size = fstatSync(fd).size;
-    if (size < AOF_HEADER_BYTES || discard) {
-      // New (or cut inside its header by a crash at creation): start it properly, durably.
-      if (size > 0) ftruncateSync(fd, 0);
-      writeAll(fd, AOF_HEADER, 0, AOF_HEADER_BYTES);
-      fsyncSync(fd);
-      size = AOF_HEADER_BYTES;
-      if (!existed) fsyncDir(dir);
-      if (!dirExisted) fsyncDir(dirname(dir));
-    }
-    return new AppendOnlyFile(server, new FdPort(fd), size, path);
+  static open(server: ServerState, path: string, discard = false): AppendOnlyFile {
+    const { port, size } = openAofPort(path, discard);
+    return new AppendOnlyFile(server, port, size, path);
   }
 
-  /** Loads the file (if any) into the server, then opens it for appending and subscribes. */
-  static start(server: ServerState): AppendOnlyFile {
-    const path = aofPath(server);
-    const started = performance.now();
-    const loaded = loadAppendOnlyFile(server, path, server.config.bool('aof-load-truncated'));
-    if (loaded.records > 0) server.log.notice(`DB loaded from append only file: ${((performance.now() - started) / 1000).toFixed(3)} seconds, ${loaded.records} records`);
-    const aof = AppendOnlyFile.open(server, path);
-    server.engine.writeListeners.push(aof.listener);
-    return aof;
+  /** Appends written records from now on (engine write listener). */
+  subscribe(): void {
+    if (!this.server.engine.writeListeners.includes(this.listener)) this.server.engine.writeListeners.push(this.listener);
+  }
+
+  get subscribed(): boolean {
+    return this.server.engine.writeListeners.includes(this.listener);
+  }
+
+  /** Bytes of the file being appended to (records not yet written included). */
+  get currentFileBytes(): number {
+    return this.appendedBytes - this.fileOrigin;
+  }
+
+  /** Runs `fn` now if no background write(2) is in flight, else as soon as it completes. */
+  whenIdle(fn: () => void): void {
+    if (!this.writing) fn();
+    else this.idleWaiters.push(fn);
   }
 
   /**
-   * CONFIG SET appendonly yes: the file must describe the current dataset, which is empty (the
-   * veto below refuses otherwise), so whatever the file held is discarded.
+   * Makes every record appended from now on go to the file at `path` (a new INCR file, created
+   * with its header and fsynced): the records appended so far are written to the current file
+   * and fsynced (synchronously, as Redis does when it opens a new INCR), and the current file is
+   * closed. Call from whenIdle (no background write in flight) and between commands. Throws
+   * (leaving the writer on the current file) when the new file cannot be created or the current
+   * one cannot be completed.
+   */
+  switchTo(path: string, port: AofFilePort, size: number): void {
+    if (this.writing) throw new Error('switchTo with a background write in flight');
+    const old = this.file;
+    while (this.pendingWritten < this.pendingLength) {
+      const n = old.write(this.pending, this.pendingWritten, this.pendingLength - this.pendingWritten);
+      this.pendingWritten += n;
+      this.writtenBytes += n;
+    }
+    this.pendingLength = this.pendingWritten = 0;
+    old.datasyncSync();
+    this.syncedBytes = this.writtenBytes;
+    this.file = port;
+    this.path = path;
+    this.fileOrigin = this.appendedBytes - size;
+    // An fdatasync in flight on the old file closes it when it completes.
+    if (this.syncingPort !== old) old.close();
+    if (this.heldCount > 0) this.releaseHeld();
+  }
+
+  /**
+   * Loads the AOF (manifest and its files, or the single file of earlier versions) into the
+   * server, then opens the last INCR file for appending and subscribes (aof-rewrite.ts).
+   */
+  static start(server: ServerState): AppendOnlyFile {
+    return startAppendOnly(server);
+  }
+
+  /**
+   * CONFIG SET appendonly yes at run time: a rewrite writes the current dataset as the first BASE
+   * while new writes go to a new INCR file (aof-rewrite.ts); the AOF is in use once it finishes.
    */
   static startEmpty(server: ServerState): AppendOnlyFile {
-    const aof = AppendOnlyFile.open(server, aofPath(server), true);
-    server.engine.writeListeners.push(aof.listener);
-    server.log.notice('Append only file enabled at run time (empty dataset: a fresh file)');
-    return aof;
+    return enableAppendOnly(server);
   }
 
   setPolicy(policy: FsyncPolicy): void {
@@ -384,7 +434,11 @@ export class AppendOnlyFile {
         const done = this.writeDone;
         this.writeDone = null;
         if (done !== null) done();
-        else if (!this.closed) this.flushPending();
+        else if (!this.closed) {
+          // A rewrite waiting to switch files does so now, before the next batch is written.
+          for (const w of this.idleWaiters.splice(0)) w();
+          this.flushPending();
+        }
       });
     };
     step(0);
@@ -411,8 +465,13 @@ export class AppendOnlyFile {
   private startSync(): void {
     this.syncing = true;
     const target = this.writtenBytes;
-    this.file.datasync((err) => {
+    const port = this.file;
+    this.syncingPort = port;
+    port.datasync((err) => {
       this.syncing = false;
+      this.syncingPort = null;
+      // switchTo moved on while this ran: it left the old file for this callback to close.
+      if (port !== this.file || this.closed) port.close();
       if (this.closed) return;
       if (err) {
         this.lastWriteStatus = 'err';
@@ -458,9 +517,9 @@ export class AppendOnlyFile {
   /** INFO persistence fields about the AOF (Redis's names). */
   info(): [string, string | number][] {
     return [
-      ['aof_current_size', this.appendedBytes],
+      ['aof_current_size', this.otherFilesBytes + this.currentFileBytes],
       ['aof_base_size', this.baseBytes],
-      ['aof_pending_rewrite', 0],
+      ['aof_pending_rewrite', this.pendingRewrite()],
       ['aof_buffer_length', this.pendingLength - this.pendingWritten],
       ['aof_pending_bio_fsync', this.syncing ? 1 : 0],
       ['aof_delayed_fsync', 0],
@@ -474,6 +533,8 @@ export class AppendOnlyFile {
   async close(): Promise<void> {
     if (this.closed || this.closing) return;
     this.closing = true;
+    this.idleWaiters = [];
+    this.onClose?.();
     if (this.timer !== null) clearInterval(this.timer);
     this.timer = null;
     if (this.writing) await new Promise<void>((resolve) => (this.writeDone = resolve));
@@ -493,7 +554,34 @@ export class AppendOnlyFile {
       this.server.log.warning(`Error flushing the AOF file at shutdown: ${(e as Error).message}`);
     }
     this.closed = true;
-    this.file.close();
+    if (this.syncingPort !== this.file) this.file.close();
+  }
+}
+
+/**
+ * Opens the AOF file at `path` for appending, creating it (and its directory) durably with its
+ * header when it is new, cut inside its header by a crash at creation, or `discard` is set.
+ */
+export function openAofPort(path: string, discard = false): { port: AofFilePort; size: number } {
+  const dir = dirname(path);
+  const dirExisted = existsSync(dir);
+  if (!dirExisted) mkdirSync(dir, { recursive: true });
+  const existed = existsSync(path);
+  const fd = openSync(path, 'a');
+  try {
+    let size = fstatSync(fd).size;
+    if (size < AOF_HEADER_BYTES || discard) {
+      if (size > 0) ftruncateSync(fd, 0);
+      writeAll(fd, AOF_HEADER, 0, AOF_HEADER_BYTES);
+      fsyncSync(fd);
+      size = AOF_HEADER_BYTES;
+      if (!existed) fsyncDir(dir);
+      if (!dirExisted) fsyncDir(dirname(dir));
+    }
+    return { port: new FdPort(fd), size };
+  } catch (e) {
+    closeSync(fd);
+    throw e;
   }
 }
 
