@@ -88,6 +88,7 @@ export class AofRewriter {
   /** BGREWRITEAOF. */
   request(): 'started' | 'scheduled' | 'in-progress' | 'error' {
     if (this.job !== null) return 'in-progress';
+    this.startTimer(); // scheduled rewrites start from it, AOF on or off
     if (this.server.rdb.bgsave !== null) {
       this.scheduled = true;
       return 'scheduled';
