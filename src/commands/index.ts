@@ -21,6 +21,7 @@ import { persistenceCommands } from './persistence.js';
 import { streamCommands } from './streams.js';
 import { hyperloglogCommands } from './hyperloglog.js';
 import { geoCommands } from './geo.js';
+import { scriptingCommands } from './scripting.js';
 
 export const ALL_FAMILIES: readonly (readonly CommandDef[])[] = [
   connectionCommands,
@@ -38,6 +39,7 @@ export const ALL_FAMILIES: readonly (readonly CommandDef[])[] = [
   pubsubCommands,
   observeCommands,
   memoryCommands,
+  scriptingCommands,
   persistenceCommands,
   streamCommands,
   hyperloglogCommands,

@@ -104,6 +104,8 @@ export interface ExecContext {
   notify(type: string, event: string, key: string, dbIndex?: number): void;
   /** Counts changes for persistence and the `save` rules (Redis's server.dirty). */
   dirty(changes?: number): void;
+  /** Changes this command (and the commands it ran) made so far. */
+  readonly changes: number;
 }
 
 export type Handler = (ctx: ExecContext, argv: string[]) => void;

@@ -169,9 +169,10 @@ export class Engine {
     }
     if (depth > 0) {
       // A nested command belongs to its parent's entry (one entry per EXEC); every one is kept,
-      // changes or not, so a SELECT in the queue still moves the commands after it.
+      // changes or not, so a SELECT in the queue still moves the commands after it. A nested
+      // command that ran commands itself (a script inside EXEC) contributes those.
       const parent = this.contexts[depth - 1]!;
-      (parent.childCommands ??= []).push(...(ctx.entryCommands ?? [argv]));
+      (parent.childCommands ??= []).push(...(ctx.childCommands ?? ctx.entryCommands ?? [argv]));
       parent.changes += ctx.changes;
       return ctx;
     }

@@ -19,6 +19,7 @@ import { ClientPause } from './pause.js';
 import { KeyspaceNotifier } from '../pubsub/notifications.js';
 import { Client } from '../net/client.js';
 import { Logger } from '../util/log.js';
+import { Scripting } from '../scripting/scripting.js';
 import { NullReply } from '../protocol/reply.js';
 import { KEYRAFT_VERSION } from '../version.js';
 import { startMetricsServer } from './metrics.js';
@@ -80,6 +81,8 @@ export class ServerState {
   readonly pubsub: PubSub;
   readonly observers: CommandObservers;
   readonly pause = new ClientPause(this);
+  /** EVAL's script cache, FUNCTION libraries, the script running now. */
+  readonly scripting = new Scripting();
   readonly notifier: KeyspaceNotifier;
   readonly clients = new Map<number, Client>();
   readonly stats = new Stats();

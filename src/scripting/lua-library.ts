@@ -1,0 +1,113 @@
+// The LUA engine of FUNCTION LOAD: a `#!lua name=<lib>` library whose code calls
+// redis.register_function. The interpreter keeps no state between runs (its globals are
+// locked, as in Redis), so a library is kept as source: loading runs it once to collect what it
+// registers, and each FCALL runs it again inside a small wrapper that then calls the one
+// function asked for. The wrapper takes the place of the shebang line, so line numbers in
+// errors stay those of the library's code.
+
+import type { CompiledLibrary, FunctionInfo, LibraryEngine, ScriptHost, ScriptValue } from './types.js';
+import { compileError, errorMessage, isRaisedError, runLua, scriptErrorText } from './lua-runtime.js';
+import { SCRIPT_FLAGS, validName, withoutFirstLine } from './shebang.js';
+
+/** Most functions one library may register. */
+export const LIBRARY_FUNCTIONS_MAX = 10_000;
+
+// Line 1 of every run: a `redis` that adds register_function (and, while loading, hides
+// call/pcall as Redis does), then the library's code inside a do-block.
+const PRELUDE = [
+  'local __kr_real = redis local __kr_fns = {} local __kr_regs = {} local __kr_loading = __KR_LOADING__',
+  'local function __kr_fail(msg) error(msg, 0) end',
+  'local function __kr_register(a, b)',
+  ' local name, cb, flags, desc',
+  " if type(a) == 'table' then",
+  '  if b ~= nil then __kr_fail("wrong number of arguments to redis.register_function") end',
+  '  for k, v in pairs(a) do',
+  '   if type(k) ~= "string" then __kr_fail("named argument key given to redis.register_function is not a string")',
+  '   elseif k == "function_name" then if type(v) ~= "string" then __kr_fail("function_name argument given to redis.register_function must be a string") end name = v',
+  '   elseif k == "callback" then if type(v) ~= "function" then __kr_fail("callback argument given to redis.register_function must be a function") end cb = v',
+  '   elseif k == "description" then if type(v) ~= "string" then __kr_fail("description argument given to redis.register_function must be a string") end desc = v',
+  '   elseif k == "flags" then if type(v) ~= "table" then __kr_fail("flags argument to redis.register_function must be a table representing function flags") end flags = v',
+  '   else __kr_fail("unknown argument given to redis.register_function") end',
+  '  end',
+  '  if name == nil then __kr_fail("redis.register_function must get a function name argument") end',
+  '  if cb == nil then __kr_fail("redis.register_function must get a callback argument") end',
+  ' else',
+  '  if type(a) ~= "string" and type(a) ~= "number" then __kr_fail("first argument to redis.register_function must be a string") end',
+  '  if type(b) ~= "function" then __kr_fail("second argument to redis.register_function must be a function") end',
+  '  name = tostring(a) cb = b',
+  ' end',
+  ' if __kr_fns[name] ~= nil then __kr_fail("Function already exists in the library") end',
+  ' local fl = {}',
+  ' if flags ~= nil then for _, f in ipairs(flags) do if type(f) ~= "string" then __kr_fail("unknown flag given") end fl[#fl + 1] = f end end',
+  ' __kr_fns[name] = cb',
+  ' __kr_regs[#__kr_regs + 1] = {name, desc or "", desc and "1" or "0", table.concat(fl, ",")}',
+  'end',
+  'local redis = setmetatable({register_function = __kr_register}, {__index = function(_, k)',
+  ' if __kr_loading and (k == "call" or k == "pcall") then error("Script attempted to access nonexistent global variable \'" .. tostring(k) .. "\'", 2) end',
+  ' return __kr_real[k] end})',
+  'local server = redis do ',
+].join(' ');
+
+function loadSuffix(): string {
+  return '\nend return __kr_regs';
+}
+
+function callSuffix(functionName: string): string {
+  return `\nend local __kr_f = __kr_fns[${JSON.stringify(functionName)}] if __kr_f == nil then return {err = "ERR Function not found"} end return (__kr_f(KEYS, ARGV))`;
+}
+
+function wrap(body: Buffer, loading: boolean, suffix: string): Buffer {
+  return Buffer.concat([Buffer.from(PRELUDE.replace('__KR_LOADING__', loading ? 'true' : 'false')), body, Buffer.from(suffix)]);
+}
+
+/** The host used while loading: a library may not run commands then. */
+const LOADING_HOST: ScriptHost = {
+  call: () => ({ err: Buffer.from('ERR redis.call is not allowed while loading a library') }),
+  pcall: () => ({ err: Buffer.from('ERR redis.call is not allowed while loading a library') }),
+  log: () => {},
+};
+
+class LuaLibrary implements CompiledLibrary {
+  constructor(
+    readonly functions: readonly FunctionInfo[],
+    private readonly body: Buffer,
+  ) {}
+
+  call(functionName: string, keys: Buffer[], args: Buffer[], host: ScriptHost): ScriptValue {
+    const result = runLua(wrap(this.body, false, callSuffix(functionName)), keys, args, host);
+    if (isRaisedError(result)) return { err: Buffer.from(scriptErrorText(result, functionName, 'user_function'), 'latin1') };
+    return result;
+  }
+}
+
+function registrations(value: ScriptValue): FunctionInfo[] {
+  const list = Array.isArray(value) ? value : [];
+  return list.map((entry) => {
+    const [name, desc, hasDesc, flags] = (entry as Buffer[]).map((b) => b.toString('latin1'));
+    return { name: name!, description: hasDesc === '1' ? desc! : null, flags: flags === '' ? [] : flags!.split(',') };
+  });
+}
+
+export class LuaLibraryEngine implements LibraryEngine {
+  readonly name = 'LUA';
+
+  create(_libraryName: string, code: Buffer): CompiledLibrary {
+    const body = withoutFirstLine(code);
+    const syntax = compileError(wrap(body, true, loadSuffix()));
+    if (syntax !== null) throw new Error(`ERR Error compiling function: ${syntax.replace(/^ERR /, '').replace(/user_script:(\d+):/g, 'user_function:$1:')}`);
+    const result = runLua(wrap(body, true, loadSuffix()), [], [], LOADING_HOST);
+    if (result !== null && typeof result === 'object' && !Array.isArray(result) && 'err' in result) {
+      const text = errorMessage(result).replace(/user_script:(\d+):/g, 'user_function:$1:');
+      throw new Error(`ERR Error registering functions: ${text}`);
+    }
+    const functions = registrations(result);
+    if (functions.length === 0) throw new Error('ERR No functions registered');
+    if (functions.length > LIBRARY_FUNCTIONS_MAX) throw new Error(`ERR A library may register at most ${LIBRARY_FUNCTIONS_MAX} functions`);
+    for (const fn of functions) {
+      // Redis 7.0 words this with "Library names" although it is about the function's name.
+      if (!validName(fn.name)) throw new Error('ERR Error registering functions: ERR Library names can only contain letters, numbers, or underscores(_) and must be at least one character long');
+      for (const flag of fn.flags) if (!SCRIPT_FLAGS.has(flag)) throw new Error('ERR Error registering functions: ERR unknown flag given');
+    }
+    return new LuaLibrary(functions, body);
+  }
+}

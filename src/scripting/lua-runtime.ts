@@ -1,0 +1,133 @@
+// The Lua interpreter keyraft runs scripts in: lua-redis-wasm, which is Redis's own Lua 5.1 (with
+// its cjson, cmsgpack, struct and bit libraries, the readonly globals table and the
+// nonexistent-global guard) compiled to WebAssembly. Chosen over fengari (Lua 5.3 in JS) because
+// 5.3's integer/float split changes script results (`'a'..10/2` is "a5.0" there, "a5" in Redis)
+// and fengari ships none of Redis's libraries; docs/SCRIPTING.md has the comparison and numbers.
+//
+// This module owns the one interpreter of the process (loaded once, at import) and the
+// translation of its errors into Redis's error texts. Everything about commands lives in the
+// ScriptHost the caller passes in for the duration of one run.
+
+import { load, type LuaEngine, type ReplyValue } from 'lua-redis-wasm';
+import { createHash } from 'node:crypto';
+import type { ScriptHost, ScriptValue } from './types.js';
+
+/** The Redis release whose scripting behaviour keyraft follows (redis.REDIS_VERSION). */
+export const SCRIPT_REDIS_VERSION = '7.0.15';
+const SCRIPT_REDIS_VERSION_NUM = 0x07000f;
+
+/** The host of the run in progress; the interpreter's callbacks are bound once, to this slot. */
+let current: ScriptHost | null = null;
+/** The RESP version the running script asked for with redis.setresp (2 until it does). */
+let currentResp: 2 | 3 = 2;
+
+const NO_HOST: ScriptValue = { err: Buffer.from('ERR redis.call used outside of a script run') };
+
+const engine: LuaEngine = (
+  await load({
+    profile: 'redis-7.0',
+    redisProps: {
+      REDIS_VERSION: { value: SCRIPT_REDIS_VERSION },
+      REDIS_VERSION_NUM: { value: SCRIPT_REDIS_VERSION_NUM },
+      REPL_ALL: { value: 3 },
+      REPL_AOF: { value: 1 },
+      REPL_SLAVE: { value: 2 },
+      REPL_REPLICA: { value: 2 },
+      REPL_NONE: { value: 0 },
+      // Effects are always what is logged (Redis 7's only mode), so these are accepted no-ops.
+      replicate_commands: { returns: true },
+      set_repl: { returns: null },
+    },
+  })
+).create({
+  redisCall: (args) => (current === null ? NO_HOST : current.call(args)) as ReplyValue,
+  redisPcall: (args) => (current === null ? NO_HOST : current.pcall(args)) as ReplyValue,
+  log: (level, message) => current?.log(level, message),
+  onSetResp: (version: number) => {
+    currentResp = version === 3 ? 3 : 2;
+  },
+});
+
+export function sha1hex(source: Buffer | string): string {
+  return createHash('sha1').update(source).digest('hex');
+}
+
+/** The RESP version the script running now selected (redis.setresp); 2 by default. */
+export function scriptResp(): 2 | 3 {
+  return currentResp;
+}
+
+/**
+ * Runs Lua source with KEYS and ARGV against `host`. Returns what the script returned, or an
+ * `{err, meta}` value for an error it raised (see scriptErrorText). Not reentrant: a script
+ * cannot start another (EVAL is refused inside scripts).
+ */
+export function runLua(source: Buffer, keys: Buffer[], args: Buffer[], host: ScriptHost): ScriptValue {
+  if (current !== null) return { err: Buffer.from('ERR a script is already running') };
+  current = host;
+  currentResp = 2;
+  try {
+    return engine.evalWithArgs(source, keys, args) as ScriptValue;
+  } finally {
+    current = null;
+  }
+}
+
+const COMPILE_ONLY_PREFIX = Buffer.from('do return end ');
+
+/**
+ * Compiles a script body without running it (it comes after an unconditional return). Returns null
+ * when the source compiles, or the compiler's message ("user_script:1: unexpected symbol…").
+ */
+export function compileError(source: Buffer): string | null {
+  const r = runLua(Buffer.concat([COMPILE_ONLY_PREFIX, source]), [], [], COMPILE_HOST);
+  if (r !== null && typeof r === 'object' && 'err' in r) return errorMessage(r);
+  return null;
+}
+
+const COMPILE_HOST: ScriptHost = {
+  call: () => null,
+  pcall: () => null,
+  log: () => {},
+};
+
+interface RaisedMeta {
+  line?: number;
+  kind?: string;
+  name?: string;
+}
+
+/** Whether a value is an error the script raised (as opposed to an error value it returned). */
+export function isRaisedError(v: ScriptValue): v is { err: Buffer; code?: Buffer; meta: RaisedMeta } {
+  return v !== null && typeof v === 'object' && !Array.isArray(v) && 'err' in v && (v as { meta?: unknown }).meta !== undefined;
+}
+
+/** An error value's text as Redis would put it on the wire (code, then message). */
+export function errorMessage(v: { err: Buffer; code?: Buffer; meta?: unknown }): string {
+  const meta = v.meta as RaisedMeta | undefined;
+  let message = v.err.toString('latin1');
+  const nul = message.indexOf('\0');
+  if (nul >= 0) message = message.slice(0, nul);
+  // redis.error_reply('-CODE message'): the dash marks the code, as in Redis's luaPushErrorBuff.
+  if (message.startsWith('-')) {
+    const space = message.indexOf(' ');
+    return space < 0 ? `ERR ${message.slice(1)}` : message.slice(1);
+  }
+  if (meta?.kind === 'global-read') message = `user_script:${meta.line ?? 1}: Script attempted to access nonexistent global variable '${meta.name ?? ''}'`;
+  else if (meta?.kind === 'command-arg-type') message = 'Lua redis lib command arguments must be strings or integers';
+  else if (message === 'script execution failed') message = 'Error running script';
+  // redis.setresp's own error comes with a position prefix that Redis does not print.
+  const helper = /^user_script:\d+: ERR (RESP version must be 2 or 3\.)$/.exec(message);
+  if (helper) message = helper[1]!;
+  return v.code !== undefined ? `${v.code.toString('latin1')} ${message}` : message;
+}
+
+/**
+ * The reply text for an error a script raised: Redis appends where it happened,
+ * "… script: <sha or function name>, on @user_script:<line>." (user_function for FCALL).
+ */
+export function scriptErrorText(v: { err: Buffer; code?: Buffer; meta: RaisedMeta }, origin: string, chunk: 'user_script' | 'user_function'): string {
+  let text = errorMessage(v);
+  if (chunk === 'user_function') text = text.replace(/user_script:(\d+):/g, 'user_function:$1:');
+  return `${text} script: ${origin}, on @${chunk}:${v.meta.line ?? 0}.`;
+}

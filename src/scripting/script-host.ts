@@ -1,0 +1,88 @@
+// redis.call / redis.pcall for one script run: the checks Redis makes before a script may run
+// a command (unknown, arity, not allowed from scripts, writes from a read-only script, MISCONF),
+// then the command itself, run through the engine as a nested command of the EVAL/FCALL so the
+// whole script is one write entry (its commands replay in order with seeds seed+1, seed+2…, as
+// EXEC's do). Each reply is captured as a script value in the RESP version the script chose.
+
+import type { ExecContext } from '../commands/types.js';
+import type { ScriptHost, ScriptValue } from './types.js';
+import { CaptureReply } from './script-reply.js';
+import { scriptResp } from './lua-runtime.js';
+import { MISCONF_ERROR } from '../persistence/snapshot.js';
+import { performance } from 'node:perf_hooks';
+
+const ERR_NO_ARGS = 'ERR Please specify at least one argument for this redis lib call';
+const ERR_UNKNOWN = 'ERR Unknown Redis command called from script';
+const ERR_ARITY = 'ERR Wrong number of args calling Redis command from script';
+const ERR_NOT_ALLOWED = 'ERR This Redis command is not allowed from script';
+export const ERR_WRITE_IN_READONLY = 'ERR Write commands are not allowed from read-only scripts.';
+
+/** Redis's log levels as redis.log numbers them, and the names our logger uses. */
+const LOG_LEVELS = ['debug', 'verbose', 'notice', 'warning'] as const;
+
+function errorValue(text: string): ScriptValue {
+  return { err: Buffer.from(text, 'latin1') };
+}
+
+export class CommandHost implements ScriptHost {
+  /** Whether a command this run executed changed the dataset (SCRIPT KILL refuses then). */
+  wrote = false;
+  private calls = 0;
+  private readonly capture = new CaptureReply();
+
+  /**
+   * @param ctx the EVAL/FCALL's context: its time and seed are the entry's
+   * @param readOnly EVAL_RO/FCALL_RO or a no-writes script: write commands are refused
+   */
+  constructor(
+    private readonly ctx: ExecContext,
+    private readonly readOnly: boolean,
+  ) {}
+
+  call(args: Buffer[]): ScriptValue {
+    return this.run(args);
+  }
+
+  pcall(args: Buffer[]): ScriptValue {
+    return this.run(args);
+  }
+
+  log(level: number, message: Buffer): void {
+    const name = LOG_LEVELS[level] ?? 'notice';
+    this.ctx.server.log[name](message.toString('latin1'));
+  }
+
+  private run(args: Buffer[]): ScriptValue {
+    if (args.length === 0) return errorValue(ERR_NO_ARGS);
+    const ctx = this.ctx;
+    const server = ctx.server;
+    const argv = args.map((a) => a.toString('latin1'));
+    let cmd = server.commands.lookup(argv[0]!);
+    if (cmd === undefined) return errorValue(ERR_UNKNOWN);
+    if (cmd.subcommands !== undefined && argv.length >= 2) {
+      const sub = cmd.subcommands.get(argv[1]!.toLowerCase());
+      if (sub === undefined) return errorValue(ERR_UNKNOWN);
+      cmd = sub;
+    }
+    const arity = cmd.arity;
+    if ((arity > 0 && argv.length !== arity) || argv.length < -arity) return errorValue(ERR_ARITY);
+    if (cmd.flags.has('noscript') || cmd.flags.has('blocking') || cmd.handler === undefined) return errorValue(ERR_NOT_ALLOWED);
+    if (cmd.isWrite) {
+      if (this.readOnly) return errorValue(ERR_WRITE_IN_READONLY);
+      if (server.rdb.writesDenied) return errorValue(MISCONF_ERROR);
+    }
+    const client = ctx.client;
+    const dbIndex = client !== null ? client.dbIndex : ctx.db.id;
+    const capture = this.capture;
+    capture.reset(scriptResp());
+    const start = performance.now(); // deterministic-ok: timing for commandstats, not state
+    const inner = server.engine.execute(cmd, argv, client, dbIndex, capture, ctx.now, ctx.seed + ++this.calls, false);
+    const usec = (performance.now() - start) * 1000; // deterministic-ok: timing for commandstats, not state
+    if (inner.changes > 0) this.wrote = true;
+    cmd.stats.calls++;
+    cmd.stats.usec += usec;
+    if (capture.errorText !== null) cmd.stats.failedCalls++;
+    if (client !== null) server.observers.afterCommand(client, cmd, argv, dbIndex, usec);
+    return capture.take();
+  }
+}
