@@ -14,6 +14,37 @@ import type { Db } from '../keyspace/db.js';
 import { KEYRAFT_VERSION, REDIS_COMPAT_VERSION } from '../version.js';
 import { SnapshotDecoder, SnapshotError, type SnapshotRecord } from './snapshot-format.js';
 import { BackgroundSave, saveSync, snapshotAux, type SaveResult } from './bgsave.js';
+import { FunctionRegistry } from '../scripting/functions.js';
+
+/** The aux field that carries the function libraries (a FUNCTION DUMP payload). */
+const AUX_FUNCTIONS = 'functions';
+
+/**
+ * The header fields of a snapshot of this server: versions, and the function libraries (part of
+ * the dataset, as in Redis's RDB). Every writer of a snapshot or AOF base uses this.
+ */
+export function serverAux(server: ServerState): [string, string][] {
+  const aux = snapshotAux(KEYRAFT_VERSION, REDIS_COMPAT_VERSION, server.dbs.length);
+  const functions = server.scripting.functions;
+  if (functions.libraries.size > 0) aux.push([AUX_FUNCTIONS, functions.dump().toString('latin1')]);
+  return aux;
+}
+
+/**
+ * Applies a loaded snapshot's header: its function libraries replace the server's (every loader
+ * of a snapshot or AOF base calls this). Throws SnapshotError when they cannot be restored.
+ */
+export function restoreAux(server: ServerState, aux: ReadonlyMap<string, string>, path: string): void {
+  const registry = server.scripting.functions;
+  const payload = aux.get(AUX_FUNCTIONS);
+  registry.flush();
+  if (payload === undefined) return;
+  try {
+    registry.install(FunctionRegistry.parseDump(Buffer.from(payload, 'latin1')).map((code) => registry.compile(code)), false);
+  } catch (e) {
+    throw new SnapshotError(`${path} has function libraries that cannot be loaded: ${(e as Error).message}`);
+  }
+}
 
 /** How often the save rules are checked (Redis checks them in serverCron). */
 const SAVE_RULES_CHECK_MS = 100;
@@ -101,7 +132,7 @@ export class SnapshotManager {
   }
 
   private aux(): [string, string][] {
-    return snapshotAux(KEYRAFT_VERSION, REDIS_COMPAT_VERSION, this.server.dbs.length);
+    return serverAux(this.server);
   }
 
   private saved(dirtyAtStart: number): void {
@@ -258,6 +289,7 @@ export class SnapshotManager {
     const now = Date.now();
     const result: LoadResult = { keys: 0, expired: 0 };
     try {
+      restoreAux(this.server, dec.aux, path);
       for (let rec = dec.next(); rec !== null; rec = dec.next()) {
         if (this.apply(dbs, dec.db, rec, now, merge, path)) result.keys++;
         else result.expired++;
@@ -297,6 +329,7 @@ export class SnapshotManager {
     const result: LoadResult = { keys: 0, expired: 0 };
     try {
       server.log.notice(`Loading snapshot ${path} (${progress.totalBytes} bytes, written by keyraft ${dec.aux.get('keyraft-ver') ?? '?'})`);
+      restoreAux(server, dec.aux, path);
       let lastLog = performance.now();
       for (;;) {
         const deadline = performance.now() + LOAD_SLICE_MS;
