@@ -170,6 +170,14 @@ export class Encoder {
     throw new CodecError('unknown value shape');
   }
 
+  /** Bytes the input block of KEYS and ARGV takes. */
+  static inputSize(keys: readonly Uint8Array[], args: readonly Uint8Array[]): number {
+    let n = 8 + 4 * (keys.length + args.length);
+    for (const k of keys) n += k.length;
+    for (const a of args) n += a.length;
+    return n;
+  }
+
   /** The input block: KEYS then ARGV. */
   input(keys: readonly Uint8Array[], args: readonly Uint8Array[]): void {
     this.u32(keys.length);
@@ -186,19 +194,29 @@ function copyOut(mem: Uint8Array, off: number, len: number): Buffer {
   return b;
 }
 
-/** Decodes values from a region of module memory; every read is bounds-checked against `end`. */
+/**
+ * Decodes values from a region of module memory; every read is bounds-checked against `end`.
+ * One instance per memory buffer is reused (`reset`), so a call costs no DataView allocation.
+ */
 export class Decoder {
-  pos: number;
+  pos = 0;
+  private end = 0;
   private readonly view: DataView;
 
-  constructor(
-    private readonly mem: Uint8Array,
-    start: number,
-    private readonly end: number,
-  ) {
-    if (start < 0 || end > mem.length || start > end) throw new CodecError('region outside module memory');
-    this.pos = start;
+  constructor(private readonly mem: Uint8Array) {
     this.view = new DataView(mem.buffer, mem.byteOffset, mem.byteLength);
+  }
+
+  /** Whether this decoder still reads `mem` (false once the memory grew and the buffer changed). */
+  reads(mem: Uint8Array): boolean {
+    return this.mem === mem;
+  }
+
+  reset(start: number, end: number): this {
+    if (start < 0 || end > this.mem.length || start > end) throw new CodecError('region outside module memory');
+    this.pos = start;
+    this.end = end;
+    return this;
   }
 
   get done(): boolean {

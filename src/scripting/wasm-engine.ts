@@ -123,7 +123,6 @@ interface Run {
   args: Buffer[];
   /** null while running the manifest (no data access). */
   host: WasmScriptHost | null;
-  input: Uint8Array | null;
   pendingLen: number;
   reply: ScriptValue | undefined;
   killed: ScriptValue | undefined;
@@ -142,6 +141,7 @@ class WasmLibrary implements CompiledLibrary {
   private globalSnapshot: unknown[] = [];
   private memorySnapshot!: Uint8Array;
   private run: Run | null = null;
+  private dec: Decoder | null = null;
   /** Work spent by initialization/manifest since the last instantiation (init has no host to poll). */
   private initUnits = 0;
   private initKilled = false;
@@ -199,6 +199,14 @@ class WasmLibrary implements CompiledLibrary {
     return this.u8;
   }
 
+  /** A decoder over [start, end) of module memory (reused while the memory buffer is the same). */
+  private decoder(start: number, end: number): Decoder {
+    const mem = this.mem();
+    let dec = this.dec;
+    if (dec === null || !dec.reads(mem)) dec = this.dec = new Decoder(mem);
+    return dec.reset(start, end);
+  }
+
   private readManifest(): FunctionInfo[] {
     const manifest = this.exports[MANIFEST_EXPORT] as (() => void) | undefined;
     const entryNames = new Set(this.prepared.entries.map((e) => e.name));
@@ -254,7 +262,7 @@ class WasmLibrary implements CompiledLibrary {
   }
 
   private invoke(name: string, fn: () => void, keys: Buffer[], args: Buffer[], host: WasmScriptHost | null): ScriptValue {
-    const run: Run = { fn: name, keys, args, host, input: null, pendingLen: 0, reply: undefined, killed: undefined };
+    const run: Run = { fn: name, keys, args, host, pendingLen: 0, reply: undefined, killed: undefined };
     this.run = run;
     let result: ScriptValue;
     try {
@@ -328,8 +336,8 @@ class WasmLibrary implements CompiledLibrary {
     const mem = this.checkRegion(argvPtr >>> 0, argvLen >>> 0);
     let argv: Buffer[];
     try {
-      const dec = new Decoder(mem, argvPtr >>> 0, (argvPtr >>> 0) + (argvLen >>> 0));
-      argv = dec.argv();
+      void mem;
+      argv = this.decoder(argvPtr >>> 0, (argvPtr >>> 0) + (argvLen >>> 0)).argv();
     } catch (e) {
       throw new WasmAbort(errValue(`ERR WASM function passed a malformed argument vector: ${(e as Error).message}`));
     }
@@ -351,13 +359,8 @@ class WasmLibrary implements CompiledLibrary {
     return {
       input: (dst: number, cap: number): number => {
         const run = this.current('input');
-        if (run.input === null) {
-          const enc = new Encoder(256);
-          enc.input(run.keys, run.args);
-          run.input = enc.buf.slice(0, enc.len);
-        }
-        const len = run.input.length;
-        if (len <= (cap >>> 0)) this.checkRegion(dst >>> 0, len).set(run.input, dst >>> 0);
+        const len = Encoder.inputSize(run.keys, run.args);
+        if (len <= (cap >>> 0)) writeInput(this.checkRegion(dst >>> 0, len), dst >>> 0, run.keys, run.args);
         return len;
       },
       call: (argv: number, argvLen: number, dst: number, cap: number): number => this.doCall(argv, argvLen, dst, cap, false),
@@ -373,7 +376,8 @@ class WasmLibrary implements CompiledLibrary {
         if (run.killed !== undefined) throw new WasmAbort(run.killed);
         const mem = this.checkRegion(ptr >>> 0, len >>> 0);
         try {
-          const dec = new Decoder(mem, ptr >>> 0, (ptr >>> 0) + (len >>> 0));
+          void mem;
+          const dec = this.decoder(ptr >>> 0, (ptr >>> 0) + (len >>> 0));
           const value = dec.value();
           if (!dec.done) throw new CodecError('trailing bytes after the value');
           run.reply = value;
@@ -404,6 +408,26 @@ class WasmLibrary implements CompiledLibrary {
         return run.host.random();
       },
     };
+  }
+}
+
+/** The input block (KEYS then ARGV, see wasm-codec.ts) written straight into module memory. */
+function writeInput(mem: Uint8Array, at: number, keys: readonly Uint8Array[], args: readonly Uint8Array[]): void {
+  const put32 = (v: number) => {
+    mem[at] = v & 255;
+    mem[at + 1] = (v >>> 8) & 255;
+    mem[at + 2] = (v >>> 16) & 255;
+    mem[at + 3] = v >>> 24;
+    at += 4;
+  };
+  put32(keys.length);
+  put32(args.length);
+  for (const list of [keys, args]) {
+    for (const item of list) {
+      put32(item.length);
+      mem.set(item, at);
+      at += item.length;
+    }
   }
 }
 

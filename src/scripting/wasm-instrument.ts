@@ -1,20 +1,21 @@
 // Load-time checks and instrumentation of `#!wasm` function modules (docs/WASM-FUNCTIONS.md).
-// A module is accepted only if it can be run as a sandboxed, bounded, resettable function library:
+// A module is accepted only if it can run as a sandboxed, bounded, resettable function library:
 //   - it imports nothing but keyraft's host functions (module "keyraft"), with their exact types;
-//   - it uses only plain computational features (no exception handling, which could swallow an
-//     abort; no reference types / passive segments, whose table and segment state would survive
-//     the per-call reset; no threads, no 64-bit or multiple memories);
-//   - it defines one memory whose declared maximum is within the cap (so it cannot grow without
-//     bound), and no state but memory and globals.
-// Then binaryen (a dependency of assemblyscript) rewrites it: a fuel counter is decremented at every
-// function entry and loop header (binaryen's log-execution pass places the hook; we replace its
-// logger import by an inlined decrement), and when it runs out the host's refuel import decides
-// whether to continue (FUNCTION KILL / timeouts) — which is what stops a `while (true) {}`.
-// Memory, fuel and mutable globals get exports of our own so the engine can reset the instance
-// between calls (each call starts from the module's initial state: no state carries over, so a
-// replayed FCALL computes the same thing).
-
-import binaryen from 'binaryen';
+//   - it uses only plain computational instructions: MVP, sign extension, saturating float->int,
+//     multi-value, memory.copy/fill and SIMD. Refused: exception handling (it could catch an
+//     abort), reference types, table mutation and passive segments (state that would survive the
+//     per-call reset), tail calls, threads, 64-bit or multiple memories;
+//   - it defines one memory whose declared maximum is within the cap.
+// The rewrite adds a fuel counter: one unit is taken at every function entry and loop header and
+// when the counter goes negative `keyraft_internal.refuel()` gives the next allowance or a
+// negative number, on which the code executes `unreachable` — a trap no wasm code can catch.
+// That is what stops a `while (true) {}`. The module's memory, the fuel counter and its mutable
+// globals get exports of our own so the engine can restore the initial state after every call.
+//
+// This is a small single-pass binary rewriter rather than binaryen (which assemblyscript brings
+// in as a devDependency): binaryen costs ~75 MB of RSS and ~250 ms to import, is not a runtime
+// dependency, and we need only to walk instructions. V8 validates the module before (so the walk
+// sees well-formed code) and after the rewrite.
 
 /** The host functions a module may import from "keyraft", with their wasm signatures. */
 export const HOST_IMPORTS: Readonly<Record<string, { params: string[]; results: string[] }>> = {
@@ -36,15 +37,14 @@ export const EXPORT_FUEL = '__kr_fuel';
 export const EXPORT_GLOBAL_PREFIX = '__kr_g';
 export const MANIFEST_EXPORT = '__keyraft_manifest';
 
-/** A function export FCALL can call: no parameters, no results (data flows through the host). */
 export interface EntryExport {
+  /** An exported function with no parameters and no results (an FCALL candidate or the manifest). */
   name: string;
 }
 
 export interface PreparedModule {
   /** The instrumented binary. */
   binary: Uint8Array<ArrayBuffer>;
-  /** Exported `() -> ()` functions (FCALL candidates and the manifest). */
   entries: EntryExport[];
   /** Number of mutable globals exported as `__kr_g<i>`. */
   mutableGlobals: number;
@@ -59,57 +59,246 @@ export interface PrepareLimits {
 /** A module the engine refuses; the message says why (without Redis's prefix). */
 export class ModuleRejected extends Error {}
 
-const F = binaryen.Features;
-const ALLOWED_FEATURES =
-  F.MutableGlobals | F.NontrappingFPToInt | F.SignExt | F.BulkMemoryOpt | F.SIMD128 | F.Multivalue;
+const VALTYPE_NAMES: Record<number, string> = { 0x7f: 'i32', 0x7e: 'i64', 0x7d: 'f32', 0x7c: 'f64', 0x7b: 'v128', 0x70: 'funcref', 0x6f: 'externref' };
 
-const TYPE_NAMES = new Map<number, string>([
-  [binaryen.none, 'none'],
-  [binaryen.i32, 'i32'],
-  [binaryen.i64, 'i64'],
-  [binaryen.f32, 'f32'],
-  [binaryen.f64, 'f64'],
-  [binaryen.v128, 'v128'],
-]);
+interface FuncType {
+  params: number[];
+  results: number[];
+}
 
-function typeList(t: number): string[] {
-  if (t === binaryen.none) return [];
-  return binaryen.expandType(t).map((x) => TYPE_NAMES.get(x) ?? `type#${x}`);
+/** Reads a wasm binary; every read is bounds-checked. */
+class Reader {
+  constructor(
+    readonly buf: Uint8Array,
+    public pos: number,
+    readonly end: number,
+  ) {}
+
+  u8(): number {
+    if (this.pos >= this.end) throw new ModuleRejected('unexpected end of section');
+    return this.buf[this.pos++]!;
+  }
+
+  u32(): number {
+    let result = 0;
+    let shift = 0;
+    for (;;) {
+      const b = this.u8();
+      result += (b & 0x7f) * 2 ** shift;
+      if ((b & 0x80) === 0) break;
+      shift += 7;
+      if (shift > 28) throw new ModuleRejected('malformed integer');
+    }
+    return result;
+  }
+
+  /** Skips a signed LEB128 of up to `maxBytes` bytes. */
+  skipLeb(maxBytes: number): void {
+    for (let i = 0; i < maxBytes; i++) if ((this.u8() & 0x80) === 0) return;
+    throw new ModuleRejected('malformed integer');
+  }
+
+  skip(n: number): void {
+    if (this.pos + n > this.end) throw new ModuleRejected('unexpected end of section');
+    this.pos += n;
+  }
+
+  name(): string {
+    const len = this.u32();
+    this.skip(len);
+    return Buffer.from(this.buf.buffer, this.buf.byteOffset + this.pos - len, len).toString('utf8');
+  }
+}
+
+/** Collects output bytes. */
+class Writer {
+  private chunks: Uint8Array[] = [];
+  private cur: number[] = [];
+  length = 0;
+
+  u8(b: number): void {
+    this.cur.push(b);
+    this.length++;
+  }
+
+  u32(v: number): void {
+    do {
+      let b = v & 0x7f;
+      v = Math.floor(v / 128);
+      if (v !== 0) b |= 0x80;
+      this.u8(b);
+    } while (v !== 0);
+  }
+
+  bytes(b: Uint8Array): void {
+    if (this.cur.length > 0) {
+      this.chunks.push(Uint8Array.from(this.cur));
+      this.cur = [];
+    }
+    this.chunks.push(b);
+    this.length += b.length;
+  }
+
+  name(s: string): void {
+    const b = Buffer.from(s, 'utf8');
+    this.u32(b.length);
+    this.bytes(b);
+  }
+
+  finish(): Uint8Array<ArrayBuffer> {
+    if (this.cur.length > 0) {
+      this.chunks.push(Uint8Array.from(this.cur));
+      this.cur = [];
+    }
+    const out = new Uint8Array(this.length);
+    let at = 0;
+    for (const c of this.chunks) {
+      out.set(c, at);
+      at += c.length;
+    }
+    return out;
+  }
+}
+
+/** What the walk does at each instruction: copy, remap a function index, add a fuel check. */
+interface WalkSink {
+  /** Called with the reader positioned after the opcode byte(s); returns nothing. */
+  funcIndex(reader: Reader, start: number): void;
+  loop(reader: Reader): void;
 }
 
 /**
- * binaryen's validator prints its findings to stderr (through Emscripten, which buffers a partial
- * last line); capture them instead, and flush that partial line by validating a module with a
- * known function-level error, so nothing leaks into the server's log later.
+ * Walks instructions from r.pos until the `end` closing depth 0 (inclusive). Refuses opcodes
+ * outside the allowed feature set. With a sink, function indices and loop headers are reported.
  */
-function quietValidate(mod: binaryen.Module): string | null {
-  let captured = '';
-  const stderr = process.stderr;
-  const original = stderr.write;
-  stderr.write = ((chunk: string | Uint8Array) => {
-    captured += typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString();
-    return true;
-  }) as typeof stderr.write;
-  try {
-    if (mod.validate()) return null;
-    const flush = new binaryen.Module();
-    try {
-      flush.addFunction('flush', binaryen.none, binaryen.none, [], flush.drop(flush.i32.add(flush.i32.const(1), flush.f32.const(1))));
-      flush.validate();
-    } finally {
-      flush.dispose();
+function walkExpr(r: Reader, sink: WalkSink | null): void {
+  let depth = 0;
+  for (;;) {
+    const start = r.pos;
+    const op = r.u8();
+    switch (true) {
+      case op === 0x00 || op === 0x01 || op === 0x05 || op === 0x0f || op === 0x1a || op === 0x1b:
+        break;
+      case op === 0x02 || op === 0x04:
+        r.skipLeb(5); // block type (s33)
+        depth++;
+        break;
+      case op === 0x03:
+        r.skipLeb(5);
+        depth++;
+        sink?.loop(r);
+        break;
+      case op === 0x0b:
+        if (depth === 0) return;
+        depth--;
+        break;
+      case op === 0x0c || op === 0x0d:
+        r.u32();
+        break;
+      case op === 0x0e: {
+        const n = r.u32();
+        for (let i = 0; i <= n; i++) r.u32();
+        break;
+      }
+      case op === 0x10:
+        if (sink) sink.funcIndex(r, start);
+        else r.u32();
+        break;
+      case op === 0x11:
+        r.u32();
+        if (r.u32() !== 0) throw new ModuleRejected('multiple tables are not supported');
+        break;
+      case op === 0x1c: {
+        const n = r.u32();
+        r.skip(n);
+        break;
+      }
+      case op >= 0x20 && op <= 0x24:
+        r.u32();
+        break;
+      case op >= 0x28 && op <= 0x3e:
+        memarg(r);
+        break;
+      case op === 0x3f || op === 0x40:
+        if (r.u32() !== 0) throw new ModuleRejected('multiple memories are not supported');
+        break;
+      case op === 0x41:
+        r.skipLeb(5);
+        break;
+      case op === 0x42:
+        r.skipLeb(10);
+        break;
+      case op === 0x43:
+        r.skip(4);
+        break;
+      case op === 0x44:
+        r.skip(8);
+        break;
+      case op >= 0x45 && op <= 0xc4:
+        break;
+      case op === 0xfc: {
+        const sub = r.u32();
+        if (sub <= 7) break; // saturating float->int
+        if (sub === 10) {
+          if (r.u32() !== 0 || r.u32() !== 0) throw new ModuleRejected('multiple memories are not supported');
+          break;
+        }
+        if (sub === 11) {
+          if (r.u32() !== 0) throw new ModuleRejected('multiple memories are not supported');
+          break;
+        }
+        throw new ModuleRejected(`unsupported instruction 0xfc ${sub} (passive segments and table operations are not supported)`);
+      }
+      case op === 0xfd: {
+        const sub = r.u32();
+        if (sub <= 11 || sub === 92 || sub === 93) memarg(r);
+        else if (sub === 12 || sub === 13) r.skip(16);
+        else if (sub >= 21 && sub <= 34) r.skip(1);
+        else if (sub >= 84 && sub <= 91) {
+          memarg(r);
+          r.skip(1);
+        }
+        break;
+      }
+      case op === 0x06 || op === 0x07 || op === 0x08 || op === 0x09 || op === 0x0a || op === 0x18 || op === 0x19 || op === 0x1f:
+        throw new ModuleRejected('exception handling is not supported');
+      case op === 0x12 || op === 0x13:
+        throw new ModuleRejected('tail calls are not supported');
+      case op === 0x25 || op === 0x26 || (op >= 0xd0 && op <= 0xd6):
+        throw new ModuleRejected('reference types are not supported');
+      case op === 0xfe:
+        throw new ModuleRejected('threads and atomics are not supported');
+      default:
+        throw new ModuleRejected(`unsupported instruction 0x${op.toString(16)}`);
     }
-  } finally {
-    stderr.write = original;
   }
-  const first = captured.split('\n').find((l) => l.startsWith('[wasm-validator')) ?? 'invalid module';
-  return first.replace(/^\[wasm-validator error in [^\]]*\]\s*/, '').replace(/,? on\s*$/, '').replace(/\s*\[--enable-[^\]]*\]/, '');
+}
+
+function memarg(r: Reader): void {
+  const align = r.u32();
+  if (align & 0x40) throw new ModuleRejected('multiple memories are not supported');
+  r.u32();
+}
+
+function readValtypes(r: Reader): number[] {
+  const n = r.u32();
+  const out: number[] = [];
+  for (let i = 0; i < n; i++) out.push(r.u8());
+  return out;
+}
+
+function typeText(t: number[]): string {
+  return t.map((x) => VALTYPE_NAMES[x] ?? `0x${x.toString(16)}`).join(', ');
+}
+
+interface Section {
+  id: number;
+  start: number;
+  end: number;
 }
 
 /** Validates, checks the sandbox rules and instruments a module. Throws ModuleRejected. */
 export function prepareModule(bytes: Uint8Array<ArrayBuffer>, limits: PrepareLimits): PreparedModule {
-  // V8 first: binaryen must never see a malformed binary (a fatal error inside it poisons the
-  // binaryen instance for the rest of the process).
   let v8mod: WebAssembly.Module;
   try {
     v8mod = new WebAssembly.Module(bytes);
@@ -118,138 +307,365 @@ export function prepareModule(bytes: Uint8Array<ArrayBuffer>, limits: PrepareLim
   }
   for (const imp of WebAssembly.Module.imports(v8mod)) {
     if (imp.module !== HOST_MODULE || imp.kind !== 'function' || !(imp.name in HOST_IMPORTS)) {
-      throw new ModuleRejected(`module imports ${imp.kind} '${imp.module}.${imp.name}'; only keyraft host functions may be imported (${Object.keys(HOST_IMPORTS).map((n) => `keyraft.${n}`).join(', ')})`);
+      throw new ModuleRejected(
+        `module imports ${imp.kind} '${imp.module}.${imp.name}'; only keyraft host functions may be imported (${Object.keys(HOST_IMPORTS).map((n) => `keyraft.${n}`).join(', ')})`,
+      );
     }
   }
   for (const exp of WebAssembly.Module.exports(v8mod)) {
     if (exp.name.startsWith('__kr_')) throw new ModuleRejected(`export name '${exp.name}' is reserved`);
   }
 
-  let mod: binaryen.Module;
-  try {
-    mod = binaryen.readBinaryWithFeatures(bytes, ALLOWED_FEATURES);
-  } catch {
-    throw new ModuleRejected('module could not be read');
+  // Sections (V8 accepted the module, so the layout is sound; reads stay bounds-checked anyway).
+  const sections = new Map<number, Section>();
+  {
+    const r = new Reader(bytes, 8, bytes.length);
+    while (r.pos < r.end) {
+      const id = r.u8();
+      const size = r.u32();
+      const start = r.pos;
+      r.skip(size);
+      if (id === 0) continue; // custom sections (names, producers) are dropped: indices shift
+      if (id === 13) throw new ModuleRejected('exception handling is not supported');
+      if (id > 12) throw new ModuleRejected(`unsupported section ${id}`);
+      sections.set(id, { id, start, end: start + size });
+    }
   }
-  try {
-    const problem = quietValidate(mod);
-    if (problem !== null) throw new ModuleRejected(`module uses an unsupported feature or is invalid: ${problem}`);
+  const reader = (id: number): Reader | null => {
+    const s = sections.get(id);
+    return s ? new Reader(bytes, s.start, s.end) : null;
+  };
 
-    // Imports: exact signatures.
-    for (let i = 0; i < mod.getNumFunctions(); i++) {
-      const info = binaryen.getFunctionInfo(mod.getFunctionByIndex(i));
-      if (!info.module) continue;
-      const want = HOST_IMPORTS[info.base!]!;
-      const params = typeList(info.params);
-      const results = typeList(info.results);
+  // Types.
+  const types: FuncType[] = [];
+  const typeR = reader(1);
+  if (typeR) {
+    const n = typeR.u32();
+    for (let i = 0; i < n; i++) {
+      if (typeR.u8() !== 0x60) throw new ModuleRejected('only function types are supported');
+      types.push({ params: readValtypes(typeR), results: readValtypes(typeR) });
+    }
+  }
+
+  // Imports: functions from "keyraft" with their exact types.
+  const funcTypes: number[] = [];
+  const importR = reader(2);
+  if (importR) {
+    const n = importR.u32();
+    for (let i = 0; i < n; i++) {
+      const mod = importR.name();
+      const field = importR.name();
+      const kind = importR.u8();
+      if (kind !== 0 || mod !== HOST_MODULE || !(field in HOST_IMPORTS)) throw new ModuleRejected(`module imports '${mod}.${field}'`);
+      const t = types[importR.u32()]!;
+      const want = HOST_IMPORTS[field]!;
+      const params = t.params.map((x) => VALTYPE_NAMES[x]);
+      const results = t.results.map((x) => VALTYPE_NAMES[x]);
       if (params.join() !== want.params.join() || results.join() !== want.results.join()) {
-        throw new ModuleRejected(`import keyraft.${info.base} has type (${params.join(', ')}) -> (${results.join(', ')}); expected (${want.params.join(', ')}) -> (${want.results.join(', ')})`);
+        throw new ModuleRejected(
+          `import keyraft.${field} has type (${typeText(t.params)}) -> (${typeText(t.results)}); expected (${want.params.join(', ')}) -> (${want.results.join(', ')})`,
+        );
       }
+      funcTypes.push(types.indexOf(t));
     }
+  }
+  const importedFuncs = funcTypes.length;
+  const functionR = reader(3);
+  if (functionR) {
+    const n = functionR.u32();
+    for (let i = 0; i < n; i++) funcTypes.push(functionR.u32());
+  }
+  /** Function indices of defined functions move up by one: the refuel import joins the imports. */
+  const remap = (idx: number): number => (idx >= importedFuncs ? idx + 1 : idx);
 
-    // Memory: one, defined here, bounded.
-    if (!mod.hasMemory()) throw new ModuleRejected('module defines no memory');
-    const mem = mod.getMemoryInfo();
-    if (mem.shared || mem.is64) throw new ModuleRejected('shared or 64-bit memory is not supported');
-    if (mem.max === undefined || mem.max === 0xffffffff) {
-      throw new ModuleRejected(`module memory declares no maximum; declare one of at most ${limits.memoryPagesMax} pages (asc --maximumMemory)`);
-    }
-    if (mem.max > limits.memoryPagesMax) {
-      throw new ModuleRejected(`module memory maximum ${mem.max} pages exceeds the limit of ${limits.memoryPagesMax} pages`);
-    }
-    if (mem.initial > mem.max) throw new ModuleRejected('module memory initial size exceeds its maximum');
+  // Tables: at most one (call_indirect), only set by active element segments.
+  const tableR = reader(4);
+  if (tableR && tableR.u32() > 1) throw new ModuleRejected('multiple tables are not supported');
 
-    // Globals: mutable ones are exported so the engine can restore them; v128 cannot cross to JS.
-    let mutableGlobals = 0;
-    for (let i = 0; i < mod.getNumGlobals(); i++) {
-      const g = binaryen.getGlobalInfo(mod.getGlobalByIndex(i));
-      if (!g.mutable) continue;
-      if (g.type === binaryen.v128) throw new ModuleRejected('mutable v128 globals are not supported');
-      mod.addGlobalExport(g.name, `${EXPORT_GLOBAL_PREFIX}${mutableGlobals++}`);
-    }
+  // Memory: exactly one, bounded.
+  const memR = reader(5);
+  if (!memR) throw new ModuleRejected('module defines no memory');
+  if (memR.u32() !== 1) throw new ModuleRejected('multiple memories are not supported');
+  const memFlags = memR.u8();
+  if (memFlags > 1) throw new ModuleRejected('shared or 64-bit memory is not supported');
+  const memInitial = memR.u32();
+  if (memFlags === 0) {
+    throw new ModuleRejected(`module memory declares no maximum; declare one of at most ${limits.memoryPagesMax} pages (asc --maximumMemory)`);
+  }
+  const memMax = memR.u32();
+  if (memMax > limits.memoryPagesMax) {
+    throw new ModuleRejected(`module memory maximum ${memMax} pages exceeds the limit of ${limits.memoryPagesMax} pages`);
+  }
 
-    // Entry points: exported functions with no params and no results.
-    const entries: EntryExport[] = [];
-    for (let i = 0; i < mod.getNumExports(); i++) {
-      const exp = binaryen.getExportInfo(mod.getExportByIndex(i));
-      if (exp.kind === binaryen.ExternalFunction) {
-        const fn = binaryen.getFunctionInfo(mod.getFunction(exp.value));
-        if (fn.params === binaryen.none && fn.results === binaryen.none) entries.push({ name: exp.name });
+  // Globals: count them, export the mutable ones.
+  const mutableGlobals: number[] = [];
+  let globalCount = 0;
+  const globalR = reader(6);
+  if (globalR) {
+    const n = globalR.u32();
+    for (let i = 0; i < n; i++) {
+      const type = globalR.u8();
+      const mutable = globalR.u8() === 1;
+      walkExpr(globalR, null);
+      if (mutable) {
+        if (type !== 0x7f && type !== 0x7e && type !== 0x7d && type !== 0x7c) {
+          throw new ModuleRejected(`mutable ${VALTYPE_NAMES[type] ?? 'reference'} globals are not supported`);
+        }
+        mutableGlobals.push(i);
       }
+      globalCount++;
     }
-    mod.addMemoryExport(memoryName(mod), EXPORT_MEMORY);
-
-    instrumentFuel(mod);
-
-    const problemAfter = quietValidate(mod);
-    if (problemAfter !== null) throw new ModuleRejected(`instrumentation failed: ${problemAfter}`);
-    const binary = new Uint8Array(mod.emitBinary());
-    return { binary, entries, mutableGlobals, memoryPagesInitial: mem.initial, memoryPagesMax: mem.max };
-  } finally {
-    mod.dispose();
   }
-}
+  const fuelGlobal = globalCount;
 
-/** The internal name of the module's (single) memory. */
-function memoryName(mod: binaryen.Module): string {
-  // binaryen.js has no getMemoryByIndex; the memory export, if any, names it, else binaryen's default.
-  for (let i = 0; i < mod.getNumExports(); i++) {
-    const exp = binaryen.getExportInfo(mod.getExportByIndex(i));
-    if (exp.kind === binaryen.ExternalMemory) return exp.value;
+  // The refuel hook's type: () -> i32, reused when the module has it.
+  let refuelType = types.findIndex((t) => t.params.length === 0 && t.results.length === 1 && t.results[0] === 0x7f);
+  const addRefuelType = refuelType < 0;
+  if (addRefuelType) refuelType = types.length;
+  const refuelFunc = importedFuncs;
+
+  const out = new Writer();
+  out.bytes(bytes.subarray(0, 8));
+  const section = (id: number, body: Writer | Uint8Array) => {
+    const content = body instanceof Writer ? body.finish() : body;
+    out.u8(id);
+    out.u32(content.length);
+    out.bytes(content);
+  };
+  const original = (id: number) => {
+    const s = sections.get(id);
+    if (s) section(id, bytes.subarray(s.start, s.end));
+  };
+
+  // 1 type
+  {
+    const w = new Writer();
+    w.u32(types.length + (addRefuelType ? 1 : 0));
+    if (typeR) {
+      const s = sections.get(1)!;
+      const r = new Reader(bytes, s.start, s.end);
+      r.u32();
+      w.bytes(bytes.subarray(r.pos, s.end));
+    }
+    if (addRefuelType) {
+      w.u8(0x60);
+      w.u32(0);
+      w.u32(1);
+      w.u8(0x7f);
+    }
+    section(1, w);
   }
-  return '0';
+  // 2 import: the module's, then ours.
+  {
+    const w = new Writer();
+    w.u32(importedFuncs + 1);
+    if (importR) {
+      const s = sections.get(2)!;
+      const r = new Reader(bytes, s.start, s.end);
+      r.u32();
+      w.bytes(bytes.subarray(r.pos, s.end));
+    }
+    w.name(INTERNAL_MODULE);
+    w.name('refuel');
+    w.u8(0);
+    w.u32(refuelType);
+    section(2, w);
+  }
+  original(3);
+  original(4);
+  original(5);
+  // 6 global: the module's, then the fuel counter.
+  {
+    const w = new Writer();
+    w.u32(globalCount + 1);
+    if (globalR) {
+      const s = sections.get(6)!;
+      const r = new Reader(bytes, s.start, s.end);
+      r.u32();
+      w.bytes(bytes.subarray(r.pos, s.end));
+    }
+    w.u8(0x7f);
+    w.u8(1);
+    w.u8(0x41);
+    w.u8(0);
+    w.u8(0x0b);
+    section(6, w);
+  }
+  // 7 export: function indices remapped; entries collected; ours added.
+  const entries: EntryExport[] = [];
+  {
+    const w = new Writer();
+    const exportR = reader(7);
+    const n = exportR ? exportR.u32() : 0;
+    w.u32(n + 2 + mutableGlobals.length);
+    for (let i = 0; i < n; i++) {
+      const name = exportR!.name();
+      const kind = exportR!.u8();
+      let idx = exportR!.u32();
+      if (kind === 0) {
+        const t = types[funcTypes[idx]!]!;
+        if (t.params.length === 0 && t.results.length === 0) entries.push({ name });
+        idx = remap(idx);
+      }
+      w.name(name);
+      w.u8(kind);
+      w.u32(idx);
+    }
+    w.name(EXPORT_MEMORY);
+    w.u8(2);
+    w.u32(0);
+    w.name(EXPORT_FUEL);
+    w.u8(3);
+    w.u32(fuelGlobal);
+    mutableGlobals.forEach((g, i) => {
+      w.name(`${EXPORT_GLOBAL_PREFIX}${i}`);
+      w.u8(3);
+      w.u32(g);
+    });
+    section(7, w);
+  }
+  // 8 start
+  {
+    const startR = reader(8);
+    if (startR) {
+      const w = new Writer();
+      w.u32(remap(startR.u32()));
+      section(8, w);
+    }
+  }
+  // 9 element: active segments of function indices only.
+  {
+    const elemR = reader(9);
+    if (elemR) {
+      const w = new Writer();
+      const n = elemR.u32();
+      w.u32(n);
+      for (let i = 0; i < n; i++) {
+        const flags = elemR.u32();
+        if (flags !== 0 && flags !== 2) throw new ModuleRejected('passive, declarative or expression element segments are not supported');
+        w.u32(flags);
+        if (flags === 2) {
+          const table = elemR.u32();
+          if (table !== 0) throw new ModuleRejected('multiple tables are not supported');
+          w.u32(table);
+        }
+        const exprStart = elemR.pos;
+        walkExpr(elemR, null);
+        w.bytes(bytes.subarray(exprStart, elemR.pos));
+        if (flags === 2) {
+          if (elemR.u8() !== 0) throw new ModuleRejected('unsupported element kind');
+          w.u8(0);
+        }
+        const count = elemR.u32();
+        w.u32(count);
+        for (let j = 0; j < count; j++) w.u32(remap(elemR.u32()));
+      }
+      section(9, w);
+    }
+  }
+  original(12);
+  // 10 code: fuel check at entry and in every loop; call targets remapped.
+  {
+    const codeR = reader(10);
+    if (codeR) {
+      const check = fuelCheck(fuelGlobal, refuelFunc);
+      const w = new Writer();
+      const n = codeR.u32();
+      w.u32(n);
+      for (let i = 0; i < n; i++) {
+        const size = codeR.u32();
+        const bodyEnd = codeR.pos + size;
+        const r = new Reader(bytes, codeR.pos, bodyEnd);
+        const body = new Writer();
+        const localGroups = r.u32();
+        for (let j = 0; j < localGroups; j++) {
+          r.u32();
+          r.u8();
+        }
+        body.bytes(bytes.subarray(codeR.pos, r.pos));
+        body.bytes(check);
+        let copied = r.pos;
+        walkExpr(r, {
+          funcIndex(rr, start) {
+            const idx = rr.u32();
+            body.bytes(bytes.subarray(copied, start + 1));
+            body.u32(remap(idx));
+            copied = rr.pos;
+          },
+          loop(rr) {
+            body.bytes(bytes.subarray(copied, rr.pos));
+            body.bytes(check);
+            copied = rr.pos;
+          },
+        });
+        if (r.pos !== bodyEnd) throw new ModuleRejected('function body has trailing bytes');
+        body.bytes(bytes.subarray(copied, bodyEnd));
+        const content = body.finish();
+        w.u32(content.length);
+        w.bytes(content);
+        codeR.pos = bodyEnd;
+      }
+      section(10, w);
+    }
+  }
+  // 11 data: active segments only.
+  {
+    const dataR = reader(11);
+    if (dataR) {
+      const n = dataR.u32();
+      for (let i = 0; i < n; i++) {
+        const flags = dataR.u32();
+        if (flags === 1) throw new ModuleRejected('passive data segments are not supported');
+        if (flags === 2 && dataR.u32() !== 0) throw new ModuleRejected('multiple memories are not supported');
+        walkExpr(dataR, null);
+        dataR.skip(dataR.u32());
+      }
+      original(11);
+    }
+  }
+
+  const binary = out.finish();
+  try {
+    new WebAssembly.Module(binary);
+  } catch (e) {
+    throw new ModuleRejected(`instrumentation produced an invalid module (${(e as Error).message}); please report this module`);
+  }
+  return { binary, entries, mutableGlobals: mutableGlobals.length, memoryPagesInitial: memInitial, memoryPagesMax: memMax };
 }
 
 /**
- * Adds the fuel counter. Each function entry and loop header costs one unit; when the counter goes
- * negative, `keyraft_internal.refuel()` returns the next allowance, or a negative number to stop:
- * then the instrumented code executes `unreachable`, a trap no wasm code can catch.
+ * fuel -= 1; if (fuel < 0) { fuel = refuel(); if (fuel < 0) unreachable; }
  */
-function instrumentFuel(mod: binaryen.Module): void {
-  const LOGGER = 'log_execution';
-  if (mod.getFunction(LOGGER)) throw new ModuleRejected(`function name '${LOGGER}' is reserved`);
-  binaryen.setPassArgument('log-execution', INTERNAL_MODULE);
-  try {
-    mod.runPasses(['log-execution']);
-  } finally {
-    binaryen.setPassArgument('log-execution', null);
-  }
-  mod.removeFunction(LOGGER);
-  const fuel = '__kr_fuel';
-  const refuel = '__kr_refuel';
-  mod.addGlobal(fuel, binaryen.i32, true, mod.i32.const(0));
-  mod.addGlobalExport(fuel, EXPORT_FUEL);
-  mod.addFunctionImport(refuel, INTERNAL_MODULE, 'refuel', binaryen.none, binaryen.i32);
-  const get = () => mod.global.get(fuel, binaryen.i32);
-  mod.addFunction(
-    LOGGER,
-    binaryen.i32,
-    binaryen.none,
-    [],
-    mod.block(null, [
-      mod.global.set(fuel, mod.i32.sub(get(), mod.i32.const(1))),
-      mod.if(
-        mod.i32.lt_s(get(), mod.i32.const(0)),
-        mod.block(null, [
-          mod.global.set(fuel, mod.call(refuel, [], binaryen.i32)),
-          mod.if(mod.i32.lt_s(get(), mod.i32.const(0)), mod.unreachable()),
-        ]),
-      ),
-    ]),
-  );
-  // Inline the check at every site (a call per loop iteration costs about twice as much).
-  const alwaysInline = binaryen.getAlwaysInlineMaxSize();
-  const oneCaller = binaryen.getOneCallerInlineMaxSize();
-  const flexible = binaryen.getFlexibleInlineMaxSize();
-  binaryen.setAlwaysInlineMaxSize(40);
-  // Leave the module's own functions alone as much as possible.
-  binaryen.setOneCallerInlineMaxSize(0);
-  binaryen.setFlexibleInlineMaxSize(0);
-  try {
-    mod.runPasses(['inlining']);
-  } finally {
-    binaryen.setAlwaysInlineMaxSize(alwaysInline);
-    binaryen.setOneCallerInlineMaxSize(oneCaller);
-    binaryen.setFlexibleInlineMaxSize(flexible);
-  }
+function fuelCheck(fuel: number, refuel: number): Uint8Array {
+  const w = new Writer();
+  const get = () => {
+    w.u8(0x23);
+    w.u32(fuel);
+  };
+  get();
+  w.u8(0x41);
+  w.u8(1);
+  w.u8(0x6b); // i32.sub
+  w.u8(0x24);
+  w.u32(fuel);
+  get();
+  w.u8(0x41);
+  w.u8(0);
+  w.u8(0x48); // i32.lt_s
+  w.u8(0x04);
+  w.u8(0x40);
+  w.u8(0x10);
+  w.u32(refuel);
+  w.u8(0x24);
+  w.u32(fuel);
+  get();
+  w.u8(0x41);
+  w.u8(0);
+  w.u8(0x48);
+  w.u8(0x04);
+  w.u8(0x40);
+  w.u8(0x00); // unreachable
+  w.u8(0x0b);
+  w.u8(0x0b);
+  return w.finish();
 }

@@ -303,12 +303,16 @@ describe('WASM engine', () => {
     // Exception handling could catch an abort: refused.
     compileErr(
       () => engine.create('w', lib('w', wat(`(module (memory 1 1) (func (export "f") (try (do (nop)) (catch_all (nop)))))`))),
-      /unsupported feature/,
+      /exception handling is not supported/,
     );
     // Reference types (table state that would survive the reset): refused.
     compileErr(
-      () => engine.create('w', lib('w', wat(`(module (memory 1 1) (table 1 funcref) (func $f (export "f") (table.set 0 (i32.const 0) (ref.func $f))))`))),
-      /unsupported feature/,
+      () => engine.create('w', lib('w', wat(`(module (memory 1 1) (table 1 externref) (func (export "f") (param externref) (table.set 0 (i32.const 0) (local.get 0))))`))),
+      /reference types are not supported/,
+    );
+    compileErr(
+      () => engine.create('w', lib('w', wat(`(module (memory 1 1) (table 1 funcref) (func (export "f") (drop (table.grow 0 (ref.null func) (i32.const 1)))))`))),
+      /table operations are not supported|invalid WebAssembly module/,
     );
   });
 
@@ -404,6 +408,67 @@ describe('WASM engine', () => {
     const bare = { call: () => null, pcall: () => null, log: () => {} };
     assert.equal(text(m.call('now', [], [], bare)), 'ERR keyraft.time is not available here');
     assert.equal(text(m.call('rnd', [], [], bare)), 'ERR keyraft.random is not available here');
+  });
+
+  test('instrumentation keeps calls, indirect calls, element segments and the start function right', () => {
+    const m = engine.create('ind', lib('ind', wat(`(module
+      (import "keyraft" "reply" (func $reply (param i32 i32)))
+      (import "keyraft" "log" (func $log (param i32 i32 i32)))
+      (type $ret (func (result i64)))
+      (memory 1 1)
+      (table 2 funcref)
+      (elem (i32.const 0) $seven $answer)
+      (global $base (mut i64) (i64.const 0))
+      (func $seven (type $ret) (i64.const 7))
+      (func $answer (type $ret) (i64.add (global.get $base) (i64.const 2)))
+      (func $init (global.set $base (i64.const 40)))
+      (start $init)
+      (func $out (param i64) (i32.store8 (i32.const 0) (i32.const 1)) (i64.store (i32.const 1) (local.get 0)) (call $reply (i32.const 0) (i32.const 9)))
+      (func (export "direct") (call $out (call $seven)))
+      (func (export "indirect") (call $out (call_indirect (type $ret) (i32.const 1))))
+      (func (export "sum") (local $i i32) (local $s i64)
+        (loop $l
+          (local.set $s (i64.add (local.get $s) (i64.extend_i32_u (local.get $i))))
+          (local.set $i (i32.add (local.get $i) (i32.const 1)))
+          (br_if $l (i32.lt_u (local.get $i) (i32.const 100000))))
+        (call $out (local.get $s))))`)));
+    const host = new FakeHost();
+    assert.deepEqual(m.functions.map((f) => f.name), ['direct', 'indirect', 'sum']);
+    assert.equal(m.call('direct', [], [], host), 7);
+    assert.equal(m.call('indirect', [], [], host), 42);
+    assert.equal(m.call('sum', [], [], host), 4999950000);
+    // 100000 loop iterations at checkEveryUnits 1000: the hook ran about 100 times.
+    assert.ok(host.polls >= 99 && host.polls <= 101, `polled ${host.polls} times`);
+  });
+
+  test('randomly damaged modules load or fail with an ERR error, and run or fail without throwing', () => {
+    const wasm = Buffer.from(payloads.get('lock')!.toString().split('\n')[1]!, 'base64');
+    const fuzzEngine = new WasmEngine({ initUnitsMax: 100_000, checkEveryUnits: 1000 });
+    let seed = 12345;
+    const rnd = (n: number) => {
+      seed = (seed * 1103515245 + 12345) % 2147483648;
+      return seed % n;
+    };
+    let loaded = 0;
+    for (let i = 0; i < 300; i++) {
+      const copy = Buffer.from(wasm);
+      for (let j = 0, n = 1 + rnd(4); j < n; j++) copy[8 + rnd(copy.length - 8)] = rnd(256);
+      let l: CompiledLibrary;
+      try {
+        l = fuzzEngine.create('f', lib('f', copy));
+      } catch (e) {
+        assert.match((e as Error).message, /^ERR /);
+        continue;
+      }
+      loaded++;
+      const host = new FakeHost();
+      host.abortAfterPolls = 100;
+      for (const f of l.functions) {
+        const r = l.call(f.name, [b('k')], [b('tok'), b('1000')], host);
+        assert.ok(r === null || typeof r !== 'object' || Array.isArray(r) || r instanceof Buffer || 'err' in r || 'ok' in r || 'double' in r || 'map' in r || 'set' in r || 'big_number' in r || 'verbatim_string' in r);
+      }
+    }
+    assert.ok(loaded > 0, 'some damaged modules still load');
   });
 
   test('malformed payloads, modules, replies and manifests are errors, never crashes', () => {
