@@ -20,7 +20,7 @@ import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { ServerState } from '../server/state.js';
 import { KEYRAFT_VERSION, REDIS_COMPAT_VERSION } from '../version.js';
-import { AofLoadError, AppendOnlyFile, aofPath, loadAppendOnlyFile, openAofPort } from './aof.js';
+import { AofLoadError, AppendOnlyFile, aofPath, loadAppendOnlyFile, openAofPort, type AofFilePort } from './aof.js';
 import { baseFileName, incrFileName, ManifestError, manifestName, maxSeq, readManifest, writeManifest, type Manifest, type ManifestFile } from './aof-manifest.js';
 import { BackgroundSave, saveSync, snapshotAux, type SaveResult } from './bgsave.js';
 import { SnapshotDecoder, SnapshotError } from './snapshot-format.js';
@@ -42,6 +42,8 @@ interface RewriteJob {
 
 /** Per server: the manifest in use, the rewrite in progress and the rewrite statistics. */
 export class AofRewriter {
+  /** The INCR file prepareAppendOnly created for CONFIG SET appendonly yes. */
+  prepared: { path: string; port: AofFilePort; size: number } | null = null;
   /** The manifest on disk, as this process last wrote or read it. */
   manifest: Manifest | null = null;
   private nextSeq = 1;
@@ -89,6 +91,13 @@ export class AofRewriter {
   request(): 'started' | 'scheduled' | 'in-progress' | 'error' {
     if (this.job !== null) return 'in-progress';
     this.startTimer(); // scheduled rewrites start from it, AOF on or off
+    try {
+      mkdirSync(this.dir, { recursive: true });
+    } catch (e) {
+      this.lastOk = false;
+      this.server.log.warning(`Can't rewrite the append only file: cannot create ${this.dir}: ${(e as Error).message}`);
+      return 'error';
+    }
     if (this.server.rdb.bgsave !== null) {
       this.scheduled = true;
       return 'scheduled';
@@ -493,8 +502,41 @@ export function startAppendOnly(server: ServerState): AppendOnlyFile {
  */
 export function enableAppendOnly(server: ServerState): AppendOnlyFile {
   const rw = aofRewriter(server);
-  aofPath(server);
   rw.abort('appendonly turned on');
+  // prepareAppendOnly (the CONFIG SET veto) has created the INCR file, or says why it could not.
+  let prepared = rw.prepared;
+  rw.prepared = null;
+  if (prepared === null) {
+    const error = prepareAppendOnly(server);
+    if (error !== null) throw new Error(error);
+    prepared = rw.prepared!;
+    rw.prepared = null;
+  }
+  const aof = new AppendOnlyFile(server, prepared.port, prepared.size, prepared.path);
+  rw.attach(aof);
+  rw.initialPending = true;
+  rw.start();
+  server.log.notice('Append only file enabled at run time: writing the first BASE in the background');
+  return aof;
+}
+
+/**
+ * Before CONFIG SET appendonly yes takes effect (its veto): creates the directory and the INCR
+ * file the writer will append to, so that a failure is CONFIG SET's error (as Redis's "Unable to
+ * turn on AOF") instead of a crash afterwards. Returns null or the error text.
+ */
+export function prepareAppendOnly(server: ServerState): string | null {
+  const rw = aofRewriter(server);
+  try {
+    aofPath(server);
+  } catch (e) {
+    return (e as Error).message;
+  }
+  if (rw.prepared !== null) {
+    rw.prepared.port.close();
+    removeQuietly(rw.prepared.path);
+    rw.prepared = null;
+  }
   const dir = rw.dir;
   let onDisk: Manifest | null = null;
   try {
@@ -502,12 +544,13 @@ export function enableAppendOnly(server: ServerState): AppendOnlyFile {
   } catch {
     /* replaced when the rewrite finishes */
   }
+  const path = join(dir, incrFileName(rw.name, rw.takeSeq(onDisk)));
+  try {
+    rw.prepared = { path, ...openAofPort(path, true) };
+  } catch (e) {
+    server.log.warning(`Unable to turn on AOF: cannot create ${path}: ${(e as Error).message}`);
+    return 'Unable to turn on AOF. Check server logs.';
+  }
   rw.manifest = onDisk;
-  const seq = rw.takeSeq(onDisk);
-  const aof = AppendOnlyFile.open(server, join(dir, incrFileName(rw.name, seq)), true);
-  rw.attach(aof);
-  rw.initialPending = true;
-  rw.start();
-  server.log.notice('Append only file enabled at run time: writing the first BASE in the background');
-  return aof;
+  return null;
 }

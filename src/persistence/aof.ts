@@ -30,7 +30,7 @@ import type { Client } from '../net/client.js';
 import type { WriteEntry } from '../engine/engine.js';
 import { AOF_HEADER, AOF_HEADER_BYTES, AofFormatError, encodeRecord, encodedSize, scanAof } from './aof-format.js';
 import { replayEntry, ReplayError } from './replay.js';
-import { enableAppendOnly, startAppendOnly } from './aof-rewrite.js';
+import { enableAppendOnly, prepareAppendOnly, startAppendOnly } from './aof-rewrite.js';
 
 export type FsyncPolicy = 'always' | 'everysec' | 'no';
 
@@ -69,17 +69,13 @@ function fsyncDir(path: string): void {
 }
 
 /**
- * Why CONFIG SET appendonly yes cannot be honoured now, or null. With data, turning the AOF on
- * starts a rewrite that writes the current dataset as the first BASE (aof-rewrite.ts), as Redis.
+ * Why CONFIG SET appendonly yes cannot be honoured now, or null; creates the INCR file it will
+ * use (aof-rewrite.ts). With data, turning the AOF on starts a rewrite that writes the current
+ * dataset as the first BASE, as Redis.
  */
 export function appendOnlyVeto(server: ServerState, on: boolean): string | null {
   if (!on || server.aof !== null) return null;
-  try {
-    aofPath(server);
-  } catch (e) {
-    return (e as Error).message;
-  }
-  return null;
+  return prepareAppendOnly(server);
 }
 
 export interface AofLoadResult {

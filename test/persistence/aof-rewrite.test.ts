@@ -185,20 +185,20 @@ test('writes from many clients during a rewrite are all there after SIGKILL and 
   const dir = newDir();
   let p = await start(dir, ['--appendfsync', 'everysec']);
   let c = await p.connect();
-  await populate(c, 'fill', 60_000);
+  await populate(c, 'fill', 40_000);
   const clients = await Promise.all(Array.from({ length: 8 }, () => p.connect()));
   assert.equal(await c.value('BGREWRITEAOF'), 'Background append only file rewriting started');
   let during = 0;
   const counts = clients.map(() => 0);
   await Promise.all(
     clients.map(async (cl, i) => {
-      for (let round = 0; round < 40; round++) {
+      for (let round = 0; round < 25; round++) {
         const batch: Promise<RespValue>[] = [];
         for (let j = 0; j < 10; j++) {
           const n = counts[i]!++;
           batch.push(cl.value('SET', `c${i}:${n}`, String(n)), cl.value('INCR', `c${i}:ctr`), cl.value('RPUSH', `c${i}:list`, String(n)));
           // Overwrite and change in place keys the BASE is serializing (copy-on-write).
-          batch.push(cl.value('APPEND', `fill:${(i * 7919 + n * 31) % 60_000}`, '!'), cl.value('DEL', `fill:${(i * 104729 + n * 17) % 60_000}`));
+          batch.push(cl.value('APPEND', `fill:${(i * 7919 + n * 31) % 40_000}`, '!'), cl.value('DEL', `fill:${(i * 104729 + n * 17) % 40_000}`));
         }
         for (const r of await Promise.all(batch)) ok(r, 'write');
         if ((await info(c)).get('aof_rewrite_in_progress') === '1') during++;
@@ -361,7 +361,7 @@ test('CONFIG SET appendonly yes with data: OK, rewrite in progress, then the AOF
   const p = await startOn(dir, []);
   procs.push(p);
   const c = await p.connect();
-  await populate(c, 'd', 60_000);
+  await populate(c, 'd', 40_000);
   await c.value('HSET', 'h', 'a', '1');
   await c.value('SET', 'ttl', 'v', 'EX', '1000');
   c.writeRaw('CONFIG SET appendonly yes\r\nINFO persistence\r\n');
@@ -371,7 +371,7 @@ test('CONFIG SET appendonly yes with data: OK, rewrite in progress, then the AOF
   assert.match(i0, /aof_rewrite_in_progress:1/);
   // Writes while the first BASE is written land in the new INCR.
   for (let i = 0; i < 200; i++) await c.value('SET', `d:${i}`, 'changed');
-  await c.value('DEL', 'd:59999');
+  await c.value('DEL', 'd:39999');
   await rewriteDone(c);
   assert.equal((await info(c)).get('aof_rewrites'), '1');
   const before = await dumpDb0(c);
@@ -379,7 +379,7 @@ test('CONFIG SET appendonly yes with data: OK, rewrite in progress, then the AOF
   await killKeep(p);
   const p2 = await start(dir);
   const c2 = await p2.connect();
-  assert.equal(Number(await c2.value('DBSIZE')), 60_001);
+  assert.equal(Number(await c2.value('DBSIZE')), 40_001);
   assert.deepEqual(await dumpDb0(c2), before);
   c2.close();
   await killKeep(p2);
@@ -488,4 +488,24 @@ test('damaged multi-part AOF: a bad middle INCR or a missing file stops startup 
   rmSync(join(adir, m.base!.name));
   const missing = await expectStartFailure(dir, ['--appendonly', 'yes']);
   assert.match(missing.output, /base file .* doesn't exist/);
+});
+
+test('CONFIG SET appendonly yes / BGREWRITEAOF when the AOF directory cannot be created: errors, and the server keeps running', async () => {
+  const dir = newDir();
+  writeFileSync(join(dir, 'appendonlydir'), 'not a directory');
+  const p = await startOn(dir, []);
+  procs.push(p);
+  const c = await p.connect();
+  await c.value('SET', 'k', 'v');
+  const r = await c.value('CONFIG', 'SET', 'appendonly', 'yes');
+  assert.ok(r instanceof RespError && /Unable to turn on AOF/.test(r.message), String(r));
+  assert.deepEqual(await c.value('CONFIG', 'GET', 'appendonly'), ['appendonly', 'no']);
+  const b = await c.value('BGREWRITEAOF');
+  assert.ok(b instanceof RespError && b.message.startsWith("ERR Can't execute an AOF background rewriting"), String(b));
+  const i = await info(c);
+  assert.equal(i.get('aof_enabled'), '0');
+  assert.equal(i.get('aof_last_bgrewrite_status'), 'err');
+  assert.equal(await c.value('GET', 'k'), 'v');
+  c.close();
+  await killKeep(p);
 });
