@@ -10,7 +10,7 @@
 // Options: --requests N (default 100000), --clients N (default 50), --rounds N (default 1)
 
 import { spawnSync } from 'node:child_process';
-import { arg, encode, PipeClient, startServer, stopServer, type Proc } from './bench-util.js';
+import { arg, customBenchmark, encode, PipeClient, startServer, stopServer, type Proc } from './bench-util.js';
 
 const REQUESTS = Number(arg('requests', '100000'));
 const CLIENTS = Number(arg('clients', '50'));
@@ -48,12 +48,7 @@ function* preload(): Generator<string> {
 }
 
 function benchmark(port: number, argv: string[]): number {
-  const args = ['-h', '127.0.0.1', '-p', String(port), '-c', String(CLIENTS), '-n', String(REQUESTS), '-P', '1', '-r', '100000', '--csv', ...argv];
-  const r = spawnSync('redis-benchmark', args, { encoding: 'utf8' });
-  if (r.status !== 0) throw new Error(`redis-benchmark failed: ${r.stderr}`);
-  const line = r.stdout.split('\n').find((l) => l.startsWith(`"${argv[0]}`));
-  if (!line) throw new Error(`no result line in: ${r.stdout}`);
-  return Number(line.split(',')[1]!.replace(/"/g, ''));
+  return customBenchmark(port, argv, { clients: CLIENTS, requests: REQUESTS });
 }
 
 async function main(): Promise<void> {

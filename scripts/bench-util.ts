@@ -3,7 +3,7 @@
 // counts complete replies without decoding them. Copied in spirit from scripts/bench.ts (which
 // keeps its own copies) so benchmark scripts need not import each other.
 
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createServer, connect, type Socket } from 'node:net';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -66,6 +66,19 @@ export async function stopServer(p: Proc): Promise<void> {
     await exited;
   }
   rmSync(p.dir, { recursive: true, force: true });
+}
+
+/**
+ * redis-benchmark in custom-command mode (`argv` with __rand_int__ placeholders) against a port;
+ * returns requests per second.
+ */
+export function customBenchmark(port: number, argv: readonly string[], opts: { clients: number; requests: number; pipeline?: number }): number {
+  const args = ['-h', '127.0.0.1', '-p', String(port), '-c', String(opts.clients), '-n', String(opts.requests), '-P', String(opts.pipeline ?? 1), '-r', '100000', '--csv', ...argv];
+  const r = spawnSync('redis-benchmark', args, { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`redis-benchmark failed: ${r.stderr}`);
+  const line = r.stdout.split('\n').find((l) => l.startsWith(`"${argv[0]}`));
+  if (!line) throw new Error(`no result line in: ${r.stdout}`);
+  return Number(line.split(',')[1]!.replace(/"/g, ''));
 }
 
 export function encode(argv: readonly string[]): string {

@@ -16,12 +16,12 @@ import type { CachedScript } from '../scripting/scripting.js';
 const latin1 = (s: string) => Buffer.from(s, 'latin1');
 
 /** KEYS and ARGV from `numkeys key… arg…` starting at argv[2]; a string is Redis's error. */
-function keysAndArgs(argv: string[], notANumber: string): { keys: Buffer[]; args: Buffer[] } | string {
+function keysAndArgs(argv: string[], notANumber: string): { keys: string[]; args: string[] } | string {
   const n = parseInt64(argv[2]!);
   if (n === null || typeof n !== 'number') return notANumber;
   if (n < 0) return "ERR Number of keys can't be negative";
   if (n > argv.length - 3) return "ERR Number of keys can't be greater than number of args";
-  return { keys: argv.slice(3, 3 + n).map(latin1), args: argv.slice(3 + n).map(latin1) };
+  return { keys: argv.slice(3, 3 + n), args: argv.slice(3 + n) };
 }
 
 const SCRIPT_OPEN = latin1('return ((function(...) ');
@@ -54,9 +54,7 @@ function runCached(ctx: ExecContext, argv: string[], sha: string, script: Cached
     return;
   }
   const readOnly = readOnlyCommand || (script.flags !== null && script.flags.includes('no-writes'));
-  // Every run reseeds math.random from the entry, so a script's random choices are the entry's.
-  const source = Buffer.concat([latin1(`math.randomseed(${ctx.seed >>> 0}) `), script.body]);
-  ctx.server.scripting.run(ctx, argv[0]!.toLowerCase(), 'script', sha, readOnly, (host) => runLua(source, ka.keys, ka.args, host));
+  ctx.server.scripting.run(ctx, argv[0]!.toLowerCase(), 'script', sha, readOnly, (host) => runLua(script.body, ka.keys, ka.args, host, sha));
 }
 
 function evalCommand(readOnly: boolean) {
@@ -99,7 +97,7 @@ function fcallCommand(readOnlyCommand: boolean) {
       ctx.reply.error('ERR Can not execute a script with write flag using *_ro command.');
       return;
     }
-    ctx.server.scripting.run(ctx, argv[0]!.toLowerCase(), 'function', fn.info.name, readOnlyCommand || noWrites, (host) => fn.library.compiled.call(fn.info.name, ka.keys, ka.args, host));
+    ctx.server.scripting.run(ctx, argv[0]!.toLowerCase(), 'function', fn.info.name, readOnlyCommand || noWrites, (host) => fn.library.compiled.call(fn.info.name, ka.keys.map(latin1), ka.args.map(latin1), host));
   };
 }
 

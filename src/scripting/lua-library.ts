@@ -12,8 +12,8 @@ import { SCRIPT_FLAGS, validName, withoutFirstLine } from './shebang.js';
 /** Most functions one library may register. */
 export const LIBRARY_FUNCTIONS_MAX = 10_000;
 
-// Line 1 of every run: a `redis` that adds register_function (and, while loading, hides
-// call/pcall as Redis does), then the library's code inside a do-block.
+// Line 1 when loading: a `redis` that adds a checking register_function and hides call/pcall
+// (as Redis does while loading), then the library's code inside a do-block.
 const PRELUDE = [
   'local __kr_real = redis local __kr_fns = {} local __kr_regs = {} local __kr_loading = __KR_LOADING__',
   'local function __kr_fail(msg) error(msg, 0) end',
@@ -48,6 +48,16 @@ const PRELUDE = [
   'local server = redis do ',
 ].join(' ');
 
+// Line 1 of an FCALL run: the library was checked when it was loaded, so registering is only
+// remembering each callback; a small prelude keeps the per-call compile cheap.
+const CALL_PRELUDE = [
+  'local __kr_fns = {}',
+  'local redis = setmetatable({register_function = function(a, b)',
+  " if type(a) == 'table' then __kr_fns[a.function_name] = a.callback else __kr_fns[tostring(a)] = b end",
+  'end}, {__index = redis})',
+  'local server = redis do ',
+].join(' ');
+
 function loadSuffix(): string {
   return '\nend return __kr_regs';
 }
@@ -56,8 +66,10 @@ function callSuffix(functionName: string): string {
   return `\nend local __kr_f = __kr_fns[${JSON.stringify(functionName)}] if __kr_f == nil then return {err = "ERR Function not found"} end return (__kr_f(KEYS, ARGV))`;
 }
 
+const LOAD_PRELUDE = Buffer.from(PRELUDE.replace('__KR_LOADING__', 'true'));
+
 function wrap(body: Buffer, loading: boolean, suffix: string): Buffer {
-  return Buffer.concat([Buffer.from(PRELUDE.replace('__KR_LOADING__', loading ? 'true' : 'false')), body, Buffer.from(suffix)]);
+  return Buffer.concat([loading ? LOAD_PRELUDE : Buffer.from(CALL_PRELUDE), body, Buffer.from(suffix)]);
 }
 
 /** The host used while loading: a library may not run commands then. */
@@ -73,8 +85,16 @@ class LuaLibrary implements CompiledLibrary {
     private readonly body: Buffer,
   ) {}
 
+  /** The source each function runs as (library + call wrapper), built once per function. */
+  private readonly sources = new Map<string, Buffer>();
+
   call(functionName: string, keys: Buffer[], args: Buffer[], host: ScriptHost): ScriptValue {
-    const result = runLua(wrap(this.body, false, callSuffix(functionName)), keys, args, host);
+    let source = this.sources.get(functionName);
+    if (source === undefined) {
+      source = wrap(this.body, false, callSuffix(functionName));
+      if (this.functions.some((f) => f.name === functionName)) this.sources.set(functionName, source);
+    }
+    const result = runLua(source, keys, args, host, functionName);
     if (isRaisedError(result)) return { err: Buffer.from(scriptErrorText(result, functionName, 'user_function'), 'latin1') };
     return result;
   }

@@ -23,8 +23,7 @@ let currentResp: 2 | 3 = 2;
 
 const NO_HOST: ScriptValue = { err: Buffer.from('ERR redis.call used outside of a script run') };
 
-const engine: LuaEngine = (
-  await load({
+const luaModule = await load({
     profile: 'redis-7.0',
     redisProps: {
       REDIS_VERSION: { value: SCRIPT_REDIS_VERSION },
@@ -38,8 +37,8 @@ const engine: LuaEngine = (
       replicate_commands: { returns: true },
       set_repl: { returns: null },
     },
-  })
-).create({
+  });
+const engine: LuaEngine = luaModule.create({
   redisCall: (args) => (current === null ? NO_HOST : current.call(args)) as ReplyValue,
   redisPcall: (args) => (current === null ? NO_HOST : current.pcall(args)) as ReplyValue,
   log: (level, message) => current?.log(level, message),
@@ -47,6 +46,46 @@ const engine: LuaEngine = (
     currentResp = version === 3 ? 3 : 2;
   },
 });
+useNativeSha1();
+
+/**
+ * lua-redis-wasm hashes every script it runs (for its error metadata) and redis.sha1hex with a
+ * pure-JS SHA-1, which cost a sixth of an EVALSHA; this swaps in node's native one (and remembers
+ * the last digest, as EVALSHA runs one script over and over) through the
+ * module's (unexported, hence the version pin in package.json) handler table, same ABI: the
+ * input as (ptr, len) or (retPtr, ptr, len), the 40 hex digits returned as a packed ptr/len.
+ */
+let lastInput: Buffer | null = null;
+let lastDigest = Buffer.alloc(0);
+
+function useNativeSha1(): void {
+  const internals = luaModule as unknown as {
+    handlers?: { sha1hex?: (...args: number[]) => bigint | void };
+    exports?: { HEAPU8: Uint8Array; _alloc(n: number): number };
+  };
+  const handlers = internals.handlers;
+  const exports = internals.exports;
+  if (handlers?.sha1hex === undefined || exports === undefined) return;
+  handlers.sha1hex = (...args: number[]) => {
+    const hasRet = args.length >= 3;
+    const ptr = hasRet ? args[1]! : args[0]!;
+    const len = hasRet ? args[2]! : args[1]!;
+    const input = exports.HEAPU8.subarray(ptr, ptr + len);
+    // The same script runs again and again (EVALSHA): remember the last digest.
+    if (lastInput === null || !lastInput.equals(input)) {
+      lastInput = Buffer.from(input);
+      lastDigest = Buffer.from(createHash('sha1').update(input).digest('hex'), 'latin1');
+    }
+    const digest = lastDigest;
+    const out = exports._alloc(digest.length);
+    exports.HEAPU8.set(digest, out);
+    if (!hasRet) return (BigInt(digest.length) << 32n) | BigInt(out >>> 0);
+    const view = new DataView(exports.HEAPU8.buffer, exports.HEAPU8.byteOffset);
+    view.setUint32(args[0]!, out >>> 0, true);
+    view.setUint32(args[0]! + 4, digest.length, true);
+    return undefined;
+  };
+}
 
 export function sha1hex(source: Buffer | string): string {
   return createHash('sha1').update(source).digest('hex');
@@ -57,20 +96,72 @@ export function scriptResp(): 2 | 3 {
   return currentResp;
 }
 
+/** The engine's internals runLua drives directly (lua-redis-wasm 1.5.0, pinned). */
+interface EngineInternals {
+  exports: { HEAPU8: Uint8Array; _alloc(n: number): number; _free_mem(ptr: number): void };
+  callEvalWithArgs(scriptPtr: number, scriptLen: number, argsPtr: number, argsLen: number, keyCount: number): unknown;
+  decodeResult(result: unknown, sha: string): ReplyValue;
+}
+const internals = engine as unknown as Partial<EngineInternals>;
+const direct = typeof internals.callEvalWithArgs === 'function' && typeof internals.decodeResult === 'function' && internals.exports !== undefined;
+
+/** An argument as Lua receives it: a latin1 string (one char per byte) or bytes. */
+export type ScriptArg = string | Buffer;
+
 /**
  * Runs Lua source with KEYS and ARGV against `host`. Returns what the script returned, or an
- * `{err, meta}` value for an error it raised (see scriptErrorText). Not reentrant: a script
- * cannot start another (EVAL is refused inside scripts).
+ * `{err, meta}` value for an error it raised (see scriptErrorText). `sha` names the script in
+ * the engine's error metadata. Not reentrant: a script cannot start another (EVAL is refused
+ * inside scripts).
  */
-export function runLua(source: Buffer, keys: Buffer[], args: Buffer[], host: ScriptHost): ScriptValue {
+export function runLua(source: Buffer, keys: readonly ScriptArg[], args: readonly ScriptArg[], host: ScriptHost, sha = ''): ScriptValue {
   if (current !== null) return { err: Buffer.from('ERR a script is already running') };
   current = host;
   currentResp = 2;
   try {
-    return engine.evalWithArgs(source, keys, args) as ScriptValue;
+    if (!direct) return engine.evalWithArgs(source, keys.map(asBuffer), args.map(asBuffer)) as ScriptValue;
+    return evalDirect(internals as EngineInternals, source, keys, args, sha);
   } finally {
     current = null;
   }
+}
+
+function asBuffer(a: ScriptArg): Buffer {
+  return typeof a === 'string' ? Buffer.from(a, 'latin1') : a;
+}
+
+/**
+ * evalWithArgs without its per-call pure-JS SHA-1 of the script and its buffer concatenation:
+ * the script and the argument block ([count:u32] then [len:u32][bytes] per argument, KEYS
+ * first) are written straight into the module's memory.
+ */
+function evalDirect(e: EngineInternals, source: Buffer, keys: readonly ScriptArg[], args: readonly ScriptArg[], sha: string): ScriptValue {
+  let argBytes = 4;
+  for (const k of keys) argBytes += 4 + k.length;
+  for (const a of args) argBytes += 4 + a.length;
+  const x = e.exports;
+  const scriptPtr = x._alloc(source.length);
+  const argsPtr = x._alloc(argBytes);
+  const heap = x.HEAPU8;
+  heap.set(source, scriptPtr);
+  const view = Buffer.from(heap.buffer, heap.byteOffset, heap.byteLength);
+  view.writeUInt32LE(keys.length + args.length, argsPtr);
+  let at = argsPtr + 4;
+  for (const list of [keys, args]) {
+    for (const a of list) {
+      view.writeUInt32LE(a.length, at);
+      at += 4;
+      if (typeof a === 'string') at += view.latin1Write(a, at, a.length);
+      else {
+        view.set(a, at);
+        at += a.length;
+      }
+    }
+  }
+  const result = e.callEvalWithArgs(scriptPtr, source.length, argsPtr, argBytes, keys.length);
+  x._free_mem(scriptPtr);
+  x._free_mem(argsPtr);
+  return e.decodeResult(result, sha) as ScriptValue;
 }
 
 const COMPILE_ONLY_PREFIX = Buffer.from('do return end ');

@@ -1,0 +1,95 @@
+// `npm run bench:scripting`: server-side scripts, keyraft against Debian's redis-server on this
+// machine, redis-benchmark in custom-command mode (-c 50, -P 1 by default). The workload is the
+// issue's: INCR a key and EXPIRE it, returning the count —
+//   EVALSHA  <sha of the Lua script> 1 key:__rand_int__ 100   (both servers)
+//   FCALL    incr_expire 1 key:__rand_int__ 100               (a #!lua library, both servers)
+//   FCALL    incr_expire_wasm 1 key:__rand_int__ 100          (keyraft's #!wasm library, when the
+//            WASM engine and the SDK's example payload are present; no Redis equivalent)
+// INCR runs first as a baseline for the server's per-request cost. Rounds alternate the order
+// so drift on a loaded machine hits both. Prints rps and ratios (keyraft / Redis EVALSHA).
+//
+// Options: --requests N (default 100000), --clients N (default 50), --rounds N (default 1),
+//          --pipelines 1,16
+
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { createHash } from 'node:crypto';
+import { arg, customBenchmark, encode, PipeClient, ROOT, startServer, stopServer, type Proc } from './bench-util.js';
+
+const REQUESTS = Number(arg('requests', '100000'));
+const CLIENTS = Number(arg('clients', '50'));
+const ROUNDS = Number(arg('rounds', '1'));
+const PIPELINES = arg('pipelines', '1').split(',').map(Number);
+
+const LUA_SCRIPT = "local v = redis.call('INCR', KEYS[1]) redis.call('EXPIRE', KEYS[1], ARGV[1]) return v";
+const LUA_SHA = createHash('sha1').update(LUA_SCRIPT).digest('hex');
+const LUA_LIBRARY = `#!lua name=benchlib\nredis.register_function('incr_expire', function(keys, args) local v = redis.call('INCR', keys[1]) redis.call('EXPIRE', keys[1], args[1]) return v end)`;
+/** The SDK example's payload (`#!wasm name=…` + base64), built by the SDK's build script. */
+const WASM_PAYLOAD_CANDIDATES = [join(ROOT, 'sdk/assemblyscript/build/incr-expire.wasm.txt'), join(ROOT, 'sdk/assemblyscript/examples/incr-expire.payload')];
+
+interface Test {
+  name: string;
+  argv: string[];
+  servers: 'both' | 'keyraft';
+}
+
+async function prepare(s: Proc, wasmPayload: string | null): Promise<boolean> {
+  const c = await PipeClient.open(s.port);
+  const cmds = [encode(['SCRIPT', 'LOAD', LUA_SCRIPT]), encode(['FUNCTION', 'LOAD', 'REPLACE', LUA_LIBRARY])];
+  let wasm = false;
+  if (wasmPayload !== null && s.name === 'keyraft') {
+    cmds.push(encode(['FUNCTION', 'LOAD', 'REPLACE', wasmPayload]));
+    wasm = true;
+  }
+  await c.run(cmds[Symbol.iterator]());
+  c.close();
+  return wasm;
+}
+
+async function main(): Promise<void> {
+  if (spawnSync('sh', ['-c', 'command -v redis-server && command -v redis-benchmark']).status !== 0) {
+    console.error('redis-server and redis-benchmark are needed: apt-get install -y redis-server redis-tools');
+    process.exit(1);
+  }
+  const payloadPath = WASM_PAYLOAD_CANDIDATES.find((p) => existsSync(p)) ?? null;
+  const wasmPayload = payloadPath !== null ? readFileSync(payloadPath, 'latin1').trim() : null;
+  const servers: Proc[] = [await startServer('keyraft'), await startServer('redis')];
+  try {
+    let wasm = false;
+    for (const s of servers) wasm = (await prepare(s, wasmPayload)) || wasm;
+    const tests: Test[] = [
+      { name: 'INCR (baseline)', argv: ['INCR', 'counter:__rand_int__'], servers: 'both' },
+      { name: 'EVALSHA incr+expire', argv: ['EVALSHA', LUA_SHA, '1', 'key:__rand_int__', '100'], servers: 'both' },
+      { name: 'FCALL lua incr+expire', argv: ['FCALL', 'incr_expire', '1', 'key:__rand_int__', '100'], servers: 'both' },
+    ];
+    if (wasm) tests.push({ name: 'FCALL wasm incr+expire', argv: ['FCALL', 'incr_expire_wasm', '1', 'key:__rand_int__', '100'], servers: 'keyraft' });
+    else console.log('# no WASM payload found (build the SDK examples first); the WASM row is skipped');
+    for (const pipeline of PIPELINES) {
+      console.log(`# redis-benchmark -c ${CLIENTS} -n ${REQUESTS} -P ${pipeline} -r 100000, rounds=${ROUNDS}, node ${process.version}`);
+      console.log('| test | keyraft rps | redis rps | ratio |');
+      console.log('|---|---|---|---|');
+      let redisEvalsha = 0;
+      for (const t of tests) {
+        const k: number[] = [];
+        const r: number[] = [];
+        for (let round = 0; round < ROUNDS; round++) {
+          const order = round % 2 === 0 ? servers : [...servers].reverse();
+          for (const s of order) {
+            if (t.servers === 'keyraft' && s.name !== 'keyraft') continue;
+            (s.name === 'keyraft' ? k : r).push(customBenchmark(s.port, t.argv, { clients: CLIENTS, requests: REQUESTS, pipeline }));
+          }
+        }
+        const best = (a: number[]) => (a.length === 0 ? 0 : Math.max(...a));
+        if (t.name.startsWith('EVALSHA')) redisEvalsha = best(r);
+        const reference = t.servers === 'keyraft' ? redisEvalsha : best(r);
+        const label = t.servers === 'keyraft' ? `(Redis EVALSHA) ${reference.toFixed(0)}` : best(r).toFixed(0);
+        console.log(`| ${t.name} | ${best(k).toFixed(0)} | ${label} | ${(best(k) / reference).toFixed(2)} |`);
+      }
+    }
+  } finally {
+    for (const s of servers) await stopServer(s);
+  }
+}
+
+await main();
