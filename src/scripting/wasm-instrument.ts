@@ -162,8 +162,13 @@ class Writer {
 
 /** What the walk does at each instruction: copy, remap a function index, add a fuel check. */
 interface WalkSink {
-  /** Called with the reader positioned after the opcode byte(s); returns nothing. */
-  funcIndex(reader: Reader, start: number): void;
+  /** `call`: reads the function index itself; `start` is the opcode's offset. */
+  call(reader: Reader, start: number): void;
+  /** `call_indirect`, after its immediates were read. */
+  callIndirect(reader: Reader, start: number): void;
+  /** `return`, at its opcode's offset (nothing read yet past it). */
+  ret(start: number): void;
+  /** After a `loop` and its block type. */
   loop(reader: Reader): void;
 }
 
@@ -177,7 +182,10 @@ function walkExpr(r: Reader, sink: WalkSink | null): void {
     const start = r.pos;
     const op = r.u8();
     switch (true) {
-      case op === 0x00 || op === 0x01 || op === 0x05 || op === 0x0f || op === 0x1a || op === 0x1b:
+      case op === 0x00 || op === 0x01 || op === 0x05 || op === 0x1a || op === 0x1b:
+        break;
+      case op === 0x0f:
+        sink?.ret(start);
         break;
       case op === 0x02 || op === 0x04:
         r.skipLeb(5); // block type (s33)
@@ -201,12 +209,13 @@ function walkExpr(r: Reader, sink: WalkSink | null): void {
         break;
       }
       case op === 0x10:
-        if (sink) sink.funcIndex(r, start);
+        if (sink) sink.call(r, start);
         else r.u32();
         break;
       case op === 0x11:
         r.u32();
         if (r.u32() !== 0) throw new ModuleRejected('multiple tables are not supported');
+        sink?.callIndirect(r, start);
         break;
       case op === 0x1c: {
         const n = r.u32();
@@ -418,10 +427,14 @@ export function prepareModule(bytes: Uint8Array<ArrayBuffer>, limits: PrepareLim
   }
   const fuelGlobal = globalCount;
 
-  // The refuel hook's type: () -> i32, reused when the module has it.
-  let refuelType = types.findIndex((t) => t.params.length === 0 && t.results.length === 1 && t.results[0] === 0x7f);
-  const addRefuelType = refuelType < 0;
-  if (addRefuelType) refuelType = types.length;
+  // Types we need: the refuel hook's () -> i32, and () -> (results) for the block wrapping each
+  // function with several results; existing ones are reused, missing ones appended.
+  const blockTypes = new BlockTypes(types);
+  const refuelType = blockTypes.indexFor([0x7f]);
+  for (let i = importedFuncs; i < funcTypes.length; i++) {
+    const results = types[funcTypes[i]!]!.results;
+    if (results.length > 1) blockTypes.indexFor(results);
+  }
   const refuelFunc = importedFuncs;
 
   const out = new Writer();
@@ -440,18 +453,18 @@ export function prepareModule(bytes: Uint8Array<ArrayBuffer>, limits: PrepareLim
   // 1 type
   {
     const w = new Writer();
-    w.u32(types.length + (addRefuelType ? 1 : 0));
+    w.u32(types.length + blockTypes.added.length);
     if (typeR) {
       const s = sections.get(1)!;
       const r = new Reader(bytes, s.start, s.end);
       r.u32();
       w.bytes(bytes.subarray(r.pos, s.end));
     }
-    if (addRefuelType) {
+    for (const results of blockTypes.added) {
       w.u8(0x60);
       w.u32(0);
-      w.u32(1);
-      w.u8(0x7f);
+      w.u32(results.length);
+      for (const t of results) w.u8(t);
     }
     section(1, w);
   }
@@ -564,42 +577,75 @@ export function prepareModule(bytes: Uint8Array<ArrayBuffer>, limits: PrepareLim
     }
   }
   original(12);
-  // 10 code: fuel check at entry and in every loop; call targets remapped.
+  // 10 code: fuel checks at entry and in every loop; call targets remapped. Each function
+  // keeps the counter in a local of its own (a register in the loop), and hands it over through
+  // the global around calls to other module functions and on the way out: its body is wrapped in
+  // a block so every exit but `return` (which syncs first) and a trap goes through the sync.
   {
     const codeR = reader(10);
     if (codeR) {
-      const check = fuelCheck(fuelGlobal, refuelFunc);
       const w = new Writer();
       const n = codeR.u32();
       w.u32(n);
       for (let i = 0; i < n; i++) {
+        const type = types[funcTypes[importedFuncs + i]!]!;
         const size = codeR.u32();
         const bodyEnd = codeR.pos + size;
         const r = new Reader(bytes, codeR.pos, bodyEnd);
         const body = new Writer();
         const localGroups = r.u32();
+        let locals = 0;
         for (let j = 0; j < localGroups; j++) {
-          r.u32();
+          locals += r.u32();
           r.u8();
         }
-        body.bytes(bytes.subarray(codeR.pos, r.pos));
-        body.bytes(check);
+        const fuelLocal = type.params.length + locals;
+        if (fuelLocal >= LOCALS_MAX) throw new ModuleRejected('too many locals');
+        // Locals: the module's groups, then one i32 for the counter.
+        body.u32(localGroups + 1);
+        body.bytes(bytes.subarray(codeR.pos + lebLength(bytes, codeR.pos), r.pos));
+        body.u32(1);
+        body.u8(0x7f);
+        const ops = fuelOps(fuelGlobal, fuelLocal, refuelFunc);
+        body.bytes(ops.entry);
+        body.bytes(blockOf(type.results, blockTypes));
         let copied = r.pos;
+        const flush = (to: number) => {
+          body.bytes(bytes.subarray(copied, to));
+          copied = to;
+        };
         walkExpr(r, {
-          funcIndex(rr, start) {
+          call(rr, start) {
             const idx = rr.u32();
-            body.bytes(bytes.subarray(copied, start + 1));
+            flush(start);
+            const local = idx >= importedFuncs;
+            if (local) body.bytes(ops.sync);
+            body.u8(0x10);
             body.u32(remap(idx));
+            if (local) body.bytes(ops.reload);
             copied = rr.pos;
           },
+          callIndirect(rr, start) {
+            flush(start);
+            body.bytes(ops.sync);
+            flush(rr.pos);
+            body.bytes(ops.reload);
+          },
+          ret(start) {
+            flush(start);
+            body.bytes(ops.sync);
+          },
           loop(rr) {
-            body.bytes(bytes.subarray(copied, rr.pos));
-            body.bytes(check);
-            copied = rr.pos;
+            flush(rr.pos);
+            body.bytes(ops.loop);
           },
         });
         if (r.pos !== bodyEnd) throw new ModuleRejected('function body has trailing bytes');
-        body.bytes(bytes.subarray(copied, bodyEnd));
+        // Everything but the function's final `end`, then: end of the wrapping block, sync, end.
+        flush(bodyEnd - 1);
+        body.u8(0x0b);
+        body.bytes(ops.sync);
+        body.u8(0x0b);
         const content = body.finish();
         w.u32(content.length);
         w.bytes(content);
@@ -633,39 +679,103 @@ export function prepareModule(bytes: Uint8Array<ArrayBuffer>, limits: PrepareLim
   return { binary, entries, mutableGlobals: mutableGlobals.length, memoryPagesInitial: memInitial, memoryPagesMax: memMax };
 }
 
+/** Function types `() -> (results)`: the module's own when it has one, else appended. */
+class BlockTypes {
+  readonly added: number[][] = [];
+
+  constructor(private readonly types: FuncType[]) {}
+
+  indexFor(results: number[]): number {
+    const same = (r: number[]) => r.length === results.length && r.every((t, i) => t === results[i]);
+    const existing = this.types.findIndex((t) => t.params.length === 0 && same(t.results));
+    if (existing >= 0) return existing;
+    const added = this.added.findIndex(same);
+    if (added >= 0) return this.types.length + added;
+    this.added.push([...results]);
+    return this.types.length + this.added.length - 1;
+  }
+}
+
+/** V8's limit on locals per function. */
+const LOCALS_MAX = 50_000;
+
+/** Length in bytes of the LEB128 at `at`. */
+function lebLength(buf: Uint8Array, at: number): number {
+  let n = 1;
+  while (buf[at + n - 1]! & 0x80) n++;
+  return n;
+}
+
 /**
- * fuel -= 1; if (fuel < 0) { fuel = refuel(); if (fuel < 0) unreachable; }
+ * `block <results>`: empty, one value type, or a type index for several results (added to
+ * `blockTypes`, which the type section writer appends).
  */
-function fuelCheck(fuel: number, refuel: number): Uint8Array {
+function blockOf(results: number[], blockTypes: BlockTypes): Uint8Array {
   const w = new Writer();
-  const get = () => {
-    w.u8(0x23);
-    w.u32(fuel);
-  };
-  get();
-  w.u8(0x41);
-  w.u8(1);
-  w.u8(0x6b); // i32.sub
-  w.u8(0x24);
-  w.u32(fuel);
-  get();
-  w.u8(0x41);
-  w.u8(0);
-  w.u8(0x48); // i32.lt_s
-  w.u8(0x04);
-  w.u8(0x40);
-  w.u8(0x10);
-  w.u32(refuel);
-  w.u8(0x24);
-  w.u32(fuel);
-  get();
-  w.u8(0x41);
-  w.u8(0);
-  w.u8(0x48);
-  w.u8(0x04);
-  w.u8(0x40);
-  w.u8(0x00); // unreachable
-  w.u8(0x0b);
-  w.u8(0x0b);
+  w.u8(0x02);
+  if (results.length === 0) w.u8(0x40);
+  else if (results.length === 1) w.u8(results[0]!);
+  else w.u32(blockTypes.indexFor(results)); // s33, non-negative: same bytes as u32 below 2^27
   return w.finish();
+}
+
+interface FuelOps {
+  entry: Uint8Array;
+  loop: Uint8Array;
+  sync: Uint8Array;
+  reload: Uint8Array;
+}
+
+/**
+ * entry: f = fuel - 1; if (f < 0) slow      loop: f = f - 1; if (f < 0) slow
+ * slow: f = refuel(); if (f < 0) unreachable
+ * sync: fuel = f                             reload: f = fuel
+ */
+function fuelOps(fuel: number, local: number, refuel: number): FuelOps {
+  const slow = (w: Writer) => {
+    w.u8(0x41); // i32.const 0
+    w.u8(0);
+    w.u8(0x48); // i32.lt_s
+    w.u8(0x04); // if
+    w.u8(0x40);
+    w.u8(0x10); // call refuel
+    w.u32(refuel);
+    w.u8(0x22); // local.tee f
+    w.u32(local);
+    w.u8(0x41);
+    w.u8(0);
+    w.u8(0x48);
+    w.u8(0x04);
+    w.u8(0x40);
+    w.u8(0x00); // unreachable
+    w.u8(0x0b);
+    w.u8(0x0b);
+  };
+  const decrement = (w: Writer) => {
+    w.u8(0x41); // i32.const 1
+    w.u8(1);
+    w.u8(0x6b); // i32.sub
+    w.u8(0x22); // local.tee f
+    w.u32(local);
+    slow(w);
+  };
+  const entry = new Writer();
+  entry.u8(0x23); // global.get fuel
+  entry.u32(fuel);
+  decrement(entry);
+  const loop = new Writer();
+  loop.u8(0x20); // local.get f
+  loop.u32(local);
+  decrement(loop);
+  const sync = new Writer();
+  sync.u8(0x20);
+  sync.u32(local);
+  sync.u8(0x24); // global.set fuel
+  sync.u32(fuel);
+  const reload = new Writer();
+  reload.u8(0x23);
+  reload.u32(fuel);
+  reload.u8(0x21); // local.set f
+  reload.u32(local);
+  return { entry: entry.finish(), loop: loop.finish(), sync: sync.finish(), reload: reload.finish() };
 }

@@ -426,6 +426,10 @@ describe('WASM engine', () => {
       (func $out (param i64) (i32.store8 (i32.const 0) (i32.const 1)) (i64.store (i32.const 1) (local.get 0)) (call $reply (i32.const 0) (i32.const 9)))
       (func (export "direct") (call $out (call $seven)))
       (func (export "indirect") (call $out (call_indirect (type $ret) (i32.const 1))))
+      (func $pair (result i64 i64) (if (i32.eqz (i32.const 0)) (then (return (i64.const 30) (i64.const 12)))) (i64.const 0) (i64.const 0))
+      (func $early (param i32) (result i64) (br_if 0 (i64.const 100) (local.get 0)) (drop) (i64.const 200))
+      (func (export "multi") (call $out (i64.add (call $pair))))
+      (func (export "branches") (call $out (i64.add (call $early (i32.const 1)) (call $early (i32.const 0)))))
       (func (export "sum") (local $i i32) (local $s i64)
         (loop $l
           (local.set $s (i64.add (local.get $s) (i64.extend_i32_u (local.get $i))))
@@ -433,7 +437,9 @@ describe('WASM engine', () => {
           (br_if $l (i32.lt_u (local.get $i) (i32.const 100000))))
         (call $out (local.get $s))))`)));
     const host = new FakeHost();
-    assert.deepEqual(m.functions.map((f) => f.name), ['direct', 'indirect', 'sum']);
+    assert.deepEqual(m.functions.map((f) => f.name), ['direct', 'indirect', 'multi', 'branches', 'sum']);
+    assert.equal(m.call('multi', [], [], host), 42);
+    assert.equal(m.call('branches', [], [], host), 300);
     assert.equal(m.call('direct', [], [], host), 7);
     assert.equal(m.call('indirect', [], [], host), 42);
     assert.equal(m.call('sum', [], [], host), 4999950000);
