@@ -6,9 +6,11 @@
 // installed, which proves the expectations here are Redis's behaviour, not keyraft's.
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { Queue, Worker, QueueEvents, type Job, type Processor } from 'bullmq';
+import { rmSync } from 'node:fs';
+import { Queue, Worker, QueueEvents, FlowProducer, type Job, type Processor } from 'bullmq';
 import { Redis as IORedis } from 'ioredis';
 import { startKeyraft, startRedis, referenceRedisSkipReason, type ServerProcess } from '../helpers/servers.js';
+import { startOn, tempDir, kill9 } from '../persistence/aof-support.js';
 
 /** Bound on every wait in this file; each scenario finishes far sooner on a healthy server. */
 const WAIT_MS = 5000;
@@ -328,5 +330,125 @@ for (const target of targets) {
         await closeAll();
       }
     });
+
+    test('flows: a parent runs after its children and reads their return values', { timeout: TEST_TIMEOUT_MS }, async () => {
+      try {
+        const { queue, name } = await openQueue('flow');
+        const producer = new FlowProducer({ connection });
+        closers.push(() => producer.close());
+        const tree = await producer.add({
+          name: 'parent',
+          queueName: name,
+          children: [1, 2, 3].map((v) => ({ name: `child-${v}`, queueName: name, data: { v } })),
+        });
+        assert.equal(await tree.job.getState(), 'waiting-children');
+        const order: string[] = [];
+        openWorker(name, async (job: Job) => {
+          order.push(job.name);
+          if (job.name !== 'parent') return (job.data.v as number) * 10;
+          return Object.values(await job.getChildrenValues()).sort();
+        });
+        await waitFor('the parent', async () => (await tree.job.getState()) === 'completed');
+        assert.equal(order.at(-1), 'parent');
+        assert.deepEqual(order.slice(0, 3).sort(), ['child-1', 'child-2', 'child-3']);
+        const parent = (await queue.getJob(tree.job.id!))!;
+        assert.deepEqual(parent.returnvalue, [10, 20, 30]);
+        assert.deepEqual(await parent.getDependenciesCount(), { processed: 3, unprocessed: 0, ignored: 0, failed: 0 });
+      } finally {
+        await closeAll();
+      }
+    });
+
+    test('a stalled job (lock expired, never finished) is moved back and completed by another worker', { timeout: TEST_TIMEOUT_MS }, async () => {
+      try {
+        const { queue, name } = await openQueue('stall');
+        const job = await queue.add('s', {});
+        // A worker takes the job by hand with a short lock and then never finishes nor renews it.
+        const taker = new Worker(name, null, { connection, lockDuration: 300 });
+        closers.unshift(() => taker.close(true));
+        const taken = await taker.getNextJob('the-token');
+        assert.equal(taken?.id, job.id);
+        assert.equal(await job.getState(), 'active');
+        const rescuer = new Worker(name, async () => 'rescued', { connection, stalledInterval: 300, lockDuration: 300 });
+        rescuer.on('error', () => undefined);
+        closers.unshift(() => rescuer.close(true));
+        const stalled: string[] = [];
+        rescuer.on('stalled', (id) => stalled.push(id));
+        await waitFor('the stalled job to complete', async () => (await job.getState()) === 'completed');
+        const done = (await queue.getJob(job.id!))!;
+        assert.equal(done.returnvalue, 'rescued');
+        assert.equal(done.stalledCounter, 1);
+        assert.deepEqual(stalled, [job.id]);
+      } finally {
+        await closeAll();
+      }
+    });
   });
 }
+
+// keyraft only: BullMQ's state (written by its Lua scripts, logged as the scripts' effects) is in
+// the append-only file, so a SIGKILLed server restarts with every queue where it was.
+describe('BullMQ state across a keyraft SIGKILL and restart (appendfsync always)', () => {
+  const dir = tempDir();
+  let first: ServerProcess | undefined;
+  let second: ServerProcess | undefined;
+  after(async () => {
+    if (first && !first.exited) kill9(first);
+    await second?.stop(); // removes dir
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  test('jobs completed, failed, waiting, delayed and prioritized before the kill are all there after it', { timeout: TEST_TIMEOUT_MS }, async () => {
+    const aof = ['--appendonly', 'yes', '--appendfsync', 'always'];
+    first = await startOn(dir, aof);
+    let connection = { host: '127.0.0.1', port: first.port, maxRetriesPerRequest: null };
+    const closers: Array<() => Promise<unknown>> = [];
+    try {
+      const queue = new Queue('durable', { connection });
+      closers.push(() => queue.close());
+      const worker = new Worker('durable', async (job: Job) => {
+        if (job.data.fail) throw new Error('nope');
+        return (job.data.i as number) * 3;
+      }, { connection });
+      worker.on('error', () => undefined);
+      closers.unshift(() => worker.close(true));
+      await queue.addBulk([0, 1, 2, 3].map((i) => ({ name: 'done', data: { i } })));
+      await queue.add('bad', { fail: true });
+      await waitFor('4 completed, 1 failed', async () => (await queue.getCompletedCount()) === 4 && (await queue.getFailedCount()) === 1);
+      await worker.close();
+      await queue.addBulk([10, 11].map((i) => ({ name: 'later', data: { i } })));
+      await queue.add('delayed', { i: 20 }, { delay: 600 });
+      await queue.add('prio', { i: 30 }, { priority: 2 });
+      const before = await queue.getJobCounts('completed', 'failed', 'waiting', 'delayed', 'prioritized', 'active');
+      assert.deepEqual(before, { completed: 4, failed: 1, waiting: 2, delayed: 1, prioritized: 1, active: 0 });
+    } finally {
+      for (const close of closers.splice(0)) await close().catch(() => undefined);
+    }
+    kill9(first);
+    await first.waitExit();
+
+    second = await startOn(dir, aof);
+    connection = { host: '127.0.0.1', port: second.port, maxRetriesPerRequest: null };
+    try {
+      const queue = new Queue('durable', { connection });
+      closers.push(() => queue.close());
+      assert.deepEqual(await queue.getJobCounts('completed', 'failed', 'waiting', 'delayed', 'prioritized', 'active'), {
+        completed: 4,
+        failed: 1,
+        waiting: 2,
+        delayed: 1,
+        prioritized: 1,
+        active: 0,
+      });
+      assert.equal((await queue.getFailed())[0]!.failedReason, 'nope');
+      const worker = new Worker('durable', async (job: Job) => (job.data.i as number) * 3, { connection });
+      worker.on('error', () => undefined);
+      closers.unshift(() => worker.close(true));
+      await waitFor('every job done', async () => (await queue.getCompletedCount()) === 8);
+      const results = (await queue.getCompleted()).map((j) => [j.name, j.returnvalue]).sort();
+      assert.deepEqual(results, [['delayed', 60], ['done', 0], ['done', 3], ['done', 6], ['done', 9], ['later', 30], ['later', 33], ['prio', 90]]);
+    } finally {
+      for (const close of closers.splice(0)) await close().catch(() => undefined);
+    }
+  });
+});
