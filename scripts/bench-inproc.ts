@@ -6,6 +6,8 @@
 
 import { EventEmitter } from 'node:events';
 import { createHash } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Socket } from 'node:net';
 import { Config } from '../src/config/config.js';
 import { ServerState } from '../src/server/state.js';
@@ -46,7 +48,7 @@ function pipelineOf(make: (i: number) => string[], depth: number, variants: numb
 
 const INCR_EXPIRE = "local v = redis.call('INCR', KEYS[1]) redis.call('EXPIRE', KEYS[1], ARGV[1]) return v";
 const INCR_EXPIRE_SHA = createHash('sha1').update(INCR_EXPIRE).digest('hex');
-const INCR_EXPIRE_LIBRARY = "#!lua name=bench\nredis.register_function('incr_expire', function(keys, args) local v = redis.call('INCR', keys[1]) redis.call('EXPIRE', keys[1], args[1]) return v end)";
+const INCR_EXPIRE_LIBRARY = "#!lua name=bench\nredis.register_function('incr_expire_lua', function(keys, args) local v = redis.call('INCR', keys[1]) redis.call('EXPIRE', keys[1], args[1]) return v end)";
 const key = (i: number) => `key:${String((i * 7919) % 100000).padStart(12, '0')}`;
 const CASES: Record<string, (i: number) => string[]> = {
   PING: () => ['PING'],
@@ -55,13 +57,17 @@ const CASES: Record<string, (i: number) => string[]> = {
   INCR: (i) => ['INCR', `counter:${i % 1000}`],
   MSET: (i) => ['MSET', ...Array.from({ length: 10 }, (_, j) => [key(i * 10 + j), 'xxx']).flat()],
   EVALSHA: (i) => ['EVALSHA', INCR_EXPIRE_SHA, '1', `counter:${i % 1000}`, '100'],
-  FCALL: (i) => ['FCALL', 'incr_expire', '1', `counter:${i % 1000}`, '100'],
+  FCALL: (i) => ['FCALL', 'incr_expire_lua', '1', `counter:${i % 1000}`, '100'],
+  FCALL_WASM: (i) => ['FCALL', 'incr_expire', '1', `counter:${i % 1000}`, '100'],
 };
 
 const server = new ServerState(new Config());
 const socket = new FakeSocket();
 const client = new Client(server, socket as unknown as Socket, 1);
 socket.emit('data', Buffer.from(encode(['SCRIPT', 'LOAD', INCR_EXPIRE]) + encode(['FUNCTION', 'LOAD', INCR_EXPIRE_LIBRARY]), 'latin1'));
+// The SDK's AssemblyScript example (npm run build:wasm-examples), when built.
+const WASM_PAYLOAD = join(import.meta.dirname, '../../sdk/assemblyscript/build/incr_expire.wasmlib');
+if (existsSync(WASM_PAYLOAD)) socket.emit('data', Buffer.from(encode(['FUNCTION', 'LOAD', readFileSync(WASM_PAYLOAD, 'latin1').trim()]), 'latin1'));
 const only = process.argv.slice(2);
 const commands = Number(process.env.COMMANDS ?? 400_000);
 for (const [name, make] of Object.entries(CASES)) {
@@ -74,5 +80,5 @@ for (const [name, make] of Object.entries(CASES)) {
   for (let r = 0; r < rounds; r++) socket.emit('data', batches[r % batches.length]);
   const used = process.cpuUsage(before);
   const ns = ((used.user + used.system) * 1000) / commands;
-  console.log(`${name.padEnd(7)} ${ns.toFixed(0).padStart(6)} ns/command (CPU), ${(1e9 / ns / 1e6).toFixed(2)} M commands/s of CPU`);
+  console.log(`${name.padEnd(10)} ${ns.toFixed(0).padStart(6)} ns/command (CPU), ${(1e9 / ns / 1e6).toFixed(2)} M commands/s of CPU`);
 }

@@ -2,9 +2,9 @@
 // machine, redis-benchmark in custom-command mode (-c 50, -P 1 by default). The workload is the
 // issue's: INCR a key and EXPIRE it, returning the count —
 //   EVALSHA  <sha of the Lua script> 1 key:__rand_int__ 100   (both servers)
-//   FCALL    incr_expire 1 key:__rand_int__ 100               (a #!lua library, both servers)
-//   FCALL    incr_expire_wasm 1 key:__rand_int__ 100          (keyraft's #!wasm library, when the
-//            WASM engine and the SDK's example payload are present; no Redis equivalent)
+//   FCALL    incr_expire_lua 1 key:__rand_int__ 100           (a #!lua library, both servers)
+//   FCALL    incr_expire 1 key:__rand_int__ 100               (the SDK's AssemblyScript example as a
+//            #!wasm library, keyraft only: compared with Redis's EVALSHA and keyraft's own Lua)
 // INCR runs first as a baseline for the server's per-request cost. Rounds alternate the order
 // so drift on a loaded machine hits both. Prints rps and ratios (keyraft / Redis EVALSHA).
 //
@@ -24,9 +24,9 @@ const PIPELINES = arg('pipelines', '1').split(',').map(Number);
 
 const LUA_SCRIPT = "local v = redis.call('INCR', KEYS[1]) redis.call('EXPIRE', KEYS[1], ARGV[1]) return v";
 const LUA_SHA = createHash('sha1').update(LUA_SCRIPT).digest('hex');
-const LUA_LIBRARY = `#!lua name=benchlib\nredis.register_function('incr_expire', function(keys, args) local v = redis.call('INCR', keys[1]) redis.call('EXPIRE', keys[1], args[1]) return v end)`;
-/** The SDK example's payload (`#!wasm name=…` + base64), built by the SDK's build script. */
-const WASM_PAYLOAD_CANDIDATES = [join(ROOT, 'sdk/assemblyscript/build/incr-expire.wasm.txt'), join(ROOT, 'sdk/assemblyscript/examples/incr-expire.payload')];
+const LUA_LIBRARY = `#!lua name=benchlib\nredis.register_function('incr_expire_lua', function(keys, args) local v = redis.call('INCR', keys[1]) redis.call('EXPIRE', keys[1], args[1]) return v end)`;
+/** The SDK example's payload (`#!wasm name=…` + base64), made by `npm run build:wasm-examples`. */
+const WASM_PAYLOAD = join(ROOT, 'sdk/assemblyscript/build/incr_expire.wasmlib');
 
 interface Test {
   name: string;
@@ -52,8 +52,8 @@ async function main(): Promise<void> {
     console.error('redis-server and redis-benchmark are needed: apt-get install -y redis-server redis-tools');
     process.exit(1);
   }
-  const payloadPath = WASM_PAYLOAD_CANDIDATES.find((p) => existsSync(p)) ?? null;
-  const wasmPayload = payloadPath !== null ? readFileSync(payloadPath, 'latin1').trim() : null;
+  if (!existsSync(WASM_PAYLOAD)) spawnSync(process.execPath, [join(ROOT, 'sdk/assemblyscript/build.mjs')], { stdio: 'inherit' });
+  const wasmPayload = existsSync(WASM_PAYLOAD) ? readFileSync(WASM_PAYLOAD, 'latin1').trim() : null;
   const servers: Proc[] = [await startServer('keyraft'), await startServer('redis')];
   try {
     let wasm = false;
@@ -61,10 +61,10 @@ async function main(): Promise<void> {
     const tests: Test[] = [
       { name: 'INCR (baseline)', argv: ['INCR', 'counter:__rand_int__'], servers: 'both' },
       { name: 'EVALSHA incr+expire', argv: ['EVALSHA', LUA_SHA, '1', 'key:__rand_int__', '100'], servers: 'both' },
-      { name: 'FCALL lua incr+expire', argv: ['FCALL', 'incr_expire', '1', 'key:__rand_int__', '100'], servers: 'both' },
+      { name: 'FCALL lua incr+expire', argv: ['FCALL', 'incr_expire_lua', '1', 'key:__rand_int__', '100'], servers: 'both' },
     ];
-    if (wasm) tests.push({ name: 'FCALL wasm incr+expire', argv: ['FCALL', 'incr_expire_wasm', '1', 'key:__rand_int__', '100'], servers: 'keyraft' });
-    else console.log('# no WASM payload found (build the SDK examples first); the WASM row is skipped');
+    if (wasm) tests.push({ name: 'FCALL wasm incr+expire', argv: ['FCALL', 'incr_expire', '1', 'key:__rand_int__', '100'], servers: 'keyraft' });
+    else console.log('# the WASM example could not be built (npm run build:wasm-examples); the WASM row is skipped');
     for (const pipeline of PIPELINES) {
       console.log(`# redis-benchmark -c ${CLIENTS} -n ${REQUESTS} -P ${pipeline} -r 100000, rounds=${ROUNDS}, node ${process.version}`);
       console.log('| test | keyraft rps | redis rps | ratio |');

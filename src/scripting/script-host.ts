@@ -5,7 +5,8 @@
 // EXEC's do). Each reply is captured as a script value in the RESP version the script chose.
 
 import type { ExecContext } from '../commands/types.js';
-import type { ScriptHost, ScriptValue } from './types.js';
+import type { ScriptValue } from './types.js';
+import type { WasmScriptHost } from './wasm-engine.js';
 import { CaptureReply } from './script-reply.js';
 import { scriptResp } from './lua-runtime.js';
 import { MISCONF_ERROR } from '../persistence/snapshot.js';
@@ -24,7 +25,7 @@ function errorValue(text: string): ScriptValue {
   return { err: Buffer.from(text, 'latin1') };
 }
 
-export class CommandHost implements ScriptHost {
+export class CommandHost implements WasmScriptHost {
   /** Whether a command this run executed changed the dataset (SCRIPT KILL refuses then). */
   wrote = false;
   private calls = 0;
@@ -45,6 +46,16 @@ export class CommandHost implements ScriptHost {
 
   pcall(args: Buffer[]): ScriptValue {
     return this.run(args);
+  }
+
+  /** The entry's time: the only clock a WASM function sees. */
+  get now(): number {
+    return this.ctx.now;
+  }
+
+  /** The entry's PRNG: the only randomness a WASM function sees. */
+  random(): number {
+    return this.ctx.random();
   }
 
   log(level: number, message: Buffer): void {

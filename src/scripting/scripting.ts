@@ -8,6 +8,7 @@ import type { ExecContext } from '../commands/types.js';
 import type { ScriptValue } from './types.js';
 import { FunctionRegistry } from './functions.js';
 import { LuaLibraryEngine } from './lua-library.js';
+import { WasmEngine } from './wasm-engine.js';
 import { CommandHost } from './script-host.js';
 import { errorMessage, isRaisedError, scriptErrorText } from './lua-runtime.js';
 import { writeScriptValue } from './script-reply.js';
@@ -47,6 +48,7 @@ export class Scripting {
 
   constructor() {
     this.functions.registerEngine(new LuaLibraryEngine());
+    this.functions.registerEngine(new WasmEngine());
   }
 
   /** Adds a compiled script; returns false when the cache is full of SCRIPT LOAD scripts. */
