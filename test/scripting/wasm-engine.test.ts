@@ -7,6 +7,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import binaryen from 'binaryen';
+import { Worker } from 'node:worker_threads';
 import { WasmEngine, type WasmScriptHost } from '../../src/scripting/wasm-engine.js';
 import type { CompiledLibrary, ScriptValue } from '../../src/scripting/types.js';
 
@@ -475,6 +476,30 @@ describe('WASM engine', () => {
       }
     }
     assert.ok(loaded > 0, 'some damaged modules still load');
+  });
+
+  test('the engine loads and runs in a worker thread', async () => {
+    const engineUrl = new URL('../../src/scripting/wasm-engine.js', import.meta.url).href;
+    const source = `
+      const { parentPort, workerData } = require('node:worker_threads');
+      import(workerData.engineUrl).then(({ WasmEngine }) => {
+        const lib = new WasmEngine().create('incr_expire', Buffer.from(workerData.payload));
+        let n = 0;
+        const host = { call: (a) => (a[0].toString() === 'INCR' ? ++n : 1), pcall: () => null, log: () => {} };
+        lib.call('incr_expire', [Buffer.from('k')], [Buffer.from('5')], host);
+        parentPort.postMessage(lib.call('incr_expire', [Buffer.from('k')], [Buffer.from('5')], host));
+      });`;
+    const worker = new Worker(source, { eval: true, workerData: { engineUrl, payload: payloads.get('incr_expire')!.toString('latin1') } });
+    try {
+      const result = await new Promise((resolve, reject) => {
+        worker.once('message', resolve);
+        worker.once('error', reject);
+        setTimeout(() => reject(new Error('worker timed out')), 10_000).unref();
+      });
+      assert.equal(result, 2);
+    } finally {
+      await worker.terminate();
+    }
   });
 
   test('malformed payloads, modules, replies and manifests are errors, never crashes', () => {
