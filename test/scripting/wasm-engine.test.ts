@@ -253,6 +253,20 @@ describe('WASM engine', () => {
     assert.match(text(l.call('lock_acquire', [b('L')], [b('t'), b('-1')], host)), /positive/);
   });
 
+  test('large arguments and replies go through the SDK\'s fallback buffers', () => {
+    const host = new FakeHost();
+    const l = libs.get('lock')!;
+    const token = Buffer.alloc(100_000, 'abcdefghij');
+    token[99_999] = 0;
+    assert.equal(l.call('lock_acquire', [b('big')], [token, b('5000')], host), 1);
+    assert.deepEqual(host.strings.get('big'), token);
+    assert.deepEqual(l.call('lock_owner', [b('big')], [], host), token);
+    const other = Buffer.from(token);
+    other[50_000] = 0x21;
+    assert.equal(l.call('lock_release', [b('big')], [other], host), 0);
+    assert.equal(l.call('lock_release', [b('big')], [token], host), 1);
+  });
+
   test('an error reply from call ends the function with that error; pcall returns it', () => {
     const host = new FakeHost();
     host.lists.add('list');
