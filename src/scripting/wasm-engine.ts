@@ -34,10 +34,12 @@ export interface WasmScriptHost extends ScriptHost {
   /** The entry's PRNG in [0, 1), returned by the `random` import. */
   random?(): number;
   /**
-   * Polled periodically while the function runs; a string stops the function, and that string
-   * (e.g. "ERR Script killed by user with FUNCTION KILL...") becomes its error reply.
+   * Polled periodically while the function runs (every `checkEveryUnits` units of work, one unit
+   * per function entry or loop iteration) with the units this call has used so far; a string
+   * stops the function, and that string (e.g. "ERR Script killed by user with FUNCTION KILL...")
+   * becomes its error reply. Lets the caller implement a time limit, a unit budget or a kill.
    */
-  shouldAbort?(): string | null;
+  shouldAbort?(unitsUsed: number): string | null;
 }
 
 export interface WasmEngineOptions {
@@ -81,7 +83,8 @@ function compileError(detail: string): Error {
 export class WasmEngine implements LibraryEngine {
   readonly name = 'WASM';
   private readonly memoryPagesMax: number;
-  private readonly checkEveryUnits: number;
+  /** Units of work between two `shouldAbort` polls. */
+  readonly checkEveryUnits: number;
   private readonly moduleBytesMax: number;
   private readonly initUnitsMax: number;
 
@@ -124,6 +127,8 @@ interface Run {
   /** null while running the manifest (no data access). */
   host: WasmScriptHost | null;
   pendingLen: number;
+  /** Units of work handed out to this call so far (polls × checkEveryUnits). */
+  units: number;
   reply: ScriptValue | undefined;
   killed: ScriptValue | undefined;
 }
@@ -262,7 +267,7 @@ class WasmLibrary implements CompiledLibrary {
   }
 
   private invoke(name: string, fn: () => void, keys: Buffer[], args: Buffer[], host: WasmScriptHost | null): ScriptValue {
-    const run: Run = { fn: name, keys, args, host, pendingLen: 0, reply: undefined, killed: undefined };
+    const run: Run = { fn: name, keys, args, host, pendingLen: 0, units: 0, reply: undefined, killed: undefined };
     this.run = run;
     let result: ScriptValue;
     try {
@@ -296,7 +301,8 @@ class WasmLibrary implements CompiledLibrary {
       return this.checkEveryUnits;
     }
     if (run.killed !== undefined) return -1;
-    const stop = run.host.shouldAbort?.();
+    run.units += this.checkEveryUnits;
+    const stop = run.host.shouldAbort?.(run.units);
     if (stop) {
       run.killed = errValue(stop);
       return -1;

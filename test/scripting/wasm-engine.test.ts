@@ -375,6 +375,11 @@ describe('WASM engine', () => {
     h2.abortText = 'ERR timeout';
     assert.equal(text(spin.call('spin', [], [], h2)), 'ERR timeout');
     assert.equal(h2.polls, 1);
+    // A unit budget from the units the hook is given.
+    const seen: number[] = [];
+    const budget = { ...new FakeHost(), call: () => null, pcall: () => null, log: () => {}, shouldAbort: (units: number) => (seen.push(units), units >= 50_000 ? 'ERR budget' : null) };
+    assert.equal(text(spin.call('spin', [], [], budget)), 'ERR budget');
+    assert.deepEqual(seen, Array.from({ length: 50 }, (_, i) => (i + 1) * 1000));
   });
 
   test('initialization (start function) is bounded too', () => {
