@@ -11,7 +11,7 @@
 // Exit status: 0 when everything is valid (or was fixed), 1 when something is damaged and not
 // fixed, 2 on usage errors or a file that is not a keyraft AOF.
 
-import { closeSync, fsyncSync, ftruncateSync, openSync, readFileSync, statSync } from 'node:fs';
+import { closeSync, fsyncSync, ftruncateSync, openSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { AofFormatError, scanAof } from '../persistence/aof-format.js';
 import { MANIFEST_BYTES_MAX, ManifestError, parseManifest } from '../persistence/aof-manifest.js';
@@ -115,14 +115,12 @@ function main(argv: string[]): number {
     return 2;
   }
   if (isDir) {
-    const manifests = ['appendonly.aof.manifest'].map((n) => join(path, n));
-    try {
-      statSync(manifests[0]!);
-    } catch {
-      console.error(`${path} has no appendonly.aof.manifest (a different appendfilename? pass the manifest itself)`);
+    const manifests = readdirSync(path).filter((n) => n.endsWith('.manifest') && !n.startsWith('temp-'));
+    if (manifests.length !== 1) {
+      console.error(`${path} holds ${manifests.length} AOF manifests (${manifests.join(', ')}): pass the manifest itself`);
       return 2;
     }
-    return checkManifest(manifests[0]!, fix);
+    return checkManifest(join(path, manifests[0]!), fix);
   }
   if (basename(path).endsWith('.manifest')) return checkManifest(path, fix);
   return checkIncr(path, fix);
