@@ -137,7 +137,8 @@ class WasmLibrary implements CompiledLibrary {
   readonly functions: readonly FunctionInfo[];
   private readonly module: WebAssembly.Module;
   private readonly imports: WebAssembly.Imports;
-  private readonly encoder = new Encoder();
+  /** Replies for the module; never larger than its memory could hold. */
+  private readonly encoder: Encoder;
   private readonly entryFns = new Map<string, () => void>();
   private exports!: WebAssembly.Exports;
   private memory!: WebAssembly.Memory;
@@ -157,6 +158,7 @@ class WasmLibrary implements CompiledLibrary {
     private readonly checkEveryUnits: number,
     private readonly initUnitsMax: number,
   ) {
+    this.encoder = new Encoder(4096, prepared.memoryPagesMax * 65536);
     this.module = new WebAssembly.Module(prepared.binary);
     this.imports = { [HOST_MODULE]: this.hostImports(), [INTERNAL_MODULE]: { refuel: () => this.refuel() } };
     this.instantiate();

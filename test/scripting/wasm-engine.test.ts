@@ -267,6 +267,12 @@ describe('WASM engine', () => {
     assert.equal(l.call('lock_release', [b('big')], [token], host), 1);
   });
 
+  test('a command reply larger than the module\'s memory could hold ends the function', () => {
+    const host = new FakeHost();
+    host.strings.set('huge', Buffer.alloc(2 * 1024 * 1024, 'x'));
+    assert.equal(text(libs.get('lock')!.call('lock_owner', [b('huge')], [], host)), 'ERR reply could not be passed to the WASM function: encoded value larger than 1048576 bytes');
+  });
+
   test('an error reply from call ends the function with that error; pcall returns it', () => {
     const host = new FakeHost();
     host.lists.add('list');
