@@ -11,7 +11,6 @@
 
 import { CodecError, Decoder, Encoder } from './wasm-codec.js';
 import {
-  EXPORT_FUEL,
   EXPORT_GLOBAL_PREFIX,
   EXPORT_MEMORY,
   HOST_MODULE,
@@ -148,6 +147,8 @@ class WasmLibrary implements CompiledLibrary {
   private memorySnapshot!: Uint8Array;
   private run: Run | null = null;
   private dec: Decoder | null = null;
+  /** Set when the instance could not be reset; every call then returns it. */
+  private broken: ScriptValue | null = null;
   /** Work spent by initialization/manifest since the last instantiation (init has no host to poll). */
   private initUnits = 0;
   private initKilled = false;
@@ -186,13 +187,18 @@ class WasmLibrary implements CompiledLibrary {
     this.globalSnapshot = this.globals.map((g) => g.value);
     // Exports of a fresh instance are new functions.
     for (const name of this.entryFns.keys()) this.entryFns.set(name, this.exports[name] as () => void);
-    void (this.exports[EXPORT_FUEL] as WebAssembly.Global);
   }
 
   /** Back to the state right after instantiation. */
   private reset(): void {
     if (this.memory.buffer.byteLength !== this.memorySnapshot.length) {
-      this.instantiate();
+      try {
+        this.instantiate();
+      } catch (e) {
+        // Initialization is deterministic and succeeded at load, so this is not expected; if it
+        // happens anyway the library refuses further calls rather than run on a used instance.
+        this.broken = errValue(`ERR WASM library '${this.libraryName}' could not be reset: ${(e as Error).message}`);
+      }
       return;
     }
     if (this.u8.byteLength === 0) this.u8 = new Uint8Array(this.memory.buffer);
@@ -264,6 +270,7 @@ class WasmLibrary implements CompiledLibrary {
   call(functionName: string, keys: Buffer[], args: Buffer[], host: ScriptHost): ScriptValue {
     const fn = this.entryFns.get(functionName);
     if (fn === undefined) return errValue('ERR Function not found');
+    if (this.broken !== null) return this.broken;
     if (this.run !== null) return errValue('ERR WASM library is already running a function');
     return this.invoke(functionName, fn, keys, args, host as WasmScriptHost);
   }
