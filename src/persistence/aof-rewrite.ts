@@ -154,6 +154,12 @@ export class AofRewriter {
       job.incrs = [{ name: fileNameOf(aof.path), seq: this.incrSeqOf(aof.path), type: 'i' }];
       aof.subscribe();
     } else if (aof !== null) {
+      if (this.manifest === null && !this.initialPending) {
+        // Cannot happen (loading or the first rewrite set it); an intermediate manifest without
+        // the current files would drop them, so refuse.
+        this.fail(job, 'no AOF manifest is known for the files in use');
+        return;
+      }
       const seq = this.takeSeq(this.manifest);
       const incr: ManifestFile = { name: incrFileName(this.name, seq), seq, type: 'i' };
       const path = join(dir, incr.name);
