@@ -387,7 +387,8 @@ function parseI64(b: Uint8Array): i64 {
     i = 1;
     if (n == 1) fail("ERR value is not an integer or out of range");
   }
-  if (b[i] == 48 && n > i + 1) fail("ERR value is not an integer or out of range");
+  // Redis's string2ll: no leading zeros, and no "-0".
+  if (b[i] == 48 && (n > i + 1 || neg)) fail("ERR value is not an integer or out of range");
   let v: u64 = 0;
   for (; i < n; i++) {
     const c = b[i];

@@ -227,7 +227,11 @@ describe('WASM engine', () => {
     assert.deepEqual(l.call('ratelimit_peek', [b('rl')], [b('2')], host), [0, 2, 0]);
     assert.deepEqual(hit(), [1, 1, 10]);
     // Bad arguments fail with an error reply, never a trap.
-    assert.equal(text(l.call('ratelimit', [b('rl')], [b('x'), b('10')], host)), 'ERR value is not an integer or out of range');
+    for (const bad of ['x', '', '-', '01', '-0', '1a', '9223372036854775808', '-9223372036854775809', '99999999999999999999']) {
+      assert.equal(text(l.call('ratelimit', [b('rl')], [b(bad), b('10')], host)), 'ERR value is not an integer or out of range', bad);
+    }
+    assert.equal(text(l.call('ratelimit', [b('rl')], [b('-9223372036854775808'), b('10')], host)), 'ERR limit must not be negative');
+    assert.deepEqual(l.call('ratelimit_peek', [b('rl')], [b('9223372036854775807')], host), [1, 9223372036854775806n, 10]);
     assert.equal(text(l.call('ratelimit', [b('rl')], [b('2'), b('0')], host)), 'ERR window must be positive');
     assert.match(text(l.call('ratelimit', [], [b('2'), b('10')], host)), /^ERR missing key #1/);
   });
