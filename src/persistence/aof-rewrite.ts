@@ -112,7 +112,7 @@ export class AofRewriter {
    */
   start(): boolean {
     if (this.job !== null) return false;
-    const job: RewriteJob = { startedMs: Date.now(), startedPerf: performance.now(), incrs: [], save: null };
+    const job: RewriteJob = { startedMs: Date.now(), startedPerf: performance.now(), incrs: [], save: null }; // deterministic-ok: rewrite timing and statistics, not state
     this.job = job;
     this.scheduled = false;
     setImmediate(() => {
@@ -130,7 +130,7 @@ export class AofRewriter {
     job.save?.abort();
     this.lastOk = false;
     this.consecutiveFailures++;
-    this.lastSeconds = Math.floor((Date.now() - job.startedMs) / 1000);
+    this.lastSeconds = Math.floor((Date.now() - job.startedMs) / 1000); // deterministic-ok: rewrite timing and statistics, not state
     // As Redis: a failed rewrite that turns the AOF on is retried (it is needed); others wait
     // for the next BGREWRITEAOF or the automatic trigger.
     if (this.initialPending) this.scheduled = true;
@@ -282,7 +282,7 @@ export class AofRewriter {
     this.rewrites++;
     this.consecutiveFailures = 0;
     this.lastOk = true;
-    this.lastSeconds = Math.floor((Date.now() - job.startedMs) / 1000);
+    this.lastSeconds = Math.floor((Date.now() - job.startedMs) / 1000); // deterministic-ok: rewrite timing and statistics, not state
     server.log.notice(
       `Background AOF rewrite finished successfully (${result.keys} keys, ${result.bytes} bytes, ${((performance.now() - job.startedPerf) / 1000).toFixed(3)} seconds${job.save !== null ? `, ${job.save.view.cowClones} values copied on write` : ''})`,
     );
@@ -308,7 +308,7 @@ export class AofRewriter {
       this.limitUntilMs = 0;
       return false;
     }
-    const now = Date.now();
+    const now = Date.now(); // deterministic-ok: rewrite timing and statistics, not state
     if (this.limitUntilMs !== 0) {
       if (now < this.limitUntilMs) return true;
       this.limitUntilMs = 0;
@@ -347,7 +347,7 @@ export class AofRewriter {
       ['aof_rewrite_in_progress', job !== null ? 1 : 0],
       ['aof_rewrite_scheduled', this.scheduled ? 1 : 0],
       ['aof_last_rewrite_time_sec', this.lastSeconds],
-      ['aof_current_rewrite_time_sec', job !== null ? Math.floor((Date.now() - job.startedMs) / 1000) : -1],
+      ['aof_current_rewrite_time_sec', job !== null ? Math.floor((Date.now() - job.startedMs) / 1000) : -1], // deterministic-ok: rewrite timing and statistics, not state
       ['aof_last_bgrewrite_status', this.lastOk ? 'ok' : 'err'],
       ['aof_rewrites', this.rewrites],
       ['aof_rewrites_consecutive_failures', this.consecutiveFailures],
