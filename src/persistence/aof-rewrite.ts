@@ -19,10 +19,10 @@ import { unlink } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { ServerState } from '../server/state.js';
-import { KEYRAFT_VERSION, REDIS_COMPAT_VERSION } from '../version.js';
 import { AofLoadError, AppendOnlyFile, aofPath, loadAppendOnlyFile, openAofPort, type AofFilePort } from './aof.js';
 import { baseFileName, incrFileName, ManifestError, manifestName, maxSeq, readManifest, writeManifest, type Manifest, type ManifestFile } from './aof-manifest.js';
-import { BackgroundSave, saveSync, snapshotAux, type SaveResult } from './bgsave.js';
+import { BackgroundSave, saveSync, type SaveResult } from './bgsave.js';
+import { restoreAux, serverAux } from './snapshot.js';
 import { SnapshotDecoder, SnapshotError } from './snapshot-format.js';
 
 /** How often the automatic and scheduled rewrites are checked (Redis does it in serverCron). */
@@ -210,7 +210,7 @@ export class AofRewriter {
     const baseSeq = this.takeSeq(this.manifest);
     const base: ManifestFile = { name: baseFileName(this.name, baseSeq), seq: baseSeq, type: 'b' };
     const basePath = join(dir, base.name);
-    const aux = snapshotAux(KEYRAFT_VERSION, REDIS_COMPAT_VERSION, server.dbs.length);
+    const aux = serverAux(server);
     // Every key goes into the BASE, expired ones included (-Infinity): the INCR records that
     // follow replay with the time they ran at, when such a key may still have been alive.
     if (server.dbs.every((db) => db.size === 0)) {
@@ -400,6 +400,7 @@ function loadBase(server: ServerState, path: string): number {
   let dec: SnapshotDecoder | null = null;
   try {
     dec = new SnapshotDecoder(path);
+    restoreAux(server, dec.aux, path);
     for (let rec = dec.next(); rec !== null; rec = dec.next()) {
       const db = server.dbs[dec.db];
       if (db === undefined) throw new SnapshotError(`${path} has keys for database ${dec.db} but only ${server.dbs.length} databases are configured`);

@@ -89,6 +89,13 @@ test('libraries are part of snapshots (SAVE, restart, DEBUG RELOAD) and FUNCTION
   assert.ok((await c.value('FCALL', 'bump', '1', 'n', '1')) instanceof RespError);
   assert.equal(await c.value('FUNCTION', 'RESTORE', dump), 'OK');
   assert.equal(await c.value('FCALL', 'bump', '1', 'n', '1'), 4);
+  // FUNCTION STATS: nothing running, and both engines with their counts.
+  assert.deepEqual(await c.value('FUNCTION', 'STATS'), [
+    'running_script',
+    null,
+    'engines',
+    ['LUA', ['libraries_count', 1, 'functions_count', 2], 'WASM', ['libraries_count', 0, 'functions_count', 0]],
+  ]);
   const clash = await c.value('FUNCTION', 'RESTORE', dump);
   assert.ok(clash instanceof RespError && clash.message === "ERR Library 'counters' already exists", String(clash));
   assert.equal(await c.value('FUNCTION', 'RESTORE', dump, 'REPLACE'), 'OK');
@@ -97,6 +104,28 @@ test('libraries are part of snapshots (SAVE, restart, DEBUG RELOAD) and FUNCTION
   bad[0] = bad[0]! ^ 1;
   const refused = await c.value('FUNCTION', 'RESTORE', bad.toString('latin1'));
   assert.ok(refused instanceof RespError && /payload version or checksum are wrong/.test(refused.message));
+  c.close();
+  await stopKeep(p);
+});
+
+test('libraries survive an AOF rewrite (they are in the BASE) and a SIGKILL after it', async () => {
+  const dir = tempDir();
+  dirs.push(dir);
+  const args = ['--appendonly', 'yes', '--appendfsync', 'always'];
+  let p = await startOn(dir, args);
+  procs.push(p);
+  let c = await p.connect();
+  await c.value('FUNCTION', 'LOAD', LIB);
+  await c.value('FCALL', 'bump', '1', 'n', '3');
+  assert.equal(await c.value('BGREWRITEAOF'), 'Background append only file rewriting started');
+  for (let i = 0; i < 200 && /aof_rewrite_in_progress:1/.test(String(await c.value('INFO', 'persistence'))); i++) await new Promise((r) => setTimeout(r, 20));
+  await c.value('FCALL', 'bump', '1', 'n', '4');
+  kill9(p);
+  await p.waitExit();
+  p = await startOn(dir, args);
+  procs.push(p);
+  c = await p.connect();
+  assert.equal(await c.value('FCALL', 'bump', '1', 'n', '0'), 7);
   c.close();
   await stopKeep(p);
 });
