@@ -54,7 +54,15 @@ function runCached(ctx: ExecContext, argv: string[], sha: string, script: Cached
     return;
   }
   const readOnly = readOnlyCommand || (script.flags !== null && script.flags.includes('no-writes'));
-  ctx.server.scripting.run(ctx, argv[0]!.toLowerCase(), 'script', sha, readOnly, (host) => runLua(script.body, ka.keys, ka.args, host, sha));
+  ctx.server.scripting.run(
+    ctx,
+    argv,
+    'script',
+    sha,
+    readOnly,
+    (host) => runLua(script.body, ka.keys, ka.args, host, sha),
+    () => ({ kind: 'eval', source: script.body, sha, keys: ka.keys, args: ka.args, now: ctx.now, seed: ctx.seed }),
+  );
 }
 
 function evalCommand(readOnly: boolean) {
@@ -97,7 +105,16 @@ function fcallCommand(readOnlyCommand: boolean) {
       ctx.reply.error('ERR Can not execute a script with write flag using *_ro command.');
       return;
     }
-    ctx.server.scripting.run(ctx, argv[0]!.toLowerCase(), 'function', fn.info.name, readOnlyCommand || noWrites, (host) => fn.library.compiled.call(fn.info.name, ka.keys.map(latin1), ka.args.map(latin1), host));
+    const lib = fn.library;
+    ctx.server.scripting.run(
+      ctx,
+      argv,
+      'function',
+      fn.info.name,
+      readOnlyCommand || noWrites,
+      (host) => lib.compiled.call(fn.info.name, ka.keys.map(latin1), ka.args.map(latin1), host),
+      () => ({ kind: 'function', engine: lib.engine.name, library: lib.name, code: lib.code, fn: fn.info.name, keys: ka.keys, args: ka.args, now: ctx.now, seed: ctx.seed }),
+    );
   };
 }
 
@@ -109,9 +126,16 @@ function flushMode(ctx: ExecContext, argv: string[], error: string): boolean {
   return true;
 }
 
-/** SCRIPT KILL / FUNCTION KILL: a script runs to completion before any other command is read. */
-function notBusy(ctx: ExecContext): void {
-  ctx.reply.error('NOTBUSY No scripts in execution right now.');
+/**
+ * SCRIPT KILL / FUNCTION KILL. Only a script that ran long (and moved to the worker thread) can
+ * be running while another command is read; see src/scripting/long-scripts.ts.
+ */
+function kill(kind: 'script' | 'function') {
+  return (ctx: ExecContext): void => {
+    const text = ctx.server.scripting.long.kill(kind);
+    if (text === 'OK') ctx.reply.ok();
+    else ctx.reply.error(text);
+  };
 }
 
 const SCRIPT_HELP = [
@@ -280,14 +304,15 @@ function functionStats(ctx: ExecContext): void {
   const r = ctx.reply;
   r.map(2);
   r.bulk('running_script');
-  const running = scripting.running;
+  // Only a script finishing on the worker thread can be running while FUNCTION STATS is read.
+  const running = scripting.long.current;
   if (running === null || running.kind !== 'function') r.nullBulk();
   else {
     r.map(3);
     r.bulk('name');
     r.bulk(running.name);
     r.bulk('command');
-    r.bulk(running.command);
+    r.bulkArray(running.argv);
     r.bulk('duration_ms');
     r.integer(Date.now() - running.startedMs); // deterministic-ok: a report, not state
   }
@@ -350,7 +375,7 @@ export const scriptingCommands: CommandDef[] = [
           ctx.reply.ok();
         },
       },
-      { name: 'kill', group: 'scripting', summary: 'Terminates a server-side Lua script during execution.', since: '2.6.0', handler: notBusy },
+      { name: 'kill', group: 'scripting', summary: 'Terminates a server-side Lua script during execution.', since: '2.6.0', handler: kill('script') },
       {
         name: 'debug',
         group: 'scripting',
@@ -400,7 +425,7 @@ export const scriptingCommands: CommandDef[] = [
       { name: 'dump', group: 'scripting', summary: 'Dumps all libraries into a serialized binary payload.', since: '7.0.0', handler: (ctx) => ctx.reply.bulk(ctx.server.scripting.functions.dump()) },
       { name: 'restore', group: 'scripting', summary: 'Restores all libraries from a payload.', since: '7.0.0', handler: functionRestore },
       { name: 'stats', group: 'scripting', summary: 'Returns information about a function during execution.', since: '7.0.0', handler: functionStats },
-      { name: 'kill', group: 'scripting', summary: 'Terminates a function during execution.', since: '7.0.0', handler: notBusy },
+      { name: 'kill', group: 'scripting', summary: 'Terminates a function during execution.', since: '7.0.0', handler: kill('function') },
       { name: 'help', group: 'scripting', summary: 'Returns helpful text about the different subcommands.', since: '7.0.0', handler: (ctx) => replyHelp(ctx.reply, 'FUNCTION', FUNCTION_HELP) },
     ],
   },

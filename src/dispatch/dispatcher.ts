@@ -67,6 +67,13 @@ export class Dispatcher {
       this.reject(client, 'NOAUTH Authentication required.', cmd);
       return startedMs;
     }
+    if (server.scripting.long.current !== null) {
+      const busy = server.scripting.long.busyError(cmd.flags.has('allow_busy'));
+      if (busy !== null) {
+        this.reject(client, busy, cmd);
+        return startedMs;
+      }
+    }
     if (cmd.handler === undefined) {
       this.reject(client, `ERR '${cmd.fullName}' is not implemented by keyraft yet`, cmd);
       return startedMs;

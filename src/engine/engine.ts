@@ -141,6 +141,11 @@ export class Engine {
     return (this.seedCounter = (this.seedCounter + 1) | 0);
   }
 
+  /** How many commands are running, one inside the other (1 inside a top-level handler). */
+  get level(): number {
+    return this.depth;
+  }
+
   /** Whether a command is running (a handler calling back into the engine is nested). */
   get nested(): boolean {
     return this.depth > 0;
@@ -176,17 +181,52 @@ export class Engine {
       parent.changes += ctx.changes;
       return ctx;
     }
-    if (ctx.changes > 0) {
-      this.dirty += ctx.changes;
-      if (this.writeListeners.length > 0) {
-        const entry: WriteEntry =
-          ctx.childCommands !== null
-            ? { time: now, seed: entrySeed, db: dbIndex, commands: ctx.childCommands, transaction: true }
-            : { time: now, seed: entrySeed, db: dbIndex, commands: ctx.entryCommands ?? [argv] };
-        for (const l of this.writeListeners) l(entry, ctx.changes);
-      }
-    }
+    this.finishEntry(ctx, now, entrySeed, dbIndex, argv);
     return ctx;
+  }
+
+  /** Reports a top-level command's write entry, if it changed anything. */
+  private finishEntry(ctx: Context, now: number, entrySeed: number, dbIndex: number, argv: string[]): void {
+    if (ctx.changes === 0) return;
+    this.dirty += ctx.changes;
+    if (this.writeListeners.length === 0) return;
+    const entry: WriteEntry =
+      ctx.childCommands !== null
+        ? { time: now, seed: entrySeed, db: dbIndex, commands: ctx.childCommands, transaction: true }
+        : { time: now, seed: entrySeed, db: dbIndex, commands: ctx.entryCommands ?? [argv] };
+    for (const l of this.writeListeners) l(entry, ctx.changes);
+  }
+
+  /**
+   * A context for a command that finishes after its handler returned (a long script moved to
+   * a worker thread): commands run with executeChild join its entry, which closeDetached
+   * reports. Nothing else may write to the dataset meanwhile (the dispatcher answers -BUSY).
+   */
+  openDetached(client: Client | null, dbIndex: number, reply: Reply, now: number, seed: number): ExecContext {
+    const ctx = new Context(this);
+    ctx.reset(this.server, client, this.server.dbs[dbIndex]!, now, reply, seed);
+    ctx.entryCommands = [];
+    return ctx;
+  }
+
+  /** Runs a command as a child of a detached context, from the event loop (no command running). */
+  executeChild(parent: ExecContext, cmd: Command, argv: string[], client: Client | null, dbIndex: number, reply: Reply, now: number, seed: number): ExecContext {
+    if (this.depth !== 0 || !(parent instanceof Context)) throw new Error('executeChild needs a detached context and no running command');
+    const saved = this.contexts[0];
+    this.contexts[0] = parent;
+    this.depth = 1;
+    try {
+      return this.execute(cmd, argv, client, dbIndex, reply, now, seed, false);
+    } finally {
+      this.depth = 0;
+      this.contexts[0] = saved ?? new Context(this);
+    }
+  }
+
+  /** Reports a detached context's entry (the commands run under it) if they changed anything. */
+  closeDetached(parent: ExecContext): void {
+    if (!(parent instanceof Context)) return;
+    this.finishEntry(parent, parent.now, parent.seed, parent.db.id, parent.argv);
   }
 
   /** A context for work the server does on its own (active expiry), with no client. */

@@ -61,6 +61,8 @@ export class Client {
   blocked: BlockedState | null = null;
   /** A command held by CLIENT PAUSE; the client's further input waits until it has run. */
   postponed: string[] | null = null;
+  /** Set while this client's script finishes on the worker thread; its further input waits. */
+  waitingForScript = false;
   /** Commands queued since MULTI, or null outside a transaction. */
   multi: MultiState | null = null;
   /** When the client's output first went over its soft limit (0: it is not over). */
@@ -149,7 +151,7 @@ export class Client {
     // One performance.now() per command: each command's end is the next one's start.
     let started = performance.now();
     try {
-      while (!this.closing && !this.closed && this.blocked === null && this.postponed === null) {
+      while (!this.closing && !this.closed && this.blocked === null && this.postponed === null && !this.waitingForScript) {
         if (this.writer.length + this.socket.writableLength > OUTPUT_PAUSE_BYTES) {
           // Too much unsent output: leave the remaining commands in the parser until the
           // socket drains (onDrain picks them up again).

@@ -96,6 +96,11 @@ export function scriptResp(): 2 | 3 {
   return currentResp;
 }
 
+/** Back to RESP2 for a run that is not Lua's (a WASM function cannot call redis.setresp). */
+export function resetScriptResp(): void {
+  currentResp = 2;
+}
+
 /** The engine's internals runLua drives directly (lua-redis-wasm 1.5.0, pinned). */
 interface EngineInternals {
   exports: { HEAPU8: Uint8Array; _alloc(n: number): number; _free_mem(ptr: number): void };
@@ -104,6 +109,38 @@ interface EngineInternals {
 }
 const internals = engine as unknown as Partial<EngineInternals>;
 const direct = typeof internals.callEvalWithArgs === 'function' && typeof internals.decodeResult === 'function' && internals.exports !== undefined;
+
+/**
+ * Units of the interpreter's instruction budget ("fuel") per millisecond of running time on this
+ * class of machine (measured: a counting loop burns ~470,000 a millisecond; kept lower so the
+ * budget runs out no later than the time it stands for).
+ */
+export const FUEL_UNITS_PER_MS = 400_000;
+const FUEL_EXHAUSTED = 'Script killed by fuel limit';
+let fuelLimit = -1;
+
+/**
+ * The largest budget the interpreter takes (a u32: about ten seconds of Lua). It always has one
+ * (its default is ~20 million units, some 50 ms), so every run sets its own.
+ */
+export const FUEL_UNITS_MAX = 0xffffffff;
+
+/**
+ * The instruction budget of the next runs; 0 asks for the largest. A run that uses it up ends with an
+ * error isFuelExhausted recognises (a pcall inside the script cannot keep it going: every
+ * further instruction fails the same way).
+ */
+export function setFuelLimit(units: number): void {
+  const fuel = units <= 0 ? FUEL_UNITS_MAX : Math.min(Math.floor(units), FUEL_UNITS_MAX);
+  if (fuel === fuelLimit) return;
+  const exports = (luaModule as unknown as { exports?: { _set_limits?(fuel: number, reply: number, arg: number): void } }).exports;
+  exports?._set_limits?.(fuel, 0, 0);
+  fuelLimit = fuel;
+}
+
+export function isFuelExhausted(v: ScriptValue): boolean {
+  return v !== null && typeof v === 'object' && !Array.isArray(v) && 'err' in v && v.err.toString('latin1').includes(FUEL_EXHAUSTED);
+}
 
 /** An argument as Lua receives it: a latin1 string (one char per byte) or bytes. */
 export type ScriptArg = string | Buffer;

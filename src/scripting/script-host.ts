@@ -4,7 +4,9 @@
 // whole script is one write entry (its commands replay in order with seeds seed+1, seed+2…, as
 // EXEC's do). Each reply is captured as a script value in the RESP version the script chose.
 
-import type { ExecContext } from '../commands/types.js';
+import type { Command, ExecContext } from '../commands/types.js';
+import type { Client } from '../net/client.js';
+import type { Reply } from '../protocol/reply.js';
 import type { ScriptValue } from './types.js';
 import type { WasmScriptHost } from './wasm-engine.js';
 import { CaptureReply } from './script-reply.js';
@@ -25,19 +27,27 @@ function errorValue(text: string): ScriptValue {
   return { err: Buffer.from(text, 'latin1') };
 }
 
+/** Runs one command for the script (engine.execute or engine.executeChild). */
+export type Executor = (cmd: Command, argv: string[], client: Client | null, dbIndex: number, reply: Reply, now: number, seed: number) => ExecContext;
+
 export class CommandHost implements WasmScriptHost {
   /** Whether a command this run executed changed the dataset (SCRIPT KILL refuses then). */
   wrote = false;
+  /** Polled by the WASM engine while a function runs: a text stops it with that error. */
+  shouldAbort?: () => string | null;
   private calls = 0;
   private readonly capture = new CaptureReply();
 
   /**
    * @param ctx the EVAL/FCALL's context: its time and seed are the entry's
    * @param readOnly EVAL_RO/FCALL_RO or a no-writes script: write commands are refused
+   * @param execute how a command runs: nested in the EVAL (default), or as a child of a
+   *   detached context when the script finishes on a worker thread
    */
   constructor(
     private readonly ctx: ExecContext,
     private readonly readOnly: boolean,
+    private readonly execute: Executor = (cmd, argv, client, dbIndex, reply, now, seed) => ctx.server.engine.execute(cmd, argv, client, dbIndex, reply, now, seed, false),
   ) {}
 
   call(args: Buffer[]): ScriptValue {
@@ -87,7 +97,7 @@ export class CommandHost implements WasmScriptHost {
     const capture = this.capture;
     capture.reset(scriptResp());
     const start = performance.now(); // deterministic-ok: timing for commandstats, not state
-    const inner = server.engine.execute(cmd, argv, client, dbIndex, capture, ctx.now, ctx.seed + ++this.calls, false);
+    const inner = this.execute(cmd, argv, client, dbIndex, capture, ctx.now, ctx.seed + ++this.calls);
     const usec = (performance.now() - start) * 1000; // deterministic-ok: timing for commandstats, not state
     if (inner.changes > 0) this.wrote = true;
     cmd.stats.calls++;

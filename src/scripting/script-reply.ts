@@ -189,3 +189,30 @@ export function writeScriptValue(reply: Reply, v: ScriptValue, errorText: (e: { 
     for (const item of v.set) writeScriptValue(reply, item, errorText, depth + 1);
   } else reply.nullBulk();
 }
+
+/**
+ * A script value as it arrives from another thread: structured cloning turns every Buffer into a
+ * plain Uint8Array, which this turns back (in place for containers).
+ */
+export function reviveBuffers(v: ScriptValue): ScriptValue {
+  if (v === null || typeof v !== 'object') return v;
+  if (v instanceof Uint8Array) {
+    const bytes: Uint8Array = v;
+    return Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  }
+  if (Array.isArray(v)) {
+    for (let i = 0; i < v.length; i++) v[i] = reviveBuffers(v[i]!);
+    return v;
+  }
+  const o = v as Record<string, unknown>;
+  for (const k of Object.keys(o)) {
+    const field = o[k];
+    if (k === 'map') for (const pair of field as ScriptValue[][]) (pair[0] = reviveBuffers(pair[0]!)), (pair[1] = reviveBuffers(pair[1]!));
+    else if (k === 'verbatim_string') {
+      const vs = field as { format: Uint8Array; string: Uint8Array };
+      vs.format = reviveBuffers(vs.format as Buffer) as Buffer;
+      vs.string = reviveBuffers(vs.string as Buffer) as Buffer;
+    } else if (field instanceof Uint8Array || Array.isArray(field)) o[k] = reviveBuffers(field as ScriptValue);
+  }
+  return v;
+}

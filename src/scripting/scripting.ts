@@ -10,7 +10,9 @@ import { FunctionRegistry } from './functions.js';
 import { LuaLibraryEngine } from './lua-library.js';
 import { WasmEngine } from './wasm-engine.js';
 import { CommandHost } from './script-host.js';
-import { errorMessage, isRaisedError, scriptErrorText } from './lua-runtime.js';
+import { errorMessage, FUEL_UNITS_PER_MS, isFuelExhausted, isRaisedError, resetScriptResp, scriptErrorText, setFuelLimit } from './lua-runtime.js';
+import { LongScripts } from './long-scripts.js';
+import type { WorkerJob } from './script-worker.js';
 import { writeScriptValue } from './script-reply.js';
 import { NullReply } from '../protocol/reply.js';
 
@@ -31,8 +33,8 @@ export const SCRIPTS_CACHED_MAX = 100_000;
 export interface RunningScript {
   /** The sha (EVAL) or function name (FCALL). */
   name: string;
-  /** The command that started it, lowercase (eval, fcall…). */
-  command: string;
+  /** The command that started it, as sent (FUNCTION STATS shows it). */
+  command: string[];
   startedMs: number;
   kind: 'script' | 'function';
   host: CommandHost;
@@ -45,6 +47,8 @@ export class Scripting {
   private evalScripts = 0;
   readonly functions = new FunctionRegistry();
   running: RunningScript | null = null;
+  /** Scripts that ran long and finish on a worker thread. */
+  readonly long = new LongScripts();
 
   constructor() {
     this.functions.registerEngine(new LuaLibraryEngine());
@@ -89,28 +93,55 @@ export class Scripting {
 
   /**
    * Runs a script or function for the command in `ctx` and writes its reply. `invoke` calls
-   * the engine with the host it is given; `origin` and `chunk` name the script in errors.
+   * the engine with the host it is given; `origin` names the script in errors; `workerJob`
+   * describes the same run for the worker thread, should it prove long (long-scripts.ts).
    */
-  run(ctx: ExecContext, command: string, kind: RunningScript['kind'], origin: string, readOnly: boolean, invoke: (host: CommandHost) => ScriptValue): void {
+  run(ctx: ExecContext, argv: string[], kind: RunningScript['kind'], origin: string, readOnly: boolean, invoke: (host: CommandHost) => ScriptValue, workerJob: () => WorkerJob): void {
     const client = ctx.client;
+    const server = ctx.server;
     const startDb = client !== null ? client.dbIndex : ctx.db.id;
     // The entry is the commands the script runs (or nothing), never the script.
     ctx.recordEntryAs([]);
-    const host = new CommandHost(ctx, readOnly);
-    this.running = { name: origin, command, startedMs: Date.now(), kind, host }; // deterministic-ok: FUNCTION STATS duration, not state
-    let result: ScriptValue;
-    try {
-      result = invoke(host);
-    } finally {
-      this.running = null;
+    const thresholdMs = server.config.int('busy-reply-threshold');
+    const startedMs = Date.now(); // deterministic-ok: a time budget and FUNCTION STATS, not state
+    const attempt = (budgeted: boolean): { host: CommandHost; result: ScriptValue } => {
+      const host = new CommandHost(ctx, readOnly);
+      if (budgeted) host.shouldAbort = () => (!host.wrote && Date.now() - startedMs > thresholdMs ? LONG_RUN : null); // deterministic-ok: time budget
+      setFuelLimit(budgeted ? thresholdMs * FUEL_UNITS_PER_MS : 0);
+      resetScriptResp();
+      this.running = { name: origin, command: argv, startedMs, kind, host };
+      try {
+        return { host, result: invoke(host) };
+      } finally {
+        this.running = null;
+      }
+    };
+    let { host, result } = attempt(thresholdMs > 0);
+    if (isLongRun(result)) {
+      if (!host.wrote && client !== null && server.engine.level === 1 && this.long.current === null) {
+        // Nothing was written: drop this run and finish the script where it cannot block others.
+        client.dbIndex = startDb;
+        this.long.start(ctx, argv, kind, origin, readOnly, workerJob());
+        return;
+      }
+      if (!host.wrote) ({ host, result } = attempt(false)); // inside EXEC: run it to the end here
+      else result = { err: Buffer.from(`ERR Script ran past busy-reply-threshold (${thresholdMs} ms) after writing and was stopped; its writes so far stay (keyraft cannot move a script that wrote off the main thread)`) };
     }
     // A SELECT inside the script is the script's own; the caller stays where it was. The
     // entry records the way back so the commands after it (in EXEC) replay in the right db.
     if (client !== null && client.dbIndex !== startDb) {
-      const select = ctx.server.commands.lookup('select')!;
-      ctx.server.engine.execute(select, ['select', String(startDb)], client, startDb, nullReply, ctx.now, ctx.seed, false);
+      const select = server.commands.lookup('select')!;
+      server.engine.execute(select, ['select', String(startDb)], client, startDb, nullReply, ctx.now, ctx.seed, false);
     }
     if (isRaisedError(result)) ctx.reply.error(scriptErrorText(result, origin, 'user_script'));
     else writeScriptValue(ctx.reply, result, errorMessage);
   }
+}
+
+/** What a budgeted run ends with when it used its budget up (WASM's abort text). */
+const LONG_RUN = 'ERR keyraft: the script used its main-thread budget';
+
+function isLongRun(v: ScriptValue): boolean {
+  if (isFuelExhausted(v)) return true;
+  return v !== null && typeof v === 'object' && !Array.isArray(v) && 'err' in v && v.err.toString('latin1') === LONG_RUN;
 }

@@ -1,0 +1,153 @@
+// Scripts that run long: Redis keeps serving other clients with -BUSY while one runs past
+// busy-reply-threshold, and SCRIPT KILL / FUNCTION KILL stop it if it has not written.
+//
+// Node cannot serve sockets while the main thread is inside a script, so keyraft runs every
+// script on the main thread first with an instruction budget worth busy-reply-threshold (the
+// fast path: no thread hop per redis.call). A script that uses the budget up without having
+// written anything is discarded — nothing changed, nothing else ran meanwhile — and started
+// again on a worker thread (script-worker.ts), with no budget. From then on this module owns it:
+// the caller's connection waits for the reply, other clients get -BUSY (dispatcher), each
+// redis.call comes from the worker as a message and runs here as a child of a detached engine
+// context (so the whole script is still one write entry), and KILL terminates the worker.
+//
+// A script that has written and then uses its budget up cannot be restarted elsewhere; it is
+// stopped with an error and its writes stay (docs/SCRIPTING.md: the one place keyraft differs
+// from Redis, which would let it run on, unkillable).
+
+import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
+import type { ExecContext } from '../commands/types.js';
+import type { Client } from '../net/client.js';
+import { NullReply } from '../protocol/reply.js';
+import { CommandHost } from './script-host.js';
+import { errorMessage, isRaisedError, scriptErrorText } from './lua-runtime.js';
+import { reviveBuffers, writeScriptValue } from './script-reply.js';
+import type { WorkerJob, WorkerMessage } from './script-worker.js';
+import type { ScriptValue } from './types.js';
+
+export const BUSY_SCRIPT_ERROR = 'BUSY Redis is busy running a script. You can only call SCRIPT KILL or SHUTDOWN NOSAVE.';
+export const BUSY_FUNCTION_ERROR = 'BUSY Redis is busy running a script. You can only call FUNCTION KILL or SHUTDOWN NOSAVE.';
+const UNKILLABLE =
+  'UNKILLABLE Sorry the script already executed write commands against the dataset. You can either wait the script termination or kill the server in a hard way using the SHUTDOWN NOSAVE command.';
+
+export interface LongScript {
+  kind: 'script' | 'function';
+  /** sha (EVAL) or function name (FCALL), for errors and FUNCTION STATS. */
+  name: string;
+  argv: string[];
+  startedMs: number;
+  client: Client;
+  host: CommandHost;
+  parent: ExecContext;
+  startDb: number;
+}
+
+const nullReply = new NullReply();
+
+export class LongScripts {
+  current: LongScript | null = null;
+  private worker: Worker | null = null;
+  private replies: MessagePort | null = null;
+  private flag: Int32Array | null = null;
+
+  /** The -BUSY error for a command while a script runs on the worker, or null. */
+  busyError(allowBusy: boolean): string | null {
+    if (this.current === null || allowBusy) return null;
+    return this.current.kind === 'script' ? BUSY_SCRIPT_ERROR : BUSY_FUNCTION_ERROR;
+  }
+
+  /**
+   * Moves a script the main thread found long (and that wrote nothing) to the worker. The
+   * caller writes no reply: the client gets it when the worker is done or the script is killed.
+   */
+  start(ctx: ExecContext, argv: string[], kind: LongScript['kind'], name: string, readOnly: boolean, job: WorkerJob): void {
+    const client = ctx.client!;
+    const server = ctx.server;
+    const parent = server.engine.openDetached(client, client.dbIndex, nullReply, ctx.now, ctx.seed);
+    const host = new CommandHost(parent, readOnly, (cmd, argv, c, dbIndex, reply, now, seed) => server.engine.executeChild(parent, cmd, argv, c, dbIndex, reply, now, seed));
+    this.current = { kind, name, argv, startedMs: Date.now(), client, host, parent, startDb: client.dbIndex }; // deterministic-ok: FUNCTION STATS duration
+    client.waitingForScript = true;
+    server.log.verbose(`Script ${name} ran past busy-reply-threshold; finishing it on a worker thread`);
+    this.ensureWorker().postMessage(job);
+  }
+
+  /** SCRIPT KILL (kind 'script') / FUNCTION KILL (kind 'function'): the reply for the killer. */
+  kill(kind: LongScript['kind']): string {
+    const running = this.current;
+    if (running === null) return 'NOTBUSY No scripts in execution right now.';
+    if (running.kind !== kind) return running.kind === 'script' ? BUSY_SCRIPT_ERROR : BUSY_FUNCTION_ERROR;
+    if (running.host.wrote) return UNKILLABLE;
+    void this.worker?.terminate();
+    this.worker = null;
+    const text = kind === 'script' ? 'ERR Script killed by user with SCRIPT KILL...' : 'ERR Script killed by user with FUNCTION KILL...';
+    this.finish({ err: Buffer.from(text) });
+    return 'OK';
+  }
+
+  /** Stops the worker (server shutdown). */
+  close(): void {
+    void this.worker?.terminate();
+    this.worker = null;
+  }
+
+  private ensureWorker(): Worker {
+    if (this.worker !== null) return this.worker;
+    const signal = new SharedArrayBuffer(4);
+    const channel = new MessageChannel();
+    const worker = new Worker(new URL('./script-worker.js', import.meta.url), {
+      workerData: { signal, replies: channel.port2 },
+      transferList: [channel.port2],
+    });
+    worker.unref();
+    this.flag = new Int32Array(signal);
+    this.replies = channel.port1;
+    worker.on('message', (m: WorkerMessage) => this.onMessage(worker, m));
+    worker.on('error', (e) => {
+      if (this.worker === worker) this.worker = null;
+      this.finish({ err: Buffer.from(`ERR the script worker failed: ${e.message}`) });
+    });
+    worker.on('exit', () => {
+      if (this.worker === worker) this.worker = null;
+    });
+    this.worker = worker;
+    return worker;
+  }
+
+  private onMessage(worker: Worker, m: WorkerMessage): void {
+    const running = this.current;
+    if (running === null || worker !== this.worker) return;
+    if (m.type === 'done') {
+      this.finish(reviveBuffers(m.result));
+      return;
+    }
+    if (m.type === 'log') {
+      running.host.log(m.level, Buffer.from(m.message));
+      return;
+    }
+    const args = m.args.map((a) => Buffer.from(a.buffer, a.byteOffset, a.byteLength));
+    const value = m.type === 'call' ? running.host.call(args) : running.host.pcall(args);
+    this.replies!.postMessage(value);
+    Atomics.store(this.flag!, 0, 1);
+    Atomics.notify(this.flag!, 0);
+  }
+
+  /** Ends the running script with `result`: its entry, its reply, and the client resumes. */
+  private finish(result: ScriptValue): void {
+    const running = this.current;
+    if (running === null) return;
+    this.current = null;
+    const { client, parent } = running;
+    const server = client.server;
+    if (client.dbIndex !== running.startDb) {
+      const select = server.commands.lookup('select')!;
+      server.engine.executeChild(parent, select, ['select', String(running.startDb)], client, running.startDb, nullReply, parent.now, parent.seed);
+    }
+    server.engine.closeDetached(parent);
+    const chunk = running.kind === 'script' ? 'user_script' : 'user_function';
+    if (isRaisedError(result)) client.writer.error(scriptErrorText(result, running.name, chunk));
+    else writeScriptValue(client.writer, result, errorMessage);
+    client.waitingForScript = false;
+    if (server.blocking.hasReady) server.blocking.handleReady(parent.now);
+    client.flush();
+    setImmediate(() => client.processInput());
+  }
+}
