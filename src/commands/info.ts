@@ -1,13 +1,14 @@
 // INFO rendering: the sections Redis 7.0's INFO prints, with its field names, field order, "# Section"
 // headers, CRLF line endings and a blank line between sections, so that tools which parse INFO
 // (redis-cli, BullMQ and Sidekiq version checks, exporters) read keyraft the same way. Values are
-// honest: what keyraft does not have (forks, replication, RDB saves, Lua) reads as the idle value
+// honest: what keyraft does not have (forks, replication) reads as the idle value
 // Redis itself shows when that machinery is idle, never as a made-up number.
 //
 // Rate and peak figures (instantaneous_ops_per_sec, used_memory_peak) need samples taken over
 // time; a small unref'd timer per server (started by the first client that connects) takes them,
 // as Redis's serverCron does every 100 ms.
 
+import { luaHeapBytes } from '../scripting/lua-runtime.js';
 import type { LoadProgress } from '../persistence/snapshot.js';
 import { arch, release, totalmem } from 'node:os';
 import { randomBytes } from 'node:crypto';
@@ -282,6 +283,29 @@ function clientsSection(server: ServerState): string {
   ]);
 }
 
+/** INFO memory's scripting fields: one interpreter serves EVAL and #!lua functions. */
+function scriptingMemory(server: ServerState): [string, string | number][] {
+  const scripting = server.scripting;
+  const vm = luaHeapBytes();
+  const evalBytes = scripting.cachedScriptBytes();
+  const functionBytes = scripting.libraryBytes();
+  return [
+    ['used_memory_lua', vm],
+    ['used_memory_vm_eval', vm],
+    ['used_memory_lua_human', bytesToHuman(vm)],
+    ['used_memory_scripts_eval', evalBytes],
+    ['number_of_cached_scripts', scripting.scripts.size],
+    ['number_of_functions', scripting.functions.functions.size],
+    ['number_of_libraries', scripting.functions.libraries.size],
+    ['used_memory_vm_functions', 0],
+    ['used_memory_vm_total', vm],
+    ['used_memory_vm_total_human', bytesToHuman(vm)],
+    ['used_memory_functions', functionBytes],
+    ['used_memory_scripts', evalBytes + functionBytes],
+    ['used_memory_scripts_human', bytesToHuman(evalBytes + functionBytes)],
+  ];
+}
+
 function memorySection(server: ServerState): string {
   const sampler = samplers.get(server);
   const m = process.memoryUsage();
@@ -300,6 +324,7 @@ function memorySection(server: ServerState): string {
     ['used_memory_peak_perc', `${fixed(peak > 0 ? (used * 100) / peak : 0, 2)}%`],
     ['total_system_memory', total],
     ['total_system_memory_human', bytesToHuman(total)],
+    ...scriptingMemory(server),
     ['used_memory_heap_total', m.heapTotal],
     ['used_memory_external', m.external],
     ['used_memory_array_buffers', m.arrayBuffers],

@@ -96,6 +96,11 @@ export function scriptResp(): 2 | 3 {
   return currentResp;
 }
 
+/** Bytes of memory the interpreter's module has (INFO used_memory_vm_eval). */
+export function luaHeapBytes(): number {
+  return (luaModule as unknown as { exports?: { HEAPU8?: Uint8Array } }).exports?.HEAPU8?.byteLength ?? 0;
+}
+
 /** Back to RESP2 for a run that is not Lua's (a WASM function cannot call redis.setresp). */
 export function resetScriptResp(): void {
   currentResp = 2;

@@ -86,6 +86,20 @@ export class Scripting {
     return false;
   }
 
+  /** Bytes of script source the EVAL cache holds (INFO used_memory_scripts_eval). */
+  cachedScriptBytes(): number {
+    let n = 0;
+    for (const s of this.scripts.values()) n += s.body.length;
+    return n;
+  }
+
+  /** Bytes of library code loaded (INFO used_memory_functions). */
+  libraryBytes(): number {
+    let n = 0;
+    for (const lib of this.functions.libraries.values()) n += lib.code.length;
+    return n;
+  }
+
   flushScripts(): void {
     this.scripts.clear();
     this.evalScripts = 0;

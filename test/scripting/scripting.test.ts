@@ -89,6 +89,13 @@ test('libraries are part of snapshots (SAVE, restart, DEBUG RELOAD) and FUNCTION
   assert.ok((await c.value('FCALL', 'bump', '1', 'n', '1')) instanceof RespError);
   assert.equal(await c.value('FUNCTION', 'RESTORE', dump), 'OK');
   assert.equal(await c.value('FCALL', 'bump', '1', 'n', '1'), 4);
+  // INFO memory counts libraries, functions and cached scripts.
+  await c.value('SCRIPT', 'LOAD', 'return 1');
+  const info = String(await c.value('INFO', 'memory'));
+  assert.match(info, /\r\nnumber_of_libraries:1\r\n/);
+  assert.match(info, /\r\nnumber_of_functions:2\r\n/);
+  assert.match(info, /\r\nnumber_of_cached_scripts:1\r\n/);
+  assert.match(info, /\r\nused_memory_functions:[1-9]\d*\r\n/);
   // FUNCTION STATS: nothing running, and both engines with their counts.
   assert.deepEqual(await c.value('FUNCTION', 'STATS'), [
     'running_script',
