@@ -7,19 +7,10 @@
 // (the 9 cells in a fixed order, zset order inside a cell) and keyraft reproduces it; sorted
 // replies with tied distances too (glibc's stable qsort, Redis's pqsort for COUNT below the
 // number of matches — a dedicated test with many tied members checks the latter).
-import { test, before, after } from 'node:test';
-import { DifferentialPair, fuzzFamily, seedsToRun, type Argv, type Rng } from '../helpers/differential.js';
-import { referenceRedisSkipReason } from '../helpers/servers.js';
+import { test } from 'node:test';
+import { fuzzFamily, seedsToRun, type Argv, type Rng, useDifferentialPair } from '../helpers/differential.js';
 
-const skip = referenceRedisSkipReason();
-let pair: DifferentialPair;
-
-before(async () => {
-  if (!skip) pair = await DifferentialPair.start();
-});
-after(async () => {
-  await pair?.stop();
-});
+const { skip, pair } = useDifferentialPair();
 
 const c = (line: string): Argv => line.split(' ');
 

@@ -3,20 +3,11 @@
 // removing their key, HINCRBY bounds and HINCRBYFLOAT formatting, listpack encoding limits and
 // insertion order (compared exactly while the hash is a listpack), HRANDFIELD shapes in RESP2
 // and RESP3, HSCAN.
-import { test, before, after } from 'node:test';
-import { DifferentialPair, type Argv } from '../helpers/differential.js';
-import { referenceRedisSkipReason } from '../helpers/servers.js';
+import { test } from 'node:test';
+import { type Argv, useDifferentialPair } from '../helpers/differential.js';
 import { makeNormalizer } from '../sets/support.js';
 
-const skip = referenceRedisSkipReason();
-let pair: DifferentialPair;
-
-before(async () => {
-  if (!skip) pair = await DifferentialPair.start();
-});
-after(async () => {
-  await pair?.stop();
-});
+const { skip, pair } = useDifferentialPair();
 
 const MAX = '9223372036854775807';
 const MIN = '-9223372036854775808';

@@ -7,20 +7,11 @@
 //   ENCODING) and compare unordered replies sorted.
 // HRANDFIELD replies are compared by shape (random-hashes.test.ts checks their properties).
 // Replay one seed with DIFF_SEED=n.
-import { test, before, after } from 'node:test';
-import { DifferentialPair, fuzzFamily, seedsToRun, Rng, type Argv } from '../helpers/differential.js';
-import { referenceRedisSkipReason } from '../helpers/servers.js';
+import { test } from 'node:test';
+import { fuzzFamily, seedsToRun, Rng, type Argv, useDifferentialPair } from '../helpers/differential.js';
 import { makeNormalizer } from '../sets/support.js';
 
-const skip = referenceRedisSkipReason();
-let pair: DifferentialPair;
-
-before(async () => {
-  if (!skip) pair = await DifferentialPair.start();
-});
-after(async () => {
-  await pair?.stop();
-});
+const { skip, pair } = useDifferentialPair();
 
 const KEYS = ['h1', 'h2', 'str'];
 const FIELDS = ['a', 'b', 'c', 'n', 'f', '', 'x\x00\xff', '10'];

@@ -6,7 +6,8 @@
 
 import assert from 'node:assert/strict';
 import { RespConnection } from './resp.js';
-import { startKeyraft, startRedis, type ServerProcess } from './servers.js';
+import { referenceRedisSkipReason, startKeyraft, startRedis, type ServerProcess } from './servers.js';
+import { before, after } from 'node:test';
 
 export type Argv = string[];
 
@@ -158,4 +159,28 @@ export async function fuzzFamily(pair: DifferentialPair, name: string, seed: num
   const stream: Argv[] = [];
   for (let i = 0; i < length; i++) stream.push(gen(rng));
   await pair.assertSame(name, stream, { ...opts, seed });
+}
+
+/**
+ * The pair a differential test file shares: started before its tests and stopped after them.
+ * `skip` is the reason to skip (no reference redis-server here) or false; `pair` forwards to
+ * the started pair, so it can be used from any test once `before` has run.
+ */
+export function useDifferentialPair(keyraftArgs: string[] = [], redisArgs: string[] = []): { skip: string | false; pair: DifferentialPair } {
+  const skip = referenceRedisSkipReason();
+  let started: DifferentialPair | undefined;
+  before(async () => {
+    if (!skip) started = await DifferentialPair.start(keyraftArgs, redisArgs);
+  });
+  after(async () => {
+    await started?.stop();
+  });
+  const pair = new Proxy({} as DifferentialPair, {
+    get(_target, prop) {
+      if (started === undefined) throw new Error('the differential pair is not started (skipped, or used outside a test)');
+      const value: unknown = Reflect.get(started, prop);
+      return typeof value === 'function' ? value.bind(started) : value;
+    },
+  });
+  return { skip, pair };
 }

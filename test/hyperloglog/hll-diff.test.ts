@@ -3,21 +3,12 @@
 // the cache it writes back) and of several keys, PFMERGE of sparse/dense mixes, an HLL made by
 // Redis loaded into keyraft with SET and used there, non-HLL and corrupted values and their
 // errors. Plus MurmurHash64A checked against a BigInt transcription of Redis's C code.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { DifferentialPair, fuzzFamily, seedsToRun, type Argv, type Rng } from '../helpers/differential.js';
-import { referenceRedisSkipReason } from '../helpers/servers.js';
+import { fuzzFamily, seedsToRun, type Argv, type Rng, useDifferentialPair } from '../helpers/differential.js';
 import { lastPatIndex, murmurHash64A, patLenWords } from '../../src/types/hyperloglog.js';
 
-const skip = referenceRedisSkipReason();
-let pair: DifferentialPair;
-
-before(async () => {
-  if (!skip) pair = await DifferentialPair.start();
-});
-after(async () => {
-  await pair?.stop();
-});
+const { skip, pair } = useDifferentialPair();
 
 /** Redis's MurmurHash64A, transcribed literally with BigInt arithmetic mod 2^64. */
 function murmurRef(data: Buffer, seed: number): bigint {

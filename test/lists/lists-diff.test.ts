@@ -3,19 +3,10 @@
 // missing pivots, argument errors and which one wins, WRONGTYPE against a string made with SET,
 // an emptied list removing its key), in RESP2 and after HELLO 3, compared byte for byte with
 // real Redis 7.0.
-import { test, before, after } from 'node:test';
-import { DifferentialPair, type Argv } from '../helpers/differential.js';
-import { referenceRedisSkipReason } from '../helpers/servers.js';
+import { test } from 'node:test';
+import { type Argv, useDifferentialPair } from '../helpers/differential.js';
 
-const skip = referenceRedisSkipReason();
-let pair: DifferentialPair;
-
-before(async () => {
-  if (!skip) pair = await DifferentialPair.start();
-});
-after(async () => {
-  await pair?.stop();
-});
+const { skip, pair } = useDifferentialPair();
 
 /** HELLO's reply carries the connection id, which differs between the two servers. */
 const normalize = (argv: Argv, raw: string): string => (argv[0] === 'HELLO' ? raw.replace(/id\r\n:\d+/, 'id') : raw);

@@ -2,19 +2,10 @@
 // (WRONGTYPE paths, deleted lists) and the blocking commands with data present or with a tiny
 // timeout, compared with Redis 7.0 byte for byte — in RESP2 and, for a shorter stream, after
 // HELLO 3. Replay one seed with DIFF_SEED=n.
-import { test, before, after } from 'node:test';
-import { DifferentialPair, fuzzFamily, seedsToRun, type Argv, type Rng } from '../helpers/differential.js';
-import { referenceRedisSkipReason } from '../helpers/servers.js';
+import { test } from 'node:test';
+import { fuzzFamily, seedsToRun, type Argv, type Rng, useDifferentialPair } from '../helpers/differential.js';
 
-const skip = referenceRedisSkipReason();
-let pair: DifferentialPair;
-
-before(async () => {
-  if (!skip) pair = await DifferentialPair.start();
-});
-after(async () => {
-  await pair?.stop();
-});
+const { skip, pair } = useDifferentialPair();
 
 const KEYS = ['l1', 'l2', 'l3', 's'];
 const ELEMENTS = ['a', 'b', 'c', '', 'a\x00\xff', '1', '-1'];

@@ -2,21 +2,12 @@
 // every collection family (lists, hashes, sets, sorted sets), commands run inside EXEC, and keys
 // removed by the active expiry cycle. A subscriber listens to every keyspace and keyevent
 // channel; after each command a marker is published, so a difference names its command.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { DifferentialPair, type Argv } from '../helpers/differential.js';
-import { referenceRedisSkipReason } from '../helpers/servers.js';
+import { type Argv, useDifferentialPair } from '../helpers/differential.js';
 import { collectSteps, describeDifferences, missingCommands, sameSteps } from './support.js';
 
-const skip = referenceRedisSkipReason();
-let pair: DifferentialPair;
-
-before(async () => {
-  if (!skip) pair = await DifferentialPair.start();
-});
-after(async () => {
-  await pair?.stop();
-});
+const { skip, pair } = useDifferentialPair();
 
 const notify = (flags: string): Argv[] => [['CONFIG', 'SET', 'notify-keyspace-events', flags]];
 

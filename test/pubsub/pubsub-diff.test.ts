@@ -1,20 +1,12 @@
 // Pub/Sub and keyspace notifications against real Redis: confirmations and errors byte for byte,
 // and the message streams a subscriber receives on each server compared in full.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { DifferentialPair, type Argv } from '../helpers/differential.js';
-import { referenceRedisSkipReason, type ServerProcess } from '../helpers/servers.js';
+import { type Argv, useDifferentialPair } from '../helpers/differential.js';
+import { type ServerProcess } from '../helpers/servers.js';
 import type { RespConnection } from '../helpers/resp.js';
 
-const skip = referenceRedisSkipReason();
-let pair: DifferentialPair;
-
-before(async () => {
-  if (!skip) pair = await DifferentialPair.start();
-});
-after(async () => {
-  await pair?.stop();
-});
+const { skip, pair } = useDifferentialPair();
 
 test('subscribe confirmations, RESP2 restrictions and PUBSUB introspection match Redis', { skip }, async () => {
   await pair.assertSame('pubsub one connection', [

@@ -3,22 +3,13 @@
 // SCRIPT and FUNCTION management, FCALL. Only behaviour that Redis makes deterministic is
 // compared (FUNCTION LIST orders functions by hash in Redis, so libraries here have one each;
 // FUNCTION STATS is not compared: keyraft lists a second engine, WASM).
-import { test, before, after } from 'node:test';
-import { DifferentialPair, type Argv } from '../helpers/differential.js';
-import { referenceRedisSkipReason } from '../helpers/servers.js';
+import { test } from 'node:test';
+import { type Argv, useDifferentialPair } from '../helpers/differential.js';
 import { createHash } from 'node:crypto';
 
 const sha = (s: string): string => createHash('sha1').update(s, 'latin1').digest('hex');
 
-const skip = referenceRedisSkipReason();
-let pair: DifferentialPair;
-
-before(async () => {
-  if (!skip) pair = await DifferentialPair.start();
-});
-after(async () => {
-  await pair?.stop();
-});
+const { skip, pair } = useDifferentialPair();
 
 const evals = (scripts: string[], keys: string[] = [], args: string[] = []): Argv[] => scripts.map((s) => ['EVAL', s, String(keys.length), ...keys, ...args]);
 

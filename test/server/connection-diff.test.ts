@@ -1,17 +1,8 @@
 // Connection commands and dispatcher errors compared byte for byte with real Redis.
-import { test, before, after } from 'node:test';
-import { DifferentialPair } from '../helpers/differential.js';
-import { referenceRedisSkipReason } from '../helpers/servers.js';
+import { test } from 'node:test';
+import { useDifferentialPair } from '../helpers/differential.js';
 
-const skip = referenceRedisSkipReason();
-let pair: DifferentialPair;
-
-before(async () => {
-  if (!skip) pair = await DifferentialPair.start();
-});
-after(async () => {
-  await pair?.stop();
-});
+const { skip, pair } = useDifferentialPair();
 
 test('connection commands and dispatcher errors match Redis', { skip }, async () => {
   await pair.assertSame('connection', [

@@ -12,21 +12,12 @@
 // - COMMAND LIST and CONFIG GET with several parameters: Redis answers in hash-table order, so
 //   both replies are compared as sorted lists.
 
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { DifferentialPair, type Argv } from '../helpers/differential.js';
-import { referenceRedisSkipReason } from '../helpers/servers.js';
+import { type Argv, useDifferentialPair } from '../helpers/differential.js';
 import { parseReply, type RespValue } from '../helpers/resp.js';
 
-const skip = referenceRedisSkipReason();
-let pair: DifferentialPair;
-
-before(async () => {
-  if (!skip) pair = await DifferentialPair.start();
-});
-after(async () => {
-  await pair?.stop();
-});
+const { skip, pair } = useDifferentialPair();
 
 function decode(raw: string): RespValue {
   return parseReply(Buffer.from(raw, 'latin1'), 0)!.value;

@@ -3,20 +3,11 @@
 // removing their key, *STORE into keys of other types, intset order (numeric) and encodings.
 // Replies whose order is a hashtable's (not reproducible in Redis itself) are compared sorted;
 // random replies are compared by shape only (random-sets.test.ts checks their properties).
-import { test, before, after } from 'node:test';
-import { DifferentialPair, type Argv } from '../helpers/differential.js';
-import { referenceRedisSkipReason } from '../helpers/servers.js';
+import { test } from 'node:test';
+import { type Argv, useDifferentialPair } from '../helpers/differential.js';
 import { normalizeIntsetExact, normalizeSetReply } from './support.js';
 
-const skip = referenceRedisSkipReason();
-let pair: DifferentialPair;
-
-before(async () => {
-  if (!skip) pair = await DifferentialPair.start();
-});
-after(async () => {
-  await pair?.stop();
-});
+const { skip, pair } = useDifferentialPair();
 
 const MAX = '9223372036854775807';
 const MIN = '-9223372036854775808';

@@ -5,20 +5,11 @@
 // forms (count 0, or a count that empties the set), because a random pop would make the two
 // servers' states diverge; random-sets.test.ts checks random pops by their properties.
 // Replay one seed with DIFF_SEED=n.
-import { test, before, after } from 'node:test';
-import { DifferentialPair, fuzzFamily, seedsToRun, type Argv, type Rng } from '../helpers/differential.js';
-import { referenceRedisSkipReason } from '../helpers/servers.js';
+import { test } from 'node:test';
+import { fuzzFamily, seedsToRun, type Argv, type Rng, useDifferentialPair } from '../helpers/differential.js';
 import { normalizeSetReply } from './support.js';
 
-const skip = referenceRedisSkipReason();
-let pair: DifferentialPair;
-
-before(async () => {
-  if (!skip) pair = await DifferentialPair.start();
-});
-after(async () => {
-  await pair?.stop();
-});
+const { skip, pair } = useDifferentialPair();
 
 const KEYS = ['s1', 's2', 's3', 'str'];
 const MEMBERS = ['1', '2', '3', '10', '-5', '0', '9223372036854775807', 'a', 'b', '', 'x\x00\xff', '01', '1.5'];

@@ -4,20 +4,12 @@
 // and hash fields; GET # and patterns; LIMIT clamping; ties under ALPHA BY (stable sort, and
 // Redis's partial quicksort when LIMIT narrows the range); nosort per type; STORE over existing
 // keys of every type; error precedence; keyspace events of STORE; RESP3 shape.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { DifferentialPair, type Argv } from '../helpers/differential.js';
-import { referenceRedisSkipReason, type ServerProcess } from '../helpers/servers.js';
+import { type Argv, useDifferentialPair } from '../helpers/differential.js';
+import { type ServerProcess } from '../helpers/servers.js';
 
-const skip = referenceRedisSkipReason();
-let pair: DifferentialPair;
-
-before(async () => {
-  if (!skip) pair = await DifferentialPair.start();
-});
-after(async () => {
-  await pair?.stop();
-});
+const { skip, pair } = useDifferentialPair();
 
 /** Replies of hashtable-set SORTs whose order Redis leaves to its hash table: compared sorted. */
 function sortedLines(_argv: Argv, raw: string): string {

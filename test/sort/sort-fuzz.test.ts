@@ -10,19 +10,10 @@
 // (an intset: ascending order in both servers), so it is compared exactly. Weights never
 // overflow, because Redis 7.0 leaves a stale ERANGE in errno (see sort-diff.test.ts).
 // Replay one seed with DIFF_SEED=n.
-import { test, before, after } from 'node:test';
-import { DifferentialPair, fuzzFamily, seedsToRun, type Argv, type Rng } from '../helpers/differential.js';
-import { referenceRedisSkipReason } from '../helpers/servers.js';
+import { test } from 'node:test';
+import { fuzzFamily, seedsToRun, type Argv, type Rng, useDifferentialPair } from '../helpers/differential.js';
 
-const skip = referenceRedisSkipReason();
-let pair: DifferentialPair;
-
-before(async () => {
-  if (!skip) pair = await DifferentialPair.start();
-});
-after(async () => {
-  await pair?.stop();
-});
+const { skip, pair } = useDifferentialPair();
 
 const ELEMENTS = ['1', '2', '3', '10', '-5', '0', '07', '1.5', '1e3', ' 4', 'inf', 'a', 'b', 'ab', 'B', '', 'x\x00y', 'x\x00z', '\xff', 'nan'];
 /** l1 holds only what strtod accepts, so numeric sorts of it mostly succeed. */

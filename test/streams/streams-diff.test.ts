@@ -2,20 +2,11 @@
 // option, the errors, consumer-group bookkeeping (entries-read, lag, PELs), approximate trimming
 // across 100-entry nodes, RESP3 shapes. IDs are explicit so time never matters; replies that carry
 // times (idle, seen-time, delivery-time) and rax internals (radix-tree-nodes) are normalized.
-import { test, before, after } from 'node:test';
-import { DifferentialPair, type Argv } from '../helpers/differential.js';
-import { referenceRedisSkipReason } from '../helpers/servers.js';
+import { test } from 'node:test';
+import { type Argv, useDifferentialPair } from '../helpers/differential.js';
 import { normalizeStreamReply } from './support.js';
 
-const skip = referenceRedisSkipReason();
-let pair: DifferentialPair;
-
-before(async () => {
-  if (!skip) pair = await DifferentialPair.start();
-});
-after(async () => {
-  await pair?.stop();
-});
+const { skip, pair } = useDifferentialPair();
 
 const opts = {
   normalize: (argv: Argv, raw: string) =>

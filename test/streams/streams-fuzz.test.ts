@@ -3,20 +3,11 @@
 // XREAD, consumer groups (create/setid/destroy/consumers), XREADGROUP (> and history, NOACK,
 // COUNT), XACK, XPENDING, XCLAIM / XAUTOCLAIM with idle thresholds of 0 or "never" so times do not
 // matter, and XINFO (lag / entries-read bookkeeping). Replay one seed with DIFF_SEED=n.
-import { test, before, after } from 'node:test';
-import { DifferentialPair, fuzzFamily, seedsToRun, type Argv, type Rng } from '../helpers/differential.js';
-import { referenceRedisSkipReason } from '../helpers/servers.js';
+import { test } from 'node:test';
+import { fuzzFamily, seedsToRun, type Argv, type Rng, useDifferentialPair } from '../helpers/differential.js';
 import { normalizeStreamReply } from './support.js';
 
-const skip = referenceRedisSkipReason();
-let pair: DifferentialPair;
-
-before(async () => {
-  if (!skip) pair = await DifferentialPair.start();
-});
-after(async () => {
-  await pair?.stop();
-});
+const { skip, pair } = useDifferentialPair();
 
 const KEYS = ['s1', 's1', 's1', 's1', 's2', 's2', 's3', 'str', 'none'];
 /** Group commands mostly go to the keys that have groups. */

@@ -1,19 +1,10 @@
 // Hand-written differential cases for the bitmaps family: offsets at and past the limits, BYTE
 // and BIT ranges, BITOP on missing and uneven keys, and BITFIELD's types, `#` offsets and
 // overflow modes (including Redis's int64 quirks), compared byte for byte with real Redis.
-import { test, before, after } from 'node:test';
-import { DifferentialPair, type Argv } from '../helpers/differential.js';
-import { referenceRedisSkipReason } from '../helpers/servers.js';
+import { test } from 'node:test';
+import { type Argv, useDifferentialPair } from '../helpers/differential.js';
 
-const skip = referenceRedisSkipReason();
-let pair: DifferentialPair;
-
-before(async () => {
-  if (!skip) pair = await DifferentialPair.start();
-});
-after(async () => {
-  await pair?.stop();
-});
+const { skip, pair } = useDifferentialPair();
 
 const MAX = '9223372036854775807';
 const MIN = '-9223372036854775808';

@@ -3,20 +3,11 @@
 // values that hit the interesting paths: integers near the int64 bounds, float texts for
 // INCRBYFLOAT (the long double emulation's differential check), binary bytes, small offsets.
 // A failure prints SEED=n; DIFF_SEED=n replays it.
-import { test, before, after } from 'node:test';
-import { DifferentialPair, fuzzFamily, seedsToRun, type Argv, type Rng } from '../helpers/differential.js';
+import { test } from 'node:test';
+import { fuzzFamily, seedsToRun, type Argv, type Rng, useDifferentialPair } from '../helpers/differential.js';
 import { bitmapCommand, floatText, stringCommand } from './gen.js';
-import { referenceRedisSkipReason } from '../helpers/servers.js';
 
-const skip = referenceRedisSkipReason();
-let pair: DifferentialPair;
-
-before(async () => {
-  if (!skip) pair = await DifferentialPair.start();
-});
-after(async () => {
-  await pair?.stop();
-});
+const { skip, pair } = useDifferentialPair();
 
 test('random string streams match Redis', { skip }, async () => {
   for (const seed of seedsToRun([1, 2, 3, 4, 5, 6])) await fuzzFamily(pair, 'strings', seed, 300, stringCommand);

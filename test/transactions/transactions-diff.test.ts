@@ -1,20 +1,12 @@
 // MULTI/EXEC/DISCARD/WATCH against real Redis: single-connection streams byte for byte, and WATCH
 // races driven from two connections on each server, comparing every reply.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { DifferentialPair } from '../helpers/differential.js';
-import { referenceRedisSkipReason, type ServerProcess } from '../helpers/servers.js';
+import { useDifferentialPair } from '../helpers/differential.js';
+import { type ServerProcess } from '../helpers/servers.js';
 import type { RespConnection } from '../helpers/resp.js';
 
-const skip = referenceRedisSkipReason();
-let pair: DifferentialPair;
-
-before(async () => {
-  if (!skip) pair = await DifferentialPair.start();
-});
-after(async () => {
-  await pair?.stop();
-});
+const { skip, pair } = useDifferentialPair();
 
 test('transactions on one connection match Redis', { skip }, async () => {
   await pair.assertSame('multi basics', [

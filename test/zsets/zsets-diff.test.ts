@@ -3,20 +3,11 @@
 // negative offsets and counts, REV bound order, option errors, WRONGTYPE, emptied keys, RESP3
 // shapes after HELLO 3, set operations with weights and aggregates, and the encodings Redis
 // reports.
-import { test, before, after } from 'node:test';
-import { DifferentialPair, type Argv } from '../helpers/differential.js';
-import { referenceRedisSkipReason } from '../helpers/servers.js';
+import { test } from 'node:test';
+import { type Argv, useDifferentialPair } from '../helpers/differential.js';
 import { normalizeZsetReply } from './support.js';
 
-const skip = referenceRedisSkipReason();
-let pair: DifferentialPair;
-
-before(async () => {
-  if (!skip) pair = await DifferentialPair.start();
-});
-after(async () => {
-  await pair?.stop();
-});
+const { skip, pair } = useDifferentialPair();
 
 const c = (line: string): Argv => line.split(' ');
 const seed: Argv[] = [c('ZADD z 1 a 2 b 3 c 4 d 5 e'), c('ZADD z -inf ninf +inf pinf 2 bb 1.5 x')];

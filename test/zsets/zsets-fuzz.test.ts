@@ -6,21 +6,12 @@
 // linearly (deterministic, and matched), for a skiplist the answer depends on the random node
 // levels. So the one long member (which makes a set a skiplist) only goes into z3 and lx, lex
 // commands never touch z3, and lx only ever holds score 0.
-import { test, before, after } from 'node:test';
-import { DifferentialPair, fuzzFamily, seedsToRun, type Argv, type Rng } from '../helpers/differential.js';
-import { referenceRedisSkipReason } from '../helpers/servers.js';
+import { test } from 'node:test';
+import { fuzzFamily, seedsToRun, type Argv, type Rng, useDifferentialPair } from '../helpers/differential.js';
 import { parseReply } from '../helpers/resp.js';
 import { normalizeZsetReply } from './support.js';
 
-const skip = referenceRedisSkipReason();
-let pair: DifferentialPair;
-
-before(async () => {
-  if (!skip) pair = await DifferentialPair.start();
-});
-after(async () => {
-  await pair?.stop();
-});
+const { skip, pair } = useDifferentialPair();
 
 const KEYS = ['z1', 'z1', 'z2', 'z2', 'z3', 'str', 'set', 'none'];
 const MEMBERS = ['a', 'b', 'c', 'd', 'e', 'aa', 'ab', '\x00', '\xff', '1', '2', 'L'.repeat(65)];
