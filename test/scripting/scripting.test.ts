@@ -9,7 +9,7 @@ import { rmSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { kill9, startOn, stopKeep, tempDir } from '../persistence/aof-support.js';
 import { startKeyraft, type ServerProcess } from '../helpers/servers.js';
-import { RespError } from '../helpers/resp.js';
+import { RespError, type RespConnection } from '../helpers/resp.js';
 
 const procs: ServerProcess[] = [];
 const dirs: string[] = [];
@@ -21,6 +21,27 @@ after(async () => {
 const LIB = `#!lua name=counters
 redis.register_function('bump', function(keys, args) return redis.call('incrby', keys[1], args[1]) end)
 redis.register_function{function_name='peek', callback=function(keys) return redis.call('get', keys[1]) end, flags={'no-writes'}}`;
+
+/** keyraft with appendfsync always on a fresh directory, which can be SIGKILLed and restarted there. */
+async function aofKeyraft(): Promise<{ dir: string; connect(): Promise<RespConnection>; crashAndRestart(): Promise<RespConnection>; stop(): Promise<void> }> {
+  const dir = tempDir();
+  dirs.push(dir);
+  const args = ['--appendonly', 'yes', '--appendfsync', 'always'];
+  let p = await startOn(dir, args);
+  procs.push(p);
+  return {
+    dir,
+    connect: () => p.connect(),
+    async crashAndRestart() {
+      kill9(p);
+      await p.waitExit();
+      p = await startOn(dir, args);
+      procs.push(p);
+      return p.connect();
+    },
+    stop: () => stopKeep(p),
+  };
+}
 
 function aofText(dir: string): string {
   const files: string[] = [];
@@ -35,12 +56,8 @@ function aofText(dir: string): string {
 }
 
 test('a script is logged as the commands it ran and replays after SIGKILL without the script', async () => {
-  const dir = tempDir();
-  dirs.push(dir);
-  const args = ['--appendonly', 'yes', '--appendfsync', 'always'];
-  let p = await startOn(dir, args);
-  procs.push(p);
-  let c = await p.connect();
+  const server = await aofKeyraft();
+  let c = await server.connect();
   assert.equal(await c.value('FUNCTION', 'LOAD', LIB), 'counters');
   const script = "redis.call('set', KEYS[1], ARGV[1]) redis.call('rpush', KEYS[2], 'a', 'b') redis.call('lpop', KEYS[2]) return redis.call('get', KEYS[1])";
   assert.equal(await c.value('EVAL', script, '2', 's', 'l', 'v1'), 'v1');
@@ -48,14 +65,10 @@ test('a script is logged as the commands it ran and replays after SIGKILL withou
   assert.equal(await c.value('FCALL', 'bump', '1', 'n', '2'), 7);
   // A read-only script writes no entry at all.
   assert.equal(await c.value('EVAL', "return redis.call('get', KEYS[1])", '1', 's'), 'v1');
-  const text = aofText(dir);
+  const text = aofText(server.dir);
   assert.ok(!text.includes("redis.call('set'"), 'the script source is not in the AOF');
   assert.ok(text.includes('rpush') && text.includes('incrby'), 'the commands it ran are');
-  kill9(p);
-  await p.waitExit();
-  p = await startOn(dir, args);
-  procs.push(p);
-  c = await p.connect();
+  c = await server.crashAndRestart();
   assert.equal(await c.value('GET', 's'), 'v1');
   assert.deepEqual(await c.value('LRANGE', 'l', '0', '-1'), ['b']);
   assert.equal(await c.value('GET', 'n'), '7');
@@ -63,7 +76,7 @@ test('a script is logged as the commands it ran and replays after SIGKILL withou
   assert.equal(await c.value('FCALL_RO', 'peek', '1', 'n'), '7');
   assert.deepEqual(await c.value('SCRIPT', 'EXISTS', 'ffffffffffffffffffffffffffffffffffffffff'), [0]);
   c.close();
-  await stopKeep(p);
+  await server.stop();
 });
 
 test('libraries are part of snapshots (SAVE, restart, DEBUG RELOAD) and FUNCTION DUMP/RESTORE round-trips', async () => {
@@ -116,50 +129,34 @@ test('libraries are part of snapshots (SAVE, restart, DEBUG RELOAD) and FUNCTION
 });
 
 test('libraries survive an AOF rewrite (they are in the BASE) and a SIGKILL after it', async () => {
-  const dir = tempDir();
-  dirs.push(dir);
-  const args = ['--appendonly', 'yes', '--appendfsync', 'always'];
-  let p = await startOn(dir, args);
-  procs.push(p);
-  let c = await p.connect();
+  const server = await aofKeyraft();
+  let c = await server.connect();
   await c.value('FUNCTION', 'LOAD', LIB);
   await c.value('FCALL', 'bump', '1', 'n', '3');
   assert.equal(await c.value('BGREWRITEAOF'), 'Background append only file rewriting started');
   for (let i = 0; i < 200 && /aof_rewrite_in_progress:1/.test(String(await c.value('INFO', 'persistence'))); i++) await new Promise((r) => setTimeout(r, 20));
   await c.value('FCALL', 'bump', '1', 'n', '4');
-  kill9(p);
-  await p.waitExit();
-  p = await startOn(dir, args);
-  procs.push(p);
-  c = await p.connect();
+  c = await server.crashAndRestart();
   assert.equal(await c.value('FCALL', 'bump', '1', 'n', '0'), 7);
   c.close();
-  await stopKeep(p);
+  await server.stop();
 });
 
 test('a script SELECT stays inside the script, also inside MULTI, and replays in the right db', async () => {
-  const dir = tempDir();
-  dirs.push(dir);
-  const args = ['--appendonly', 'yes', '--appendfsync', 'always'];
-  let p = await startOn(dir, args);
-  procs.push(p);
-  let c = await p.connect();
+  const server = await aofKeyraft();
+  let c = await server.connect();
   await c.value('MULTI');
   await c.value('EVAL', "redis.call('select', 3) return redis.call('set', 'in3', 'x')", '0');
   await c.value('SET', 'in0', 'y');
   assert.deepEqual(await c.value('EXEC'), ['OK', 'OK']);
   assert.equal(await c.value('GET', 'in0'), 'y');
-  kill9(p);
-  await p.waitExit();
-  p = await startOn(dir, args);
-  procs.push(p);
-  c = await p.connect();
+  c = await server.crashAndRestart();
   assert.equal(await c.value('GET', 'in0'), 'y', 'the command after the script replays in db 0');
   assert.equal(await c.value('GET', 'in3'), null);
   await c.value('SELECT', '3');
   assert.equal(await c.value('GET', 'in3'), 'x');
   c.close();
-  await stopKeep(p);
+  await server.stop();
 });
 
 test('a client blocked on a list is served once the script that pushed is complete', async () => {
