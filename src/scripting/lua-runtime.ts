@@ -8,9 +8,18 @@
 // translation of its errors into Redis's error texts. Everything about commands lives in the
 // ScriptHost the caller passes in for the duration of one run.
 
-import { load, type LuaEngine, type ReplyValue } from 'lua-redis-wasm';
+import { encodeReply, load, type LuaEngine, type ReplyValue } from 'lua-redis-wasm';
 import { createHash } from 'node:crypto';
 import type { ScriptHost, ScriptValue } from './types.js';
+import { ReplyEncoder } from './script-reply.js';
+
+/**
+ * A host that runs a redis.call command straight into the interpreter's reply encoding
+ * (CommandHost): the arguments arrive as latin1 strings, the reply is written into `out`.
+ */
+export interface EncodingScriptHost extends ScriptHost {
+  runEncoded(argv: string[], out: ReplyEncoder): void;
+}
 
 /** The Redis release whose scripting behaviour keyraft follows (redis.REDIS_VERSION). */
 export const SCRIPT_REDIS_VERSION = '7.0.15';
@@ -47,6 +56,7 @@ const engine: LuaEngine = luaModule.create({
   },
 });
 useNativeSha1();
+useDirectCalls();
 
 /**
  * lua-redis-wasm hashes every script it runs (for its error metadata) and redis.sha1hex with a
@@ -85,6 +95,116 @@ function useNativeSha1(): void {
     view.setUint32(args[0]! + 4, digest.length, true);
     return undefined;
   };
+}
+
+/** The encoder every redis.call reply is written into (one call at a time: scripts do not nest). */
+const encoder = new ReplyEncoder();
+const ERR_ARG_ENCODING = 'ERR invalid argument encoding';
+
+/**
+ * Replaces the package's redis.call / redis.pcall handlers (its handler table, same ABI as the
+ * sha1hex one: (ptr, len) or (retPtr, ptr, len) in, the encoded reply as a packed ptr/len out).
+ * The package's own decode the argument block into a Buffer per argument, hand the host's
+ * ScriptValue to its encoder (a Buffer per node, then a concat) and copy that into the module;
+ * these read the arguments straight out of the module's memory as latin1 strings and, for a
+ * host that can (CommandHost), let the command write its reply in the wire format directly
+ * (ReplyEncoder). Other hosts (the worker's, the loading host) get Buffers and their values go
+ * through the package's own encodeReply, so the bytes are the package's in every case.
+ */
+function useDirectCalls(): void {
+  const internals = luaModule as unknown as {
+    handlers?: { call?: unknown; pcall?: unknown };
+    exports?: { HEAPU8: Uint8Array; _alloc(n: number): number };
+  };
+  const handlers = internals.handlers;
+  const x = internals.exports;
+  if (handlers === undefined || typeof handlers.call !== 'function' || typeof handlers.pcall !== 'function' || x === undefined) return;
+  let view: Buffer = Buffer.alloc(0);
+  const heap = (): Buffer => {
+    const h = x.HEAPU8;
+    if (view.buffer !== h.buffer) view = Buffer.from(h.buffer, h.byteOffset, h.byteLength);
+    return view;
+  };
+  const u32 = (b: Buffer, at: number): number => (b[at]! | (b[at + 1]! << 8) | (b[at + 2]! << 16) | (b[at + 3]! << 24)) >>> 0;
+
+  /** The arguments as latin1 strings, or null when the block is malformed. */
+  const decodeStrings = (ptr: number, len: number): string[] | null => {
+    const b = heap();
+    const end = ptr + len;
+    if (len < 4) return null;
+    const count = u32(b, ptr);
+    if (count > len) return null;
+    const argv = new Array<string>(count);
+    let at = ptr + 4;
+    for (let i = 0; i < count; i++) {
+      if (at + 4 > end) return null;
+      const n = u32(b, at);
+      at += 4;
+      if (at + n > end) return null;
+      argv[i] = b.latin1Slice(at, at + n);
+      at += n;
+    }
+    return argv;
+  };
+
+  /** Runs the call; returns the encoded reply's pointer, its length in `replyLen`. */
+  let replyLen = 0;
+  const run = (pcall: boolean, ptr: number, len: number): number => {
+    const host = current;
+    if (host !== null && (host as Partial<EncodingScriptHost>).runEncoded !== undefined) {
+      encoder.reset(currentResp);
+      const argv = decodeStrings(ptr, len);
+      if (argv === null) encoder.error(ERR_ARG_ENCODING);
+      else {
+        try {
+          (host as EncodingScriptHost).runEncoded(argv, encoder);
+        } catch (err) {
+          encoder.reset(currentResp);
+          encoder.error(err instanceof Error ? err.message : String(err));
+        }
+      }
+      const n = encoder.finish();
+      const out = x._alloc(n);
+      const b = heap();
+      const src = encoder.buf;
+      if (n <= 64) for (let i = 0; i < n; i++) b[out + i] = src[i]!;
+      else b.set(src.subarray(0, n), out);
+      replyLen = n;
+      return out;
+    }
+    let value: ScriptValue;
+    const argv = decodeStrings(ptr, len);
+    if (argv === null) value = { err: Buffer.from(ERR_ARG_ENCODING) };
+    else if (host === null) value = NO_HOST;
+    else {
+      const args = argv.map((a) => Buffer.from(a, 'latin1'));
+      try {
+        value = pcall ? host.pcall(args) : host.call(args);
+      } catch (err) {
+        value = { err: Buffer.from(err instanceof Error ? err.message : String(err), 'utf8') };
+      }
+    }
+    const encoded = encodeReply(value as ReplyValue);
+    const out = x._alloc(encoded.length);
+    heap().set(encoded, out);
+    replyLen = encoded.length;
+    return out;
+  };
+
+  const handler = (pcall: boolean) =>
+    function (this: unknown, a: number, b: number, c?: number): bigint | undefined {
+      if (c === undefined) {
+        const out = run(pcall, a, b);
+        return (BigInt(replyLen) << 32n) | BigInt(out >>> 0);
+      }
+      const out = run(pcall, b, c);
+      const h = heap();
+      h.writeUInt32LE(out >>> 0, a);
+      h.writeUInt32LE(replyLen, a + 4);
+      return undefined;
+    };
+  handlers.call = handler(false);
+  handlers.pcall = handler(true);
 }
 
 export function sha1hex(source: Buffer | string): string {

@@ -9,8 +9,8 @@ import type { Client } from '../net/client.js';
 import type { Reply } from '../protocol/reply.js';
 import type { ScriptValue } from './types.js';
 import type { WasmScriptHost } from './wasm-engine.js';
-import { CaptureReply } from './script-reply.js';
-import { scriptResp } from './lua-runtime.js';
+import { CaptureReply, type ReplyEncoder } from './script-reply.js';
+import { scriptResp, type EncodingScriptHost } from './lua-runtime.js';
 import { MISCONF_ERROR } from '../persistence/snapshot.js';
 import { performance } from 'node:perf_hooks';
 
@@ -30,7 +30,7 @@ function errorValue(text: string): ScriptValue {
 /** Runs one command for the script (engine.execute or engine.executeChild). */
 export type Executor = (cmd: Command, argv: string[], client: Client | null, dbIndex: number, reply: Reply, now: number, seed: number) => ExecContext;
 
-export class CommandHost implements WasmScriptHost {
+export class CommandHost implements WasmScriptHost, EncodingScriptHost {
   /** Whether a command this run executed changed the dataset (SCRIPT KILL refuses then). */
   wrote = false;
   /** Polled by the WASM engine while a function runs: a text stops it with that error. */
@@ -75,35 +75,62 @@ export class CommandHost implements WasmScriptHost {
 
   private run(args: Buffer[]): ScriptValue {
     if (args.length === 0) return errorValue(ERR_NO_ARGS);
-    const ctx = this.ctx;
-    const server = ctx.server;
     const argv = args.map((a) => a.toString('latin1'));
+    const cmd = this.check(argv);
+    if (typeof cmd === 'string') return errorValue(cmd);
+    const capture = this.capture;
+    capture.reset(scriptResp());
+    this.exec(cmd, argv, capture);
+    if (capture.errorText !== null) cmd.stats.failedCalls++;
+    return capture.take();
+  }
+
+  /** redis.call from lua-runtime's own handler: the reply goes straight into the interpreter's encoding. */
+  runEncoded(argv: string[], out: ReplyEncoder): void {
+    if (argv.length === 0) {
+      out.error(ERR_NO_ARGS);
+      return;
+    }
+    const cmd = this.check(argv);
+    if (typeof cmd === 'string') {
+      out.error(cmd);
+      return;
+    }
+    this.exec(cmd, argv, out);
+    if (out.errorText !== null) cmd.stats.failedCalls++;
+  }
+
+  /** The command `argv` names if the script may run it now, or the error text. */
+  private check(argv: string[]): Command | string {
+    const server = this.ctx.server;
     let cmd = server.commands.lookup(argv[0]!);
-    if (cmd === undefined) return errorValue(ERR_UNKNOWN);
+    if (cmd === undefined) return ERR_UNKNOWN;
     if (cmd.subcommands !== undefined && argv.length >= 2) {
       const sub = cmd.subcommands.get(argv[1]!.toLowerCase());
-      if (sub === undefined) return errorValue(ERR_UNKNOWN);
+      if (sub === undefined) return ERR_UNKNOWN;
       cmd = sub;
     }
     const arity = cmd.arity;
-    if ((arity > 0 && argv.length !== arity) || argv.length < -arity) return errorValue(ERR_ARITY);
-    if (cmd.flags.has('noscript') || cmd.flags.has('blocking') || cmd.handler === undefined) return errorValue(ERR_NOT_ALLOWED);
+    if ((arity > 0 && argv.length !== arity) || argv.length < -arity) return ERR_ARITY;
+    if (cmd.flags.has('noscript') || cmd.flags.has('blocking') || cmd.handler === undefined) return ERR_NOT_ALLOWED;
     if (cmd.isWrite) {
-      if (this.readOnly) return errorValue(ERR_WRITE_IN_READONLY);
-      if (server.rdb.writesDenied) return errorValue(MISCONF_ERROR);
+      if (this.readOnly) return ERR_WRITE_IN_READONLY;
+      if (server.rdb.writesDenied) return MISCONF_ERROR;
     }
+    return cmd;
+  }
+
+  /** Runs a checked command into `reply`, counting it in commandstats as Redis does. */
+  private exec(cmd: Command, argv: string[], reply: Reply): void {
+    const ctx = this.ctx;
     const client = ctx.client;
     const dbIndex = client !== null ? client.dbIndex : ctx.db.id;
-    const capture = this.capture;
-    capture.reset(scriptResp());
     const start = performance.now(); // deterministic-ok: timing for commandstats, not state
-    const inner = this.execute(cmd, argv, client, dbIndex, capture, ctx.now, ctx.seed + ++this.calls);
+    const inner = this.execute(cmd, argv, client, dbIndex, reply, ctx.now, ctx.seed + ++this.calls);
     const usec = (performance.now() - start) * 1000; // deterministic-ok: timing for commandstats, not state
     if (inner.changes > 0) this.wrote = true;
     cmd.stats.calls++;
     cmd.stats.usec += usec;
-    if (capture.errorText !== null) cmd.stats.failedCalls++;
-    if (client !== null) server.observers.afterCommand(client, cmd, argv, dbIndex, usec);
-    return capture.take();
+    if (client !== null) ctx.server.observers.afterCommand(client, cmd, argv, dbIndex, usec);
   }
 }

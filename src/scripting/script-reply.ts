@@ -216,3 +216,234 @@ export function reviveBuffers(v: ScriptValue): ScriptValue {
   }
   return v;
 }
+
+// lua-redis-wasm's reply wire format (its codec's encodeReplyValue): [tag:u8][count or length:u32le]
+// then the payload; integers and doubles are 8 bytes, a boolean 1, arrays/sets count items and
+// maps count pairs.
+const TAG_NULL = 0x00;
+const TAG_INT = 0x01;
+const TAG_BULK = 0x02;
+const TAG_ARRAY = 0x03;
+const TAG_STATUS = 0x04;
+const TAG_ERROR = 0x05;
+const TAG_BOOL = 0x07;
+const TAG_DOUBLE = 0x08;
+const TAG_MAP = 0x09;
+const TAG_SET = 0x0a;
+const TAG_VERBATIM = 0x0c;
+
+/** The encoder's buffer to start with; it grows to the largest reply seen, up to this and then as needed. */
+const ENCODER_INITIAL_BYTES = 4 * 1024;
+/** A buffer grown past this is dropped after the reply that needed it (one huge reply should not pin memory). */
+const ENCODER_KEPT_BYTES_MAX = 1024 * 1024;
+/** Most nested containers one reply may open (a command's reply is a few levels deep). */
+const ENCODER_DEPTH_MAX = 1024;
+const TWO_TO_32 = 0x100000000;
+
+/**
+ * A Reply that writes a command's reply, run by redis.call, straight into lua-redis-wasm's reply
+ * wire format, shaped by the script's RESP version exactly as CaptureReply shapes a ScriptValue
+ * (so the interpreter receives the same bytes the package's encodeReply would make of it) —
+ * without building the value or the per-node Buffers. Only the first complete top-level value
+ * counts, as in CaptureReply.
+ */
+export class ReplyEncoder implements Reply {
+  resp: ProtocolVersion = 2;
+  /** Set when the command answered with an error (the first reply element was one). */
+  errorText: string | null = null;
+  buf: Buffer = Buffer.allocUnsafe(ENCODER_INITIAL_BYTES);
+  len = 0;
+  /** Items each open container still expects, innermost last. */
+  private readonly remaining = new Int32Array(ENCODER_DEPTH_MAX);
+  private depth = 0;
+  private done = false;
+
+  reset(resp: ProtocolVersion): void {
+    this.resp = resp;
+    this.errorText = null;
+    this.depth = 0;
+    this.done = false;
+    if (this.buf.length > ENCODER_KEPT_BYTES_MAX) this.buf = Buffer.allocUnsafe(ENCODER_INITIAL_BYTES);
+    this.len = 0;
+  }
+
+  /** The encoded reply's length, after writing a nil when the command wrote nothing. */
+  finish(): number {
+    if (this.len === 0) this.header(TAG_NULL, 0);
+    return this.len;
+  }
+
+  private reserve(extra: number): void {
+    const need = this.len + extra;
+    if (need <= this.buf.length) return;
+    let size = this.buf.length * 2;
+    while (size < need) size *= 2;
+    const next = Buffer.allocUnsafe(size);
+    this.buf.copy(next, 0, 0, this.len);
+    this.buf = next;
+  }
+
+  private header(tag: number, n: number): void {
+    this.reserve(5);
+    const b = this.buf;
+    let l = this.len;
+    b[l] = tag;
+    b[l + 1] = n & 0xff;
+    b[l + 2] = (n >>> 8) & 0xff;
+    b[l + 3] = (n >>> 16) & 0xff;
+    b[l + 4] = (n >>> 24) & 0xff;
+    this.len = l + 5;
+  }
+
+  /** One value done: closes every container it completes; the top-level one ends the reply. */
+  private completed(): void {
+    let d = this.depth;
+    while (d > 0) {
+      const left = --this.remaining[d - 1]!;
+      if (left > 0) return;
+      d = --this.depth;
+    }
+    this.done = true;
+  }
+
+  private open(tag: number, count: number, items: number): void {
+    if (this.done) return;
+    this.header(tag, count);
+    if (items <= 0) {
+      this.completed();
+      return;
+    }
+    if (this.depth >= ENCODER_DEPTH_MAX) throw new Error('ERR reply nested too deeply for a script');
+    this.remaining[this.depth++] = items;
+  }
+
+  private string(tag: number, s: string): void {
+    if (this.done) return;
+    const n = s.length;
+    this.header(tag, n);
+    this.reserve(n);
+    if (n <= 32) {
+      const b = this.buf;
+      let l = this.len;
+      for (let i = 0; i < n; i++) b[l++] = s.charCodeAt(i);
+      this.len = l;
+    } else this.len += this.buf.latin1Write(s, this.len, n);
+    this.completed();
+  }
+
+  private bytes(tag: number, v: Bytes): void {
+    if (typeof v === 'string') {
+      this.string(tag, v);
+      return;
+    }
+    if (this.done) return;
+    const n = v.length;
+    this.header(tag, n);
+    this.reserve(n);
+    this.buf.set(v, this.len);
+    this.len += n;
+    this.completed();
+  }
+
+  private int64(n: number | bigint): void {
+    this.header(TAG_INT, 8);
+    this.reserve(8);
+    if (typeof n === 'number') {
+      const hi = Math.floor(n / TWO_TO_32);
+      this.buf.writeUInt32LE(n - hi * TWO_TO_32, this.len);
+      this.buf.writeInt32LE(hi | 0, this.len + 4);
+    } else this.buf.writeBigInt64LE(BigInt.asIntN(64, n), this.len);
+    this.len += 8;
+  }
+
+  ok(): void {
+    this.string(TAG_STATUS, 'OK');
+  }
+  simple(text: string): void {
+    this.string(TAG_STATUS, text);
+  }
+  error(text: string): void {
+    if (this.depth === 0 && !this.done) this.errorText = text;
+    this.string(TAG_ERROR, text);
+  }
+  integer(n: number | bigint): void {
+    if (this.done) return;
+    this.int64(n);
+    this.completed();
+  }
+  bulk(value: Bytes): void {
+    this.bytes(TAG_BULK, value);
+  }
+  nullBulk(): void {
+    if (this.done) return;
+    this.header(TAG_NULL, 0);
+    this.completed();
+  }
+  nullArray(): void {
+    this.nullBulk();
+  }
+  array(length: number): void {
+    this.open(TAG_ARRAY, Math.max(length, 0), length);
+  }
+  map(length: number): void {
+    if (this.resp === 3) this.open(TAG_MAP, Math.max(length, 0), length * 2);
+    else this.open(TAG_ARRAY, Math.max(length * 2, 0), length * 2);
+  }
+  set(length: number): void {
+    this.open(this.resp === 3 ? TAG_SET : TAG_ARRAY, Math.max(length, 0), length);
+  }
+  push(length: number): void {
+    this.open(TAG_ARRAY, Math.max(length, 0), length);
+  }
+  double(value: number): void {
+    if (this.resp !== 3) {
+      this.string(TAG_BULK, formatDouble(value));
+      return;
+    }
+    if (this.done) return;
+    this.header(TAG_DOUBLE, 8);
+    this.reserve(8);
+    this.buf.writeDoubleLE(value, this.len);
+    this.len += 8;
+    this.completed();
+  }
+  doubleText(text: string): void {
+    if (this.resp === 3) this.double(Number(text === 'inf' ? Infinity : text === '-inf' ? -Infinity : text));
+    else this.string(TAG_BULK, text);
+  }
+  bool(value: boolean): void {
+    if (this.resp !== 3) {
+      this.integer(value ? 1 : 0);
+      return;
+    }
+    if (this.done) return;
+    this.header(TAG_BOOL, 1);
+    this.reserve(1);
+    this.buf[this.len++] = value ? 1 : 0;
+    this.completed();
+  }
+  verbatim(text: string): void {
+    if (this.resp !== 3) {
+      this.string(TAG_BULK, text);
+      return;
+    }
+    if (this.done) return;
+    this.header(TAG_VERBATIM, 4 + 3 + text.length);
+    this.reserve(7 + text.length);
+    const b = this.buf;
+    let l = this.len;
+    b[l] = 3;
+    b[l + 1] = 0;
+    b[l + 2] = 0;
+    b[l + 3] = 0;
+    b[l + 4] = 0x74; // "txt"
+    b[l + 5] = 0x78;
+    b[l + 6] = 0x74;
+    this.len = l + 7 + b.latin1Write(text, l + 7, text.length);
+    this.completed();
+  }
+  bulkArray(values: readonly Bytes[]): void {
+    this.array(values.length);
+    for (const v of values) this.bytes(TAG_BULK, v);
+  }
+}
