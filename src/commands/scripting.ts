@@ -60,7 +60,7 @@ function runCached(ctx: ExecContext, argv: string[], sha: string, script: Cached
     'script',
     sha,
     readOnly,
-    (host) => runLua(script.body, ka.keys, ka.args, host, sha),
+    (host) => runLua(script.body, ka.keys, ka.args, host, sha, true),
     () => ({ kind: 'eval', source: script.body, sha, keys: ka.keys, args: ka.args, now: ctx.now, seed: ctx.seed }),
   );
 }

@@ -90,11 +90,13 @@ class LuaLibrary implements CompiledLibrary {
 
   call(functionName: string, keys: Buffer[], args: Buffer[], host: ScriptHost): ScriptValue {
     let source = this.sources.get(functionName);
+    let cached = source !== undefined;
     if (source === undefined) {
       source = wrap(this.body, false, callSuffix(functionName));
-      if (this.functions.some((f) => f.name === functionName)) this.sources.set(functionName, source);
+      cached = this.functions.some((f) => f.name === functionName);
+      if (cached) this.sources.set(functionName, source);
     }
-    const result = runLua(source, keys, args, host, functionName);
+    const result = runLua(source, keys, args, host, functionName, cached);
     if (isRaisedError(result)) return { err: Buffer.from(scriptErrorText(result, functionName, 'user_function'), 'latin1') };
     return result;
   }

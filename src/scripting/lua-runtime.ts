@@ -228,12 +228,19 @@ export function resetScriptResp(): void {
 
 /** The engine's internals runLua drives directly (lua-redis-wasm 1.5.0, pinned). */
 interface EngineInternals {
-  exports: { HEAPU8: Uint8Array; _alloc(n: number): number; _free_mem(ptr: number): void };
+  exports: {
+    HEAPU8: Uint8Array;
+    _alloc(n: number): number;
+    _free_mem(ptr: number): void;
+    _eval_with_args: ((...args: number[]) => unknown) & { length: number };
+  };
   callEvalWithArgs(scriptPtr: number, scriptLen: number, argsPtr: number, argsLen: number, keyCount: number): unknown;
   decodeResult(result: unknown, sha: string): ReplyValue;
 }
 const internals = engine as unknown as Partial<EngineInternals>;
 const direct = typeof internals.callEvalWithArgs === 'function' && typeof internals.decodeResult === 'function' && internals.exports !== undefined;
+/** eval_with_args takes the address of its (ptr, len) result first (the 6-argument form). */
+const evalSret = direct && typeof internals.exports!._eval_with_args === 'function' && internals.exports!._eval_with_args.length >= 6;
 
 /**
  * Units of the interpreter's instruction budget ("fuel") per millisecond of running time on this
@@ -276,13 +283,15 @@ export type ScriptArg = string | Buffer;
  * the engine's error metadata. Not reentrant: a script cannot start another (EVAL is refused
  * inside scripts).
  */
-export function runLua(source: Buffer, keys: readonly ScriptArg[], args: readonly ScriptArg[], host: ScriptHost, sha = ''): ScriptValue {
+export function runLua(source: Buffer, keys: readonly ScriptArg[], args: readonly ScriptArg[], host: ScriptHost, sha = '', resident = false): ScriptValue {
+  // `resident`: `source` is a cached script's own (unchanging) Buffer, worth keeping in the
+  // interpreter's memory for the next run of the same script.
   if (current !== null) return { err: Buffer.from('ERR a script is already running') };
   current = host;
   currentResp = 2;
   try {
     if (!direct) return engine.evalWithArgs(source, keys.map(asBuffer), args.map(asBuffer)) as ScriptValue;
-    return evalDirect(internals as EngineInternals, source, keys, args, sha);
+    return evalDirect(internals as EngineInternals, source, keys, args, sha, resident);
   } finally {
     current = null;
   }
@@ -293,37 +302,154 @@ function asBuffer(a: ScriptArg): Buffer {
 }
 
 /**
- * evalWithArgs without its per-call pure-JS SHA-1 of the script and its buffer concatenation:
- * the script and the argument block ([count:u32] then [len:u32][bytes] per argument, KEYS
- * first) are written straight into the module's memory.
+ * Scripts kept in the module's memory between runs (EVALSHA runs the same body again and
+ * again), by the identity of the caller's Buffer: runLua's `resident` callers pass the cached
+ * script's own body, which never changes. Oldest out first past either limit.
  */
-function evalDirect(e: EngineInternals, source: Buffer, keys: readonly ScriptArg[], args: readonly ScriptArg[], sha: string): ScriptValue {
+const RESIDENT_SCRIPTS_MAX = 64;
+const RESIDENT_BYTES_MAX = 4 * 1024 * 1024;
+const residentScripts = new Map<Buffer, number>();
+let residentBytes = 0;
+
+function scriptPointer(x: EngineInternals['exports'], source: Buffer, keep: boolean): number {
+  if (keep) {
+    const ptr = residentScripts.get(source);
+    if (ptr !== undefined) return ptr;
+  }
+  const ptr = x._alloc(source.length);
+  x.HEAPU8.set(source, ptr);
+  if (keep && source.length <= RESIDENT_BYTES_MAX / 4) {
+    while (residentScripts.size >= RESIDENT_SCRIPTS_MAX || residentBytes + source.length > RESIDENT_BYTES_MAX) {
+      const [oldest, oldPtr] = residentScripts.entries().next().value as [Buffer, number];
+      residentScripts.delete(oldest);
+      residentBytes -= oldest.length;
+      x._free_mem(oldPtr);
+    }
+    residentScripts.set(source, ptr);
+    residentBytes += source.length;
+  }
+  return ptr;
+}
+
+/** Where the argument block is written, kept between runs (grown as needed) with its capacity. */
+let argsArea = 0;
+let argsAreaBytes = 0;
+/** An argument block bigger than this is allocated for its run only. */
+const ARGS_AREA_KEPT_BYTES_MAX = 64 * 1024;
+/** The 8 bytes eval_with_args writes its result's (ptr, len) into. */
+let resultSlot = 0;
+
+/**
+ * evalWithArgs without its per-call pure-JS SHA-1 of the script and its buffer concatenation:
+ * the script (kept resident when asked) and the argument block ([count:u32] then [len:u32][bytes]
+ * per argument, KEYS first) are written straight into the module's memory, and the common
+ * results (integer, bulk, status, nil) are read straight out of it.
+ */
+function evalDirect(e: EngineInternals, source: Buffer, keys: readonly ScriptArg[], args: readonly ScriptArg[], sha: string, keep: boolean): ScriptValue {
   let argBytes = 4;
-  for (const k of keys) argBytes += 4 + k.length;
-  for (const a of args) argBytes += 4 + a.length;
+  for (let i = 0; i < keys.length; i++) argBytes += 4 + keys[i]!.length;
+  for (let i = 0; i < args.length; i++) argBytes += 4 + args[i]!.length;
   const x = e.exports;
-  const scriptPtr = x._alloc(source.length);
-  const argsPtr = x._alloc(argBytes);
+  const scriptPtr = scriptPointer(x, source, keep);
+  let argsPtr: number;
+  if (argBytes <= argsAreaBytes) argsPtr = argsArea;
+  else if (argBytes <= ARGS_AREA_KEPT_BYTES_MAX) {
+    if (argsArea !== 0) x._free_mem(argsArea);
+    argsAreaBytes = Math.max(256, argBytes * 2);
+    argsArea = argsPtr = x._alloc(argsAreaBytes);
+  } else argsPtr = x._alloc(argBytes);
   const heap = x.HEAPU8;
-  heap.set(source, scriptPtr);
-  const view = Buffer.from(heap.buffer, heap.byteOffset, heap.byteLength);
+  const view = heapBuffer(heap);
   view.writeUInt32LE(keys.length + args.length, argsPtr);
-  let at = argsPtr + 4;
-  for (const list of [keys, args]) {
-    for (const a of list) {
-      view.writeUInt32LE(a.length, at);
-      at += 4;
-      if (typeof a === 'string') at += view.latin1Write(a, at, a.length);
-      else {
-        view.set(a, at);
-        at += a.length;
-      }
+  let at = writeArgs(view, argsPtr + 4, keys);
+  at = writeArgs(view, at, args);
+  let result: unknown;
+  if (evalSret) {
+    if (resultSlot === 0) resultSlot = x._alloc(8);
+    x._eval_with_args(resultSlot, scriptPtr, source.length, argsPtr, argBytes, keys.length);
+    const h = heapBuffer(x.HEAPU8);
+    result = { ptr: h.readUInt32LE(resultSlot), len: h.readUInt32LE(resultSlot + 4) };
+  } else result = e.callEvalWithArgs(scriptPtr, source.length, argsPtr, argBytes, keys.length);
+  if (!keep || residentScripts.get(source) !== scriptPtr) x._free_mem(scriptPtr);
+  if (argsPtr !== argsArea) x._free_mem(argsPtr);
+  if (evalSret) {
+    const fast = decodeSimple(x, result as { ptr: number; len: number });
+    if (fast !== undefined) return fast;
+  }
+  return e.decodeResult(result, sha) as ScriptValue;
+}
+
+let heapView: Buffer = Buffer.alloc(0);
+let heapArray: ArrayBufferLike | null = null;
+/** A Buffer over the module's memory (a new one after the memory grew). */
+function heapBuffer(heap: Uint8Array): Buffer {
+  if (heap.buffer !== heapArray) {
+    heapArray = heap.buffer;
+    heapView = Buffer.from(heap.buffer, heap.byteOffset, heap.byteLength);
+  }
+  return heapView;
+}
+
+function writeArgs(view: Buffer, start: number, list: readonly ScriptArg[]): number {
+  let at = start;
+  for (let i = 0; i < list.length; i++) {
+    const a = list[i]!;
+    view.writeUInt32LE(a.length, at);
+    at += 4;
+    if (typeof a === 'string') {
+      const n = a.length;
+      if (n <= 16) for (let j = 0; j < n; j++) view[at + j] = a.charCodeAt(j);
+      else view.latin1Write(a, at, n);
+      at += n;
+    } else {
+      view.set(a, at);
+      at += a.length;
     }
   }
-  const result = e.callEvalWithArgs(scriptPtr, source.length, argsPtr, argBytes, keys.length);
-  x._free_mem(scriptPtr);
-  x._free_mem(argsPtr);
-  return e.decodeResult(result, sha) as ScriptValue;
+  return at;
+}
+
+/**
+ * The common results decoded straight from the module's memory (and freed), as the package's
+ * decodeReply would: nil, integer, bulk string, status. undefined for anything else, which
+ * is left to the package's decodeResult (errors get their script metadata there).
+ */
+function decodeSimple(x: EngineInternals['exports'], r: { ptr: number; len: number }): ScriptValue | undefined {
+  const { ptr, len } = r;
+  if (!ptr || !len) return null;
+  if (len < 5) return undefined;
+  const h = heapBuffer(x.HEAPU8);
+  const tag = h[ptr]!;
+  const n = h.readUInt32LE(ptr + 1);
+  let value: ScriptValue;
+  switch (tag) {
+    case 0x00:
+      value = null;
+      break;
+    case 0x01: {
+      if (len < 13) return undefined;
+      const lo = h.readUInt32LE(ptr + 5);
+      const hi = h.readInt32LE(ptr + 9);
+      // Within ±2^53 the number is exact; outside, the package returns a bigint.
+      if (hi >= -0x200000 && hi < 0x200000) {
+        value = hi * 0x100000000 + lo;
+        if (value > Number.MAX_SAFE_INTEGER || value < Number.MIN_SAFE_INTEGER) value = h.readBigInt64LE(ptr + 5);
+      } else value = h.readBigInt64LE(ptr + 5);
+      break;
+    }
+    case 0x02:
+    case 0x04: {
+      if (5 + n > len) return undefined;
+      const bytes = Buffer.allocUnsafe(n);
+      h.copy(bytes, 0, ptr + 5, ptr + 5 + n);
+      value = tag === 0x02 ? bytes : { ok: bytes };
+      break;
+    }
+    default:
+      return undefined;
+  }
+  x._free_mem(ptr);
+  return value;
 }
 
 const COMPILE_ONLY_PREFIX = Buffer.from('do return end ');
