@@ -119,10 +119,13 @@ function useDirectCalls(): void {
   const handlers = internals.handlers;
   const x = internals.exports;
   if (handlers === undefined || typeof handlers.call !== 'function' || typeof handlers.pcall !== 'function' || x === undefined) return;
+  // A view over the module's memory; growing the memory detaches the old one (length 0).
   let view: Buffer = Buffer.alloc(0);
   const heap = (): Buffer => {
-    const h = x.HEAPU8;
-    if (view.buffer !== h.buffer) view = Buffer.from(h.buffer, h.byteOffset, h.byteLength);
+    if (view.length === 0) {
+      const h = x.HEAPU8;
+      view = Buffer.from(h.buffer, h.byteOffset, h.byteLength);
+    }
     return view;
   };
   const u32 = (b: Buffer, at: number): number => (b[at]! | (b[at + 1]! << 8) | (b[at + 2]! << 16) | (b[at + 3]! << 24)) >>> 0;

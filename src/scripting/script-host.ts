@@ -33,22 +33,45 @@ export type Executor = (cmd: Command, argv: string[], client: Client | null, dbI
 export class CommandHost implements WasmScriptHost, EncodingScriptHost {
   /** Whether a command this run executed changed the dataset (SCRIPT KILL refuses then). */
   wrote = false;
-  /** Polled by the WASM engine while a function runs: a text stops it with that error. */
-  shouldAbort?: () => string | null;
+  /** With a budget: the Date.now() past which a WASM function that has not written is stopped. */
+  private abortAtMs = 0;
+  private abortText: string | null = null;
   private calls = 0;
-  private readonly capture = new CaptureReply();
+  private capture: CaptureReply | null = null;
 
   /**
    * @param ctx the EVAL/FCALL's context: its time and seed are the entry's
    * @param readOnly EVAL_RO/FCALL_RO or a no-writes script: write commands are refused
-   * @param execute how a command runs: nested in the EVAL (default), or as a child of a
-   *   detached context when the script finishes on a worker thread
+   * @param execute how a command runs: nested in the EVAL (null: engine.execute), or as a
+   *   child of a detached context when the script finishes on a worker thread
    */
   constructor(
-    private readonly ctx: ExecContext,
-    private readonly readOnly: boolean,
-    private readonly execute: Executor = (cmd, argv, client, dbIndex, reply, now, seed) => ctx.server.engine.execute(cmd, argv, client, dbIndex, reply, now, seed, false),
+    private ctx: ExecContext,
+    private readOnly: boolean,
+    private readonly execute: Executor | null = null,
   ) {}
+
+  /** Makes the host ready for another run (Scripting keeps one and reuses it). */
+  reuse(ctx: ExecContext, readOnly: boolean): void {
+    this.ctx = ctx;
+    this.readOnly = readOnly;
+    this.wrote = false;
+    this.calls = 0;
+    this.abortAtMs = 0;
+    this.abortText = null;
+  }
+
+  /** Gives a WASM function until `atMs` (Date.now) to finish or write; past it shouldAbort says `text`. */
+  setBudget(atMs: number, text: string): void {
+    this.abortAtMs = atMs;
+    this.abortText = text;
+  }
+
+  /** Polled by the WASM engine while a function runs: a text stops it with that error. */
+  shouldAbort(): string | null {
+    if (this.abortText === null || this.wrote) return null;
+    return Date.now() > this.abortAtMs ? this.abortText : null; // deterministic-ok: time budget
+  }
 
   call(args: Buffer[]): ScriptValue {
     return this.run(args);
@@ -78,7 +101,7 @@ export class CommandHost implements WasmScriptHost, EncodingScriptHost {
     const argv = args.map((a) => a.toString('latin1'));
     const cmd = this.check(argv);
     if (typeof cmd === 'string') return errorValue(cmd);
-    const capture = this.capture;
+    const capture = (this.capture ??= new CaptureReply());
     capture.reset(scriptResp());
     this.exec(cmd, argv, capture);
     if (capture.errorText !== null) cmd.stats.failedCalls++;
@@ -126,7 +149,8 @@ export class CommandHost implements WasmScriptHost, EncodingScriptHost {
     const client = ctx.client;
     const dbIndex = client !== null ? client.dbIndex : ctx.db.id;
     const start = performance.now(); // deterministic-ok: timing for commandstats, not state
-    const inner = this.execute(cmd, argv, client, dbIndex, reply, ctx.now, ctx.seed + ++this.calls);
+    const seed = ctx.seed + ++this.calls;
+    const inner = this.execute !== null ? this.execute(cmd, argv, client, dbIndex, reply, ctx.now, seed) : ctx.server.engine.execute(cmd, argv, client, dbIndex, reply, ctx.now, seed, false);
     const usec = (performance.now() - start) * 1000; // deterministic-ok: timing for commandstats, not state
     if (inner.changes > 0) this.wrote = true;
     cmd.stats.calls++;

@@ -118,29 +118,48 @@ export class Scripting {
     ctx.recordEntryAs([]);
     const thresholdMs = server.config.int('busy-reply-threshold');
     const startedMs = Date.now(); // deterministic-ok: a time budget and FUNCTION STATS, not state
-    const attempt = (budgeted: boolean): { host: CommandHost; result: ScriptValue } => {
-      const host = new CommandHost(ctx, readOnly);
-      if (budgeted) host.shouldAbort = () => (!host.wrote && Date.now() - startedMs > thresholdMs ? LONG_RUN : null); // deterministic-ok: time budget
-      setFuelLimit(budgeted ? thresholdMs * FUEL_UNITS_PER_MS : 0);
-      resetScriptResp();
-      this.running = { name: origin, command: argv, startedMs, kind, host };
-      try {
-        return { host, result: invoke(host) };
-      } finally {
-        this.running = null;
+    // One host is kept and reused run after run (a run nested in another gets its own).
+    const host = this.spareHost ?? new CommandHost(ctx, readOnly);
+    this.spareHost = null;
+    try {
+      let result = this.attempt(host, ctx, argv, kind, origin, readOnly, invoke, thresholdMs, startedMs);
+      if (isLongRun(result)) {
+        if (!host.wrote && client !== null && server.engine.level === 1 && this.long.current === null) {
+          // Nothing was written: drop this run and finish the script where it cannot block others.
+          client.dbIndex = startDb;
+          this.long.start(ctx, argv, kind, origin, readOnly, workerJob());
+          return;
+        }
+        if (!host.wrote) result = this.attempt(host, ctx, argv, kind, origin, readOnly, invoke, 0, startedMs); // inside EXEC: run it to the end here
+        else result = { err: Buffer.from(`ERR Script ran past busy-reply-threshold (${thresholdMs} ms) after writing and was stopped; its writes so far stay (keyraft cannot move a script that wrote off the main thread)`) };
       }
-    };
-    let { host, result } = attempt(thresholdMs > 0);
-    if (isLongRun(result)) {
-      if (!host.wrote && client !== null && server.engine.level === 1 && this.long.current === null) {
-        // Nothing was written: drop this run and finish the script where it cannot block others.
-        client.dbIndex = startDb;
-        this.long.start(ctx, argv, kind, origin, readOnly, workerJob());
-        return;
-      }
-      if (!host.wrote) ({ host, result } = attempt(false)); // inside EXEC: run it to the end here
-      else result = { err: Buffer.from(`ERR Script ran past busy-reply-threshold (${thresholdMs} ms) after writing and was stopped; its writes so far stay (keyraft cannot move a script that wrote off the main thread)`) };
+      this.finish(ctx, startDb, origin, result);
+    } finally {
+      this.spareHost = host;
     }
+  }
+
+  /** The host run() reuses; null while a run has it. */
+  private spareHost: CommandHost | null = null;
+
+  /** One run of the script, with a budget worth `thresholdMs` (0: none). */
+  private attempt(host: CommandHost, ctx: ExecContext, argv: string[], kind: RunningScript['kind'], origin: string, readOnly: boolean, invoke: (host: CommandHost) => ScriptValue, thresholdMs: number, startedMs: number): ScriptValue {
+    host.reuse(ctx, readOnly);
+    if (thresholdMs > 0) host.setBudget(startedMs + thresholdMs, LONG_RUN);
+    setFuelLimit(thresholdMs > 0 ? thresholdMs * FUEL_UNITS_PER_MS : 0);
+    resetScriptResp();
+    this.running = { name: origin, command: argv, startedMs, kind, host };
+    try {
+      return invoke(host);
+    } finally {
+      this.running = null;
+    }
+  }
+
+  /** Puts the caller back in its database and writes the script's result or error. */
+  private finish(ctx: ExecContext, startDb: number, origin: string, result: ScriptValue): void {
+    const client = ctx.client;
+    const server = ctx.server;
     // A SELECT inside the script is the script's own; the caller stays where it was. The
     // entry records the way back so the commands after it (in EXEC) replay in the right db.
     if (client !== null && client.dbIndex !== startDb) {
