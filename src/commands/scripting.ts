@@ -8,7 +8,7 @@ import { parseInt64 } from '../protocol/numbers.js';
 import { ERR_NOT_INTEGER, ERR_SYNTAX } from '../protocol/errors.js';
 import { globMatch } from '../util/glob.js';
 import { replyHelp } from './server.js';
-import { compileError, runLua, sha1hex } from '../scripting/lua-runtime.js';
+import { compileError, runLuaArgv, sha1hex } from '../scripting/lua-runtime.js';
 import { parseEvalShebang, withoutFirstLine } from '../scripting/shebang.js';
 import { FunctionRegistry, type Library } from '../scripting/functions.js';
 import type { CachedScript } from '../scripting/scripting.js';
@@ -48,11 +48,10 @@ function cacheScript(ctx: ExecContext, source: Buffer, pinned: boolean): { sha: 
 }
 
 function runCached(ctx: ExecContext, argv: string[], sha: string, script: CachedScript, readOnlyCommand: boolean): void {
-  const ka = keysAndArgs(argv, ERR_NOT_INTEGER);
-  if (typeof ka === 'string') {
-    ctx.reply.error(ka);
-    return;
-  }
+  const n = parseInt64(argv[2]!);
+  if (n === null || typeof n !== 'number') return ctx.reply.error(ERR_NOT_INTEGER);
+  if (n < 0) return ctx.reply.error("ERR Number of keys can't be negative");
+  if (n > argv.length - 3) return ctx.reply.error("ERR Number of keys can't be greater than number of args");
   const readOnly = readOnlyCommand || (script.flags !== null && script.flags.includes('no-writes'));
   ctx.server.scripting.run(
     ctx,
@@ -60,8 +59,8 @@ function runCached(ctx: ExecContext, argv: string[], sha: string, script: Cached
     'script',
     sha,
     readOnly,
-    (host) => runLua(script.body, ka.keys, ka.args, host, sha, true),
-    () => ({ kind: 'eval', source: script.body, sha, keys: ka.keys, args: ka.args, now: ctx.now, seed: ctx.seed }),
+    (host) => runLuaArgv(script.body, argv, 3, n, host, sha, true),
+    () => ({ kind: 'eval', source: script.body, sha, keys: argv.slice(3, 3 + n), args: argv.slice(3 + n), now: ctx.now, seed: ctx.seed }),
   );
 }
 
@@ -78,8 +77,10 @@ function evalCommand(readOnly: boolean) {
 
 function evalshaCommand(readOnly: boolean) {
   return (ctx: ExecContext, argv: string[]): void => {
-    const sha = argv[1]!.toLowerCase();
-    const script = ctx.server.scripting.scripts.get(sha);
+    // Clients send the sha as SCRIPT LOAD returned it (lowercase): look that up before lowercasing.
+    let sha = argv[1]!;
+    let script = ctx.server.scripting.scripts.get(sha);
+    if (script === undefined) script = ctx.server.scripting.scripts.get((sha = sha.toLowerCase()));
     if (script === undefined) {
       ctx.reply.error('NOSCRIPT No matching script. Please use EVAL.');
       return;

@@ -294,7 +294,22 @@ export function runLua(source: Buffer, keys: readonly ScriptArg[], args: readonl
   currentResp = 2;
   try {
     if (!direct) return engine.evalWithArgs(source, keys.map(asBuffer), args.map(asBuffer)) as ScriptValue;
-    return evalDirect(internals as EngineInternals, source, keys, args, sha, resident);
+    return evalDirect(internals as EngineInternals, source, keys, 0, keys.length, args, 0, args.length, sha, resident);
+  } finally {
+    current = null;
+  }
+}
+
+/**
+ * runLua for EVAL/EVALSHA's own argv: KEYS are argv[first, first + keyCount), ARGV the rest
+ * (no copies of the lists).
+ */
+export function runLuaArgv(source: Buffer, argv: readonly string[], first: number, keyCount: number, host: ScriptHost, sha: string, resident: boolean): ScriptValue {
+  if (!direct || current !== null) return runLua(source, argv.slice(first, first + keyCount), argv.slice(first + keyCount), host, sha, resident);
+  current = host;
+  currentResp = 2;
+  try {
+    return evalDirect(internals as EngineInternals, source, argv, first, first + keyCount, argv, first + keyCount, argv.length, sha, resident);
   } finally {
     current = null;
   }
@@ -348,10 +363,22 @@ let resultSlot = 0;
  * per argument, KEYS first) are written straight into the module's memory, and the common
  * results (integer, bulk, status, nil) are read straight out of it.
  */
-function evalDirect(e: EngineInternals, source: Buffer, keys: readonly ScriptArg[], args: readonly ScriptArg[], sha: string, keep: boolean): ScriptValue {
+function evalDirect(
+  e: EngineInternals,
+  source: Buffer,
+  keys: readonly ScriptArg[],
+  keysFrom: number,
+  keysTo: number,
+  args: readonly ScriptArg[],
+  argsFrom: number,
+  argsTo: number,
+  sha: string,
+  keep: boolean,
+): ScriptValue {
   let argBytes = 4;
-  for (let i = 0; i < keys.length; i++) argBytes += 4 + keys[i]!.length;
-  for (let i = 0; i < args.length; i++) argBytes += 4 + args[i]!.length;
+  for (let i = keysFrom; i < keysTo; i++) argBytes += 4 + keys[i]!.length;
+  for (let i = argsFrom; i < argsTo; i++) argBytes += 4 + args[i]!.length;
+  const keyCount = keysTo - keysFrom;
   const x = e.exports;
   const scriptPtr = scriptPointer(x, source, keep);
   let argsPtr: number;
@@ -363,16 +390,16 @@ function evalDirect(e: EngineInternals, source: Buffer, keys: readonly ScriptArg
   } else argsPtr = x._alloc(argBytes);
   const heap = x.HEAPU8;
   const view = heapBuffer(heap);
-  view.writeUInt32LE(keys.length + args.length, argsPtr);
-  let at = writeArgs(view, argsPtr + 4, keys);
-  at = writeArgs(view, at, args);
+  view.writeUInt32LE(keyCount + argsTo - argsFrom, argsPtr);
+  const at = writeArgs(view, argsPtr + 4, keys, keysFrom, keysTo);
+  writeArgs(view, at, args, argsFrom, argsTo);
   let result: unknown;
   if (evalSret) {
     if (resultSlot === 0) resultSlot = x._alloc(8);
-    x._eval_with_args(resultSlot, scriptPtr, source.length, argsPtr, argBytes, keys.length);
+    x._eval_with_args(resultSlot, scriptPtr, source.length, argsPtr, argBytes, keyCount);
     const h = heapBuffer(x.HEAPU8);
     result = { ptr: h.readUInt32LE(resultSlot), len: h.readUInt32LE(resultSlot + 4) };
-  } else result = e.callEvalWithArgs(scriptPtr, source.length, argsPtr, argBytes, keys.length);
+  } else result = e.callEvalWithArgs(scriptPtr, source.length, argsPtr, argBytes, keyCount);
   if (!keep || residentScripts.get(source) !== scriptPtr) x._free_mem(scriptPtr);
   if (argsPtr !== argsArea) x._free_mem(argsPtr);
   if (evalSret) {
@@ -393,9 +420,9 @@ function heapBuffer(heap: Uint8Array): Buffer {
   return heapView;
 }
 
-function writeArgs(view: Buffer, start: number, list: readonly ScriptArg[]): number {
+function writeArgs(view: Buffer, start: number, list: readonly ScriptArg[], from: number, to: number): number {
   let at = start;
-  for (let i = 0; i < list.length; i++) {
+  for (let i = from; i < to; i++) {
     const a = list[i]!;
     view.writeUInt32LE(a.length, at);
     at += 4;
