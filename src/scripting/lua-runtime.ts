@@ -97,6 +97,31 @@ function useNativeSha1(): void {
   };
 }
 
+/**
+ * Short redis.call arguments as strings, reused when the same bytes come again: the command
+ * name repeats on every call, and a script tends to pass the same key to several commands
+ * (INCR then EXPIRE). A hit costs a byte comparison instead of a new string. Two small
+ * direct-mapped tables (names, other arguments), keyed by length and three of the bytes.
+ */
+const INTERNED_BYTES_MAX = 24;
+const INTERN_SLOTS = 256;
+const namesSeen: (string | undefined)[] = new Array(INTERN_SLOTS);
+const argsSeen: (string | undefined)[] = new Array(INTERN_SLOTS);
+
+function intern(seen: (string | undefined)[], buf: Buffer, start: number, len: number): string {
+  if (len === 0) return '';
+  const h = (len * 31 + buf[start]! * 7 + buf[start + len - 1]! * 3 + buf[start + (len >> 1)]!) & (INTERN_SLOTS - 1);
+  const cached = seen[h];
+  if (cached !== undefined && cached.length === len) {
+    let i = 0;
+    while (i < len && cached.charCodeAt(i) === buf[start + i]) i++;
+    if (i === len) return cached;
+  }
+  const s = buf.latin1Slice(start, start + len);
+  seen[h] = s;
+  return s;
+}
+
 /** The encoder every redis.call reply is written into (one call at a time: scripts do not nest). */
 const encoder = new ReplyEncoder();
 const ERR_ARG_ENCODING = 'ERR invalid argument encoding';
@@ -144,7 +169,7 @@ function useDirectCalls(): void {
       const n = u32(b, at);
       at += 4;
       if (at + n > end) return null;
-      argv[i] = b.latin1Slice(at, at + n);
+      argv[i] = n <= INTERNED_BYTES_MAX ? intern(i === 0 ? namesSeen : argsSeen, b, at, n) : b.latin1Slice(at, at + n);
       at += n;
     }
     return argv;
