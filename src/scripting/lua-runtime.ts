@@ -435,13 +435,9 @@ function evalDirect(
 }
 
 let heapView: Buffer = Buffer.alloc(0);
-let heapArray: ArrayBufferLike | null = null;
-/** A Buffer over the module's memory (a new one after the memory grew). */
+/** A Buffer over the module's memory (a new one after the memory grew: that detaches the old, length 0). */
 function heapBuffer(heap: Uint8Array): Buffer {
-  if (heap.buffer !== heapArray) {
-    heapArray = heap.buffer;
-    heapView = Buffer.from(heap.buffer, heap.byteOffset, heap.byteLength);
-  }
+  if (heapView.length === 0) heapView = Buffer.from(heap.buffer, heap.byteOffset, heap.byteLength);
   return heapView;
 }
 
