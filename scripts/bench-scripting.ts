@@ -9,18 +9,44 @@
 // so drift on a loaded machine hits both. Prints rps and ratios (keyraft / Redis EVALSHA).
 //
 // Options: --requests N (default 100000), --clients N (default 50), --rounds N (default 1),
-//          --pipelines 1,16
+//          --pipelines 1,16, --port-base N (servers on N, N+1, N+2 instead of free ports the
+//          system picks), --before DIR (another keyraft build, e.g. an older commit's tree with its
+//          dist/ built: measured alongside in the same rounds, in a "before" column)
 
-import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createHash } from 'node:crypto';
-import { arg, customBenchmark, encode, PipeClient, ROOT, startServer, stopServer, type Proc } from './bench-util.js';
+import { arg, customBenchmark, encode, PipeClient, ROOT, startServer, stopServer, waitPort, type Proc } from './bench-util.js';
 
 const REQUESTS = Number(arg('requests', '100000'));
 const CLIENTS = Number(arg('clients', '50'));
 const ROUNDS = Number(arg('rounds', '1'));
 const PIPELINES = arg('pipelines', '1').split(',').map(Number);
+const PORT_BASE = Number(arg('port-base', '0'));
+const BEFORE = arg('before', '');
+
+/** A server on a chosen port (--port-base): keyraft from `root`'s dist/, or redis-server. */
+async function startOnPort(name: string, port: number, root: string | null): Promise<Proc> {
+  const dir = mkdtempSync(join(tmpdir(), `bench-${name}-`));
+  const child =
+    root !== null
+      ? spawn(process.execPath, [join(root, 'dist/src/bin/keyraft-server.js'), '--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', ''], { stdio: 'ignore' })
+      : spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir], { stdio: 'ignore' });
+  await waitPort(port);
+  return { name, port, child, dir };
+}
+
+async function startAll(): Promise<Proc[]> {
+  if (PORT_BASE > 0) {
+    const servers = [await startOnPort('keyraft', PORT_BASE, ROOT), await startOnPort('redis', PORT_BASE + 1, null)];
+    if (BEFORE !== '') servers.push(await startOnPort('before', PORT_BASE + 2, BEFORE));
+    return servers;
+  }
+  if (BEFORE !== '') throw new Error('--before needs --port-base');
+  return [await startServer('keyraft'), await startServer('redis')];
+}
 
 const LUA_SCRIPT = "local v = redis.call('INCR', KEYS[1]) redis.call('EXPIRE', KEYS[1], ARGV[1]) return v";
 const LUA_SHA = createHash('sha1').update(LUA_SCRIPT).digest('hex');
@@ -38,7 +64,7 @@ async function prepare(s: Proc, wasmPayload: string | null): Promise<boolean> {
   const c = await PipeClient.open(s.port);
   const cmds = [encode(['SCRIPT', 'LOAD', LUA_SCRIPT]), encode(['FUNCTION', 'LOAD', 'REPLACE', LUA_LIBRARY])];
   let wasm = false;
-  if (wasmPayload !== null && s.name === 'keyraft') {
+  if (wasmPayload !== null && s.name !== 'redis') {
     cmds.push(encode(['FUNCTION', 'LOAD', 'REPLACE', wasmPayload]));
     wasm = true;
   }
@@ -54,7 +80,8 @@ async function main(): Promise<void> {
   }
   if (!existsSync(WASM_PAYLOAD)) spawnSync(process.execPath, [join(ROOT, 'sdk/assemblyscript/build.mjs')], { stdio: 'inherit' });
   const wasmPayload = existsSync(WASM_PAYLOAD) ? readFileSync(WASM_PAYLOAD, 'latin1').trim() : null;
-  const servers: Proc[] = [await startServer('keyraft'), await startServer('redis')];
+  const servers: Proc[] = await startAll();
+  const before = servers.some((s) => s.name === 'before');
   try {
     let wasm = false;
     for (const s of servers) wasm = (await prepare(s, wasmPayload)) || wasm;
@@ -67,24 +94,26 @@ async function main(): Promise<void> {
     else console.log('# the WASM example could not be built (npm run build:wasm-examples); the WASM row is skipped');
     for (const pipeline of PIPELINES) {
       console.log(`# redis-benchmark -c ${CLIENTS} -n ${REQUESTS} -P ${pipeline} -r 100000, rounds=${ROUNDS}, node ${process.version}`);
-      console.log('| test | keyraft rps | redis rps | ratio |');
-      console.log('|---|---|---|---|');
+      console.log(before ? '| test | keyraft rps | redis rps | ratio | before rps | before ratio |' : '| test | keyraft rps | redis rps | ratio |');
+      console.log(before ? '|---|---|---|---|---|---|' : '|---|---|---|---|');
       let redisEvalsha = 0;
       for (const t of tests) {
         const k: number[] = [];
         const r: number[] = [];
+        const b: number[] = [];
         for (let round = 0; round < ROUNDS; round++) {
           const order = round % 2 === 0 ? servers : [...servers].reverse();
           for (const s of order) {
-            if (t.servers === 'keyraft' && s.name !== 'keyraft') continue;
-            (s.name === 'keyraft' ? k : r).push(customBenchmark(s.port, t.argv, { clients: CLIENTS, requests: REQUESTS, pipeline }));
+            if (t.servers === 'keyraft' && s.name === 'redis') continue;
+            (s.name === 'keyraft' ? k : s.name === 'redis' ? r : b).push(customBenchmark(s.port, t.argv, { clients: CLIENTS, requests: REQUESTS, pipeline }));
           }
         }
         const best = (a: number[]) => (a.length === 0 ? 0 : Math.max(...a));
         if (t.name.startsWith('EVALSHA')) redisEvalsha = best(r);
         const reference = t.servers === 'keyraft' ? redisEvalsha : best(r);
         const label = t.servers === 'keyraft' ? `(Redis EVALSHA) ${reference.toFixed(0)}` : best(r).toFixed(0);
-        console.log(`| ${t.name} | ${best(k).toFixed(0)} | ${label} | ${(best(k) / reference).toFixed(2)} |`);
+        const beforeCells = before ? ` ${best(b).toFixed(0)} | ${(best(b) / reference).toFixed(2)} |` : '';
+        console.log(`| ${t.name} | ${best(k).toFixed(0)} | ${label} | ${(best(k) / reference).toFixed(2)} |${beforeCells}`);
       }
     }
   } finally {
