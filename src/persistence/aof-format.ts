@@ -17,7 +17,7 @@
 // corrupt and startup stops. If none does, the bad bytes are a torn tail, which a crash can leave.
 
 import type { WriteEntry } from '../engine/engine.js';
-import { crc32, crc32Range, crcTable } from './crc.js';
+import { crc32Range } from './crc.js';
 
 export const AOF_VERSION = 1;
 export const AOF_HEADER = Buffer.from(`KRAOF${String.fromCharCode(AOF_VERSION)}\r\n`, 'latin1');
@@ -44,62 +44,56 @@ export function encodedSize(entry: AofEntry): number {
   return n;
 }
 
+/** Scratch for the time field (little-endian f64 without Buffer.writeDoubleLE's checks). */
+const f64 = new Float64Array(1);
+const f64Bytes = new Uint8Array(f64.buffer);
+const littleEndian = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
+
 /**
  * Writes one record into `buf` at `pos` (the caller made room: encodedSize bytes); returns the
  * offset after it. Arguments are latin1 strings, one char per byte.
  */
 export function encodeRecord(entry: AofEntry, buf: Buffer, pos: number): number {
-  // The payload checksum is computed while the bytes are laid down (one pass): `c` is the CRC
-  // register (inverted form); short arguments are copied and checksummed in the same JS loop,
-  // long ones go through the native copy and checksum.
-  const T = crcTable();
+  // Two passes: the bytes are laid down (short arguments by a JS loop, long ones by the native
+  // latin1 copy), then the payload is checksummed in one slice-by-8 pass over bytes that are in
+  // cache (crc32Range; native for long payloads). For a SET record that is ~2x cheaper than a
+  // byte-wise CRC folded into the copy loop.
   const start = pos;
   const payloadStart = start + RECORD_HEADER_BYTES;
   let p = payloadStart;
-  buf.writeDoubleLE(entry.time, p);
-  buf.writeInt32LE(entry.seed | 0, p + 8);
-  buf.writeUInt32LE(entry.db, p + 12);
-  buf[p + 16] = entry.transaction ? FLAG_TRANSACTION : 0;
-  buf.writeUInt32LE(entry.commands.length, p + 17);
-  let c = -1;
-  for (let i = p, end = p + PAYLOAD_FIXED_BYTES; i < end; i++) c = T[(c ^ buf[i]!) & 0xff]! ^ (c >>> 8);
-  p += PAYLOAD_FIXED_BYTES;
+  f64[0] = entry.time;
+  if (littleEndian) for (let i = 0; i < 8; i++) buf[p + i] = f64Bytes[i]!;
+  else for (let i = 0; i < 8; i++) buf[p + i] = f64Bytes[7 - i]!;
+  p = putU32(buf, p + 8, entry.seed | 0);
+  p = putU32(buf, p, entry.db);
+  buf[p++] = entry.transaction ? FLAG_TRANSACTION : 0;
+  p = putU32(buf, p, entry.commands.length);
   for (const argv of entry.commands) {
-    let n = argv.length;
-    buf[p] = n & 0xff;
-    buf[p + 1] = (n >>> 8) & 0xff;
-    buf[p + 2] = (n >>> 16) & 0xff;
-    buf[p + 3] = n >>> 24;
-    for (let i = p; i < p + 4; i++) c = T[(c ^ buf[i]!) & 0xff]! ^ (c >>> 8);
-    p += 4;
+    p = putU32(buf, p, argv.length);
     for (const a of argv) {
-      n = a.length;
-      buf[p] = n & 0xff;
-      buf[p + 1] = (n >>> 8) & 0xff;
-      buf[p + 2] = (n >>> 16) & 0xff;
-      buf[p + 3] = n >>> 24;
-      for (let i = p; i < p + 4; i++) c = T[(c ^ buf[i]!) & 0xff]! ^ (c >>> 8);
-      p += 4;
+      const n = a.length;
+      p = putU32(buf, p, n);
       if (n <= 64) {
-        for (let i = 0; i < n; i++) {
-          const b = a.charCodeAt(i);
-          buf[p + i] = b;
-          c = T[(c ^ b) & 0xff]! ^ (c >>> 8);
-        }
-        p += n;
-      } else {
-        buf.latin1Write(a, p);
-        c = ~crc32(buf.subarray(p, p + n), ~c >>> 0);
-        p += n;
-      }
+        for (let i = 0; i < n; i++) buf[p + i] = a.charCodeAt(i);
+      } else buf.latin1Write(a, p);
+      p += n;
     }
   }
   const length = p - payloadStart;
   if (length > RECORD_PAYLOAD_BYTES_MAX) throw new Error(`AOF record of ${length} bytes is larger than the format allows`);
-  buf.writeUInt32LE(length, start);
-  buf.writeUInt32LE(~c >>> 0, start + 4);
-  buf.writeUInt32LE(crc32Range(buf, start, start + 8), start + 8);
+  putU32(buf, start, length);
+  putU32(buf, start + 4, crc32Range(buf, payloadStart, p));
+  putU32(buf, start + 8, crc32Range(buf, start, start + 8));
   return p;
+}
+
+/** Little-endian u32 (the low 32 bits of `v`) at `p`; returns p + 4. */
+function putU32(buf: Buffer, p: number, v: number): number {
+  buf[p] = v & 0xff;
+  buf[p + 1] = (v >>> 8) & 0xff;
+  buf[p + 2] = (v >>> 16) & 0xff;
+  buf[p + 3] = (v >>> 24) & 0xff;
+  return p + 4;
 }
 
 /** A standalone encoded record (tests, tools). */

@@ -5,14 +5,20 @@
 // Entries are encoded into a pending buffer as commands run; one setImmediate per event-loop turn
 // writes the whole batch with one write(2) (page cache, cheap) after all the sockets that were
 // readable in that turn have been processed. Then, by `appendfsync`:
-//   always    one fdatasync per batch, off the main thread; while it runs the next batch
-//             accumulates, and starts its own fdatasync as soon as the previous one completes
-//             (group commit: at most one sync in flight, each covering everything written
-//             before it started). Replies of every client wait (Client.flush → holdReply) until
+//   always    one fdatasync per batch (group commit), and the batch's replies leave after it.
+//             While syncs are fast (the real file, each under INLINE_SYSCALL_LIMIT_US) it runs on
+//             the main thread right after the write, as Redis does: cheaper than a trip to the
+//             pool. After a slow one the syncs go to libuv's pool for a while: the next batch
+//             accumulates meanwhile and starts its own fdatasync as soon as the previous one
+//             completes (at most one sync in flight, each covering everything written before it
+//             started). Either way replies of every client wait (Client.flush → holdReply) until
 //             the file is synced up to everything appended when the reply was produced — reads
 //             included, since they may have seen the unsynced writes — in order per client.
 //   everysec  a background fdatasync once per second.
 //   no        no fdatasync: the kernel writes the page cache back when it wants.
+// The write(2) itself runs on the main thread too, unless one was slow (dirty-page throttling):
+// then on the pool for a while, replies waiting for it (everysec/no; under always the write
+// stays on the main thread, its sync is what replies wait for).
 // Under everysec and no, replies produced in a turn leave right after that turn's write(2) (as
 // Redis writes the AOF before sending replies), so a crash of the process alone never loses an
 // acknowledged write; a crash of the machine may lose the last second (everysec) or more (no).
@@ -42,6 +48,15 @@ const PENDING_BUFFER_KEEP_BYTES = 4 * 1024 * 1024;
 const PENDING_BYTES_MAX = 1024 * 1024 * 1024;
 /** The everysec background sync period. */
 const EVERYSEC_INTERVAL_MS = 1000;
+/**
+ * A write(2) or fdatasync on the main thread that takes longer than this sends the next ones to
+ * libuv's pool (see usePool). On the benchmark VM a batch's write takes ~5-20 µs and an
+ * fdatasync ~10-50 µs, less than the pool round trip (a wake-up of the loop, a callback, replies
+ * held one turn longer); a disk that needs milliseconds per sync is better left to the pool.
+ */
+const INLINE_SYSCALL_LIMIT_US = 250;
+/** How long the pool is used after a slow syscall on the main thread before trying again. */
+const POOL_AFTER_SLOW_MS = 1000;
 
 export class AofLoadError extends Error {}
 
@@ -150,6 +165,12 @@ export function loadAppendOnlyFile(server: ServerState, path: string, loadTrunca
  * whatever was not synced (a power cut) or completes syncs when they choose.
  */
 export interface AofFilePort {
+  /**
+   * Whether the writer may run a batch's write(2)/fdatasync on the main thread while they are
+   * fast (usePool). The real file says yes; a port without it always gets the pool calls (test
+   * stand-ins that complete writes and syncs when they choose).
+   */
+  readonly inline?: boolean;
   /** write(2) at the end of the file; returns the bytes written (may be fewer); throws on error. */
   write(buf: Buffer, start: number, length: number): number;
   /** write(2) at the end of the file off the main thread; `done` gets the bytes written. */
@@ -161,6 +182,7 @@ export interface AofFilePort {
 }
 
 class FdPort implements AofFilePort {
+  readonly inline = true;
   constructor(private readonly fd: number) {}
   write(buf: Buffer, start: number, length: number): number {
     return writeSync(this.fd, buf, start, length);
@@ -212,6 +234,8 @@ export class AppendOnlyFile {
   policy: FsyncPolicy;
   lastWriteStatus: 'ok' | 'err' = 'ok';
   private syncing = false;
+  /** Until when (performance.now() ms) writes and syncs go to the pool after a slow one. */
+  private poolUntil = 0;
   /** A write(2) runs off the main thread (everysec/no); nothing else may write meanwhile. */
   private writing = false;
   private writeDone: (() => void) | null = null;
@@ -365,11 +389,12 @@ export class AppendOnlyFile {
   private flushPending(): void {
     // A background write in flight calls back here when it completes.
     if (this.writing) return;
-    if (this.pendingLength > 0 && this.policy !== 'always') {
+    if (this.pendingLength > 0 && this.policy !== 'always' && this.usePool()) {
       this.writeInBackground();
       return;
     }
     if (this.pendingLength > 0) {
+      const started = performance.now();
       // Progress is kept byte by byte: after a failed write(2), only what did not reach the
       // file is retried, so a record is never half written twice.
       while (this.pendingWritten < this.pendingLength) {
@@ -389,17 +414,47 @@ export class AppendOnlyFile {
         this.lastWriteStatus = 'ok';
         this.server.log.warning('AOF write error looks solved, keyraft can write again.');
       }
+      this.timedInline(started);
+    }
+    if (this.policy === 'always' && !this.syncing && this.writtenBytes > this.syncedBytes && !this.usePool()) {
+      // Fast storage: the batch's fdatasync here, before this turn's replies leave (as Redis
+      // does), costs less than a trip to the pool and back.
+      const started = performance.now();
+      try {
+        this.file.datasyncSync();
+      } catch (e) {
+        this.lastWriteStatus = 'err';
+        this.fatal(`Can't persist AOF for fsync error when the AOF fsync policy is 'always': ${(e as Error).message}`);
+      }
+      this.syncedBytes = this.writtenBytes;
+      this.timedInline(started);
     }
     if (this.heldCount > 0) this.releaseHeld();
     if (!this.syncing && this.writtenBytes > this.syncedBytes && this.policy === 'always') this.startSync();
   }
 
   /**
-   * everysec/no: the batch's write(2) runs on libuv's pool, so the event loop does not pay for
-   * the syscall (measured ~10-15 µs per small write on the benchmark VM); replies wait for it as
-   * they would for a synchronous write. The next batch accumulates meanwhile and goes in one
-   * write when this one completes. Under always the write stays synchronous: its fdatasync is
-   * what replies wait for, and a write there would only add a hop.
+   * Whether this batch's write(2) (everysec/no) or fdatasync (always) goes to libuv's pool:
+   * only after one on the main thread was slow (a disk that takes milliseconds to sync, a write
+   * throttled by dirty-page writeback), for POOL_AFTER_SLOW_MS; then the main thread tries again.
+   * Always for a port that does not allow the main thread (AofFilePort.inline).
+   */
+  private usePool(): boolean {
+    return this.file.inline !== true || performance.now() < this.poolUntil;
+  }
+
+  /** Notes how long a write(2) or fdatasync on the main thread took (from `started`). */
+  private timedInline(started: number): void {
+    const now = performance.now();
+    if ((now - started) * 1000 > INLINE_SYSCALL_LIMIT_US) this.poolUntil = now + POOL_AFTER_SLOW_MS;
+  }
+
+  /**
+   * everysec/no after a slow write(2) on the main thread (usePool): the batch's write runs on
+   * libuv's pool, so the event loop does not wait for it; replies wait for it as they would for
+   * a synchronous write. The next batch accumulates meanwhile and goes in one write when this
+   * one completes. Under always the write stays synchronous: its fdatasync is what replies wait
+   * for, and a write there would only add a hop.
    */
   private writeInBackground(): void {
     const buf = this.pending;

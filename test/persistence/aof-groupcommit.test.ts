@@ -17,7 +17,15 @@ class StandInFile implements AofFilePort {
   writes = 0;
   syncs: { target: number; done: (err: Error | null) => void }[] = [];
   syncCalls = 0;
-  constructor(private readonly shortWrites: () => boolean = () => false) {}
+  /** fdatasyncs run on the main thread (an `inline` port). */
+  inlineSyncs = 0;
+  /** How long an fdatasync on the main thread takes (busy wait), to model a slow disk. */
+  inlineSyncMs = 0;
+  constructor(
+    private readonly shortWrites: () => boolean = () => false,
+    /** Whether the writer may call write/datasyncSync on the main thread per batch, as with the real file. */
+    readonly inline = false,
+  ) {}
   write(buf: Buffer, start: number, length: number): number {
     const n = this.shortWrites() && length > 1 ? Math.ceil(length / 2) : length;
     this.chunks.push(Buffer.from(buf.subarray(start, start + n)));
@@ -35,6 +43,8 @@ class StandInFile implements AofFilePort {
     this.syncs.push({ target: this.written, done });
   }
   datasyncSync(): void {
+    this.inlineSyncs++;
+    for (const until = performance.now() + this.inlineSyncMs; performance.now() < until; );
     this.synced = this.written;
   }
   close(): void {}
@@ -141,9 +151,12 @@ test('everysec: replies wait only for the turn\'s write(2), never for an fdatasy
 });
 
 test('random schedules with short writes: under always a power cut, under everysec a process crash, keeps every acknowledged write; survivors are a prefix', async () => {
-  for (let run = 1; run <= 80; run++) {
+  for (let run = 1; run <= 120; run++) {
     const policy: FsyncPolicy = run % 2 ? 'always' : 'everysec';
     const seed = Math.ceil(run / 2);
+    // Runs 81-120: a port that allows the main thread, sometimes slow, so the writer moves
+    // between inline syscalls and the pool within one schedule.
+    const inline = run > 80;
     let s = seed * 2654435761;
     const random = () => {
       s ^= s << 13;
@@ -151,12 +164,13 @@ test('random schedules with short writes: under always a power cut, under everys
       s ^= s << 5;
       return (s >>> 0) / 2 ** 32;
     };
-    const file = new StandInFile(() => random() < 0.2);
+    const file = new StandInFile(() => random() < 0.2, inline);
     const aof = writer(file, policy);
     const clients = [new StandInClient(), new StandInClient(), new StandInClient()];
     let next = 0;
     const steps = 20 + Math.floor(random() * 80);
     for (let step = 0; step < steps; step++) {
+      if (inline) file.inlineSyncMs = random() < 0.1 ? 1 : 0;
       const r = random();
       if (r < 0.5) {
         const c = clients[Math.floor(random() * clients.length)]!;
@@ -172,11 +186,12 @@ test('random schedules with short writes: under always a power cut, under everys
     const image = file.afterPowerCut(policy === 'always' ? Math.floor(random() * (unsynced + 1)) : unsynced);
     const recovered: string[] = [];
     const scan = scanAof(image, (e) => recovered.push(e.commands[0]![1]!));
-    assert.notEqual(scan.problem?.kind, 'corrupt', `${policy} seed ${seed}`);
-    assert.deepEqual(recovered, Array.from({ length: recovered.length }, (_, i) => `k${i}`), `${policy} seed ${seed}: not a prefix`);
-    for (const key of acknowledged) assert.ok(recovered.includes(key), `${policy} seed ${seed}: acknowledged ${key} lost in a power cut`);
+    const what = `${policy}${inline ? ' inline' : ''} seed ${seed}`;
+    assert.notEqual(scan.problem?.kind, 'corrupt', what);
+    assert.deepEqual(recovered, Array.from({ length: recovered.length }, (_, i) => `k${i}`), `${what}: not a prefix`);
+    for (const key of acknowledged) assert.ok(recovered.includes(key), `${what}: acknowledged ${key} lost in a power cut`);
     // Per-client order of replies is the order of their writes.
-    for (const c of clients) assert.deepEqual(c.received, [...c.received].sort((x, y) => Number(x.slice(1)) - Number(y.slice(1))), `${policy} seed ${seed}`);
+    for (const c of clients) assert.deepEqual(c.received, [...c.received].sort((x, y) => Number(x.slice(1)) - Number(y.slice(1))), what);
     await aof.close();
   }
 });
@@ -205,4 +220,71 @@ test('CONFIG SET appendfsync at run time: switching to always syncs what everyse
   assert.deepEqual(a.received, ['a1', 'a2', 'a3']);
   file.completeSync();
   await aof.close();
+});
+
+test('real-file port, always: a fast fdatasync runs on the main thread in the turn, and the turn\'s replies leave right after it', async () => {
+  const file = new StandInFile(undefined, true);
+  const aof = writer(file, 'always');
+  const a = new StandInClient();
+  const b = new StandInClient();
+  aof.append(set('k1'));
+  reply(aof, a, 'a1');
+  aof.append(set('k2'));
+  reply(aof, b, 'b1');
+  assert.deepEqual([a.received, b.received], [[], []], 'nothing leaves before its record is synced');
+  await turn();
+  assert.equal(file.writes, 1, 'one write(2) for the turn');
+  assert.equal(file.inlineSyncs, 1, 'one fdatasync for the turn');
+  assert.equal(file.syncCalls, 0, 'no trip to the pool');
+  assert.equal(file.synced, file.written);
+  assert.deepEqual([a.received, b.received], [['a1'], ['b1']]);
+  // A reply produced after the turn's sync, depending on nothing new, goes straight out.
+  reply(aof, a, 'a2');
+  assert.deepEqual(a.received, ['a1', 'a2']);
+  await aof.close();
+});
+
+test('real-file port, always: after a slow fdatasync on the main thread, syncs go to the pool (replies wait for them), and back later', async () => {
+  const file = new StandInFile(undefined, true);
+  const aof = writer(file, 'always');
+  const a = new StandInClient();
+  file.inlineSyncMs = 2; // slower than the writer allows on the main thread
+  aof.append(set('k1'));
+  reply(aof, a, 'a1');
+  await turn();
+  assert.equal(file.inlineSyncs, 1);
+  assert.deepEqual(a.received, ['a1'], 'that sync still counts: a1 is on disk');
+  file.inlineSyncMs = 0;
+  aof.append(set('k2'));
+  reply(aof, a, 'a2');
+  await turn();
+  assert.equal(file.inlineSyncs, 1, 'the next batch is not synced on the main thread');
+  assert.equal(file.syncCalls, 1, 'but on the pool');
+  assert.deepEqual(a.received, ['a1'], 'a2 waits for that sync');
+  file.completeSync();
+  assert.deepEqual(a.received, ['a1', 'a2']);
+  // Once the pool period ends (1 s), the main thread is tried again.
+  await new Promise((r) => setTimeout(r, 1100));
+  aof.append(set('k3'));
+  reply(aof, a, 'a3');
+  await turn();
+  assert.equal(file.inlineSyncs, 2);
+  assert.deepEqual(a.received, ['a1', 'a2', 'a3']);
+  await aof.close();
+});
+
+test('real-file port, everysec: the turn\'s write(2) runs on the main thread, replies leave after it, no fdatasync per turn', async () => {
+  const file = new StandInFile(undefined, true);
+  const aof = writer(file, 'everysec');
+  const a = new StandInClient();
+  aof.append(set('k1'));
+  reply(aof, a, 'a1');
+  assert.deepEqual(a.received, [], 'not before the record is written');
+  await turn();
+  assert.equal(file.writes, 1);
+  assert.deepEqual(a.received, ['a1']);
+  assert.equal(file.syncCalls + file.inlineSyncs, 0, 'no fdatasync per turn under everysec');
+  assert.equal(file.written > file.synced, true);
+  await aof.close();
+  assert.equal(file.synced, file.written, 'close syncs everything');
 });
