@@ -350,7 +350,8 @@ function asBuffer(a: ScriptArg): Buffer {
  * script's own body, which never changes. Oldest out first past either limit.
  */
 const RESIDENT_SCRIPTS_MAX = 64;
-const RESIDENT_BYTES_MAX = 4 * 1024 * 1024;
+/** Kept small: the module's heap is a fixed 64 MB (it cannot grow) that scripts' data also lives in. */
+const RESIDENT_BYTES_MAX = 2 * 1024 * 1024;
 const residentScripts = new Map<Buffer, number>();
 let residentBytes = 0;
 
