@@ -35,6 +35,7 @@ export interface RunningScript {
   name: string;
   /** The command that started it, as sent (FUNCTION STATS shows it). */
   command: string[];
+  /** Date.now() when a function started; 0 for an EVAL script (its budget is instructions, not time). */
   startedMs: number;
   kind: 'script' | 'function';
   host: CommandHost;
@@ -117,7 +118,9 @@ export class Scripting {
     // The entry is the commands the script runs (or nothing), never the script.
     ctx.recordEntryAs([]);
     const thresholdMs = server.config.int('busy-reply-threshold');
-    const startedMs = Date.now(); // deterministic-ok: a time budget and FUNCTION STATS, not state
+    // An EVAL script's budget is the interpreter's instruction count (setFuelLimit); only a
+    // function (possibly WASM, polled by the clock) needs the time it started.
+    const startedMs = kind === 'function' ? Date.now() : 0; // deterministic-ok: a time budget and FUNCTION STATS, not state
     // One host is kept and reused run after run (a run nested in another gets its own).
     const host = this.spareHost ?? new CommandHost(ctx, readOnly);
     this.spareHost = null;
@@ -145,7 +148,7 @@ export class Scripting {
   /** One run of the script, with a budget worth `thresholdMs` (0: none). */
   private attempt(host: CommandHost, ctx: ExecContext, argv: string[], kind: RunningScript['kind'], origin: string, readOnly: boolean, invoke: (host: CommandHost) => ScriptValue, thresholdMs: number, startedMs: number): ScriptValue {
     host.reuse(ctx, readOnly);
-    if (thresholdMs > 0) host.setBudget(startedMs + thresholdMs, LONG_RUN);
+    if (thresholdMs > 0 && kind === 'function') host.setBudget(startedMs + thresholdMs, LONG_RUN);
     setFuelLimit(thresholdMs > 0 ? thresholdMs * FUEL_UNITS_PER_MS : 0);
     resetScriptResp();
     this.running = { name: origin, command: argv, startedMs, kind, host };
