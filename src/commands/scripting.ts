@@ -8,7 +8,7 @@ import { parseInt64 } from '../protocol/numbers.js';
 import { ERR_NOT_INTEGER, ERR_SYNTAX } from '../protocol/errors.js';
 import { globMatch } from '../util/glob.js';
 import { replyHelp } from './server.js';
-import { compileError, runLuaArgv, sha1hex } from '../scripting/lua-runtime.js';
+import { compileError, runLuaArgv, scriptChunk, sha1hex } from '../scripting/lua-runtime.js';
 import { parseEvalShebang, withoutFirstLine } from '../scripting/shebang.js';
 import { FunctionRegistry, type Library } from '../scripting/functions.js';
 import type { CachedScript } from '../scripting/scripting.js';
@@ -22,27 +22,6 @@ function keysAndArgs(argv: string[], notANumber: string): { keys: string[]; args
   if (n < 0) return "ERR Number of keys can't be negative";
   if (n > argv.length - 3) return "ERR Number of keys can't be greater than number of args";
   return { keys: argv.slice(3, 3 + n), args: argv.slice(3 + n) };
-}
-
-const SCRIPT_OPEN = latin1('return ((function(...) ');
-const SCRIPT_CLOSE = latin1('\nend)())');
-
-/** A `return` of one name (dotted) or integer, then only `end`s and blanks to the end of the script. */
-const SINGLE_RETURN_TAIL = /(?:^|[\s;)])return\s+(?:[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*|-?\d+)(?:\s+end)*\s*$/;
-
-/**
- * Whether a script's main chunk certainly returns at most one value, so it can run as it is,
- * without the wrapper that keeps only the first of several (which costs about a sixth of the
- * interpreter's time per run). Conservative: "return" appears nowhere, or exactly once (in
- * code, strings and comments alike) as `return <name or integer>` followed only by `end`s.
- * Running the chunk itself is also what Redis 7.0 does (error('x', 2) and `arg` behave as there).
- */
-function returnsOneValue(body: Buffer): boolean {
-  const text = body.toString('latin1');
-  const at = text.indexOf('return');
-  if (at < 0) return true;
-  if (text.indexOf('return', at + 1) >= 0) return false;
-  return SINGLE_RETURN_TAIL.test(text);
 }
 
 /** Compiles and caches a script (EVAL, SCRIPT LOAD); returns its sha or Redis's error text. */
@@ -60,7 +39,7 @@ function cacheScript(ctx: ExecContext, source: Buffer, pinned: boolean): { sha: 
   const error = compileError(body);
   if (error !== null) return `ERR Error compiling script (new function): ${error.replace(/^ERR /, '')}`;
   // Only the first value a script returns counts, as in Redis (which calls it for one result).
-  const script: CachedScript = { body: returnsOneValue(body) ? body : Buffer.concat([SCRIPT_OPEN, body, SCRIPT_CLOSE]), flags: shebang.flags, pinned };
+  const script: CachedScript = { body: scriptChunk(body), flags: shebang.flags, pinned };
   if (!scripting.cache(sha, script)) return 'ERR the script cache is full; SCRIPT FLUSH first';
   return { sha, script };
 }

@@ -504,6 +504,98 @@ function decodeSimple(x: EngineInternals['exports'], r: { ptr: number; len: numb
   return value;
 }
 
+const SCRIPT_OPEN = Buffer.from('return ((function(...) ');
+const SCRIPT_CLOSE = Buffer.from('\nend)())');
+
+/**
+ * The chunk an EVAL script runs as. Only the first value a script returns counts, as in Redis
+ * (which keeps one result), but this interpreter hands back the last of several; so a script
+ * runs inside a small wrapper function whose call keeps the first — unless it certainly
+ * returns at most one value (returnsOneValue), when it runs as it is, as Redis 7.0 runs every
+ * script. The wrapper costs about a sixth of the interpreter's time per run, and it is why a
+ * wrapped script's error('x', 2) gets a position and its `arg` is a table, unlike Redis's.
+ */
+export function scriptChunk(body: Buffer): Buffer {
+  return returnsOneValue(body.toString('latin1')) ? body : Buffer.concat([SCRIPT_OPEN, body, SCRIPT_CLOSE]);
+}
+
+const isWordChar = (c: number): boolean => (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95;
+const isSpace = (c: number): boolean => c === 32 || c === 9 || c === 10 || c === 13 || c === 11 || c === 12;
+const SIMPLE_NAME = /^[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*(?:\[\d+\])?/;
+const SIMPLE_INTEGER = /^-?\d+/;
+const SIMPLE_STRING = /^(?:'[^'\\\n]*'|"[^"\\\n]*")/;
+const REDIS_CALL = /^redis\.p?call\(/;
+/** What may follow a return's value: the end of its block or of the script. */
+const BLOCK_END = /^(?:;|$|(?:end|else|elseif)(?![A-Za-z0-9_]))/;
+
+/** Every occurrence of `word` in `text` as a whole word (not inside a longer name). */
+function wordAt(text: string, word: string, from: number): number {
+  for (let at = text.indexOf(word, from); at >= 0; at = text.indexOf(word, at + 1)) {
+    const before = at > 0 ? text.charCodeAt(at - 1) : 32;
+    const after = at + word.length < text.length ? text.charCodeAt(at + word.length) : 32;
+    if (!isWordChar(before) && !isWordChar(after)) return at;
+  }
+  return -1;
+}
+
+/**
+ * Whether a script certainly returns at most one value. Conservative, on the text (code,
+ * strings and comments alike): every `return` must be followed by nothing, or by one of a
+ * name (`v`, `t.x`, `KEYS[1]`, `nil`), an integer, a plain string literal, or a
+ * `redis.call(...)` / `redis.pcall(...)` (one value each), and then by the end of its block
+ * (`end`, `else`, `elseif`, `;`, the end of the script). `redis` must only ever appear as
+ * `redis.` so that it cannot be a local shadowing the real one. Anything else: not certain.
+ */
+export function returnsOneValue(text: string): boolean {
+  for (let at = wordAt(text, 'redis', 0); at >= 0; at = wordAt(text, 'redis', at + 5)) {
+    if (text.charCodeAt(at + 5) !== 46) return false;
+  }
+  for (let at = wordAt(text, 'return', 0); at >= 0; at = wordAt(text, 'return', at + 6)) {
+    let i = at + 6;
+    while (i < text.length && isSpace(text.charCodeAt(i))) i++;
+    let rest = text.slice(i);
+    if (BLOCK_END.test(rest)) continue;
+    let n: number;
+    if (REDIS_CALL.test(rest)) {
+      n = callLength(rest);
+      if (n < 0) return false;
+    } else {
+      const m = SIMPLE_NAME.exec(rest) ?? SIMPLE_INTEGER.exec(rest) ?? SIMPLE_STRING.exec(rest);
+      if (m === null) return false;
+      n = m[0].length;
+    }
+    let j = i + n;
+    while (j < text.length && isSpace(text.charCodeAt(j))) j++;
+    rest = text.slice(j);
+    if (!BLOCK_END.test(rest)) return false;
+  }
+  return true;
+}
+
+/**
+ * The length of `redis.call(...)` at the start of `s`, up to its closing parenthesis, or -1
+ * when that is not plain: arguments may hold names, numbers, brackets and plain quoted strings,
+ * but no comment, long string or escape (which could hide a parenthesis).
+ */
+function callLength(s: string): number {
+  let depth = 0;
+  for (let i = s.indexOf('('); i < s.length; i++) {
+    const c = s[i]!;
+    if (c === '(') depth++;
+    else if (c === ')') {
+      if (--depth === 0) return i + 1;
+    } else if (c === "'" || c === '"') {
+      const close = s.indexOf(c, i + 1);
+      if (close < 0) return -1;
+      const inside = s.slice(i + 1, close);
+      if (inside.includes('\\') || inside.includes('\n')) return -1;
+      i = close;
+    } else if (c === '-' && s[i + 1] === '-') return -1;
+    else if (c === '[' && (s[i + 1] === '[' || s[i + 1] === '=')) return -1;
+  }
+  return -1;
+}
+
 const COMPILE_ONLY_PREFIX = Buffer.from('do return end ');
 
 /**
