@@ -17,7 +17,7 @@
 // corrupt and startup stops. If none does, the bad bytes are a torn tail, which a crash can leave.
 
 import type { WriteEntry } from '../engine/engine.js';
-import { crc32Range } from './crc.js';
+import { crc32Range, crc32U32Pair } from './crc.js';
 
 export const AOF_VERSION = 1;
 export const AOF_HEADER = Buffer.from(`KRAOF${String.fromCharCode(AOF_VERSION)}\r\n`, 'latin1');
@@ -81,9 +81,10 @@ export function encodeRecord(entry: AofEntry, buf: Buffer, pos: number): number 
   }
   const length = p - payloadStart;
   if (length > RECORD_PAYLOAD_BYTES_MAX) throw new Error(`AOF record of ${length} bytes is larger than the format allows`);
+  const crc = crc32Range(buf, payloadStart, p);
   putU32(buf, start, length);
-  putU32(buf, start + 4, crc32Range(buf, payloadStart, p));
-  putU32(buf, start + 8, crc32Range(buf, start, start + 8));
+  putU32(buf, start + 4, crc);
+  putU32(buf, start + 8, crc32U32Pair(length, crc));
   return p;
 }
 

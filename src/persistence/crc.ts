@@ -58,6 +58,27 @@ export function crc32JsRange(data: Uint8Array, start: number, end: number, initi
   return ~c >>> 0;
 }
 
+/**
+ * CRC-32 of the 8 bytes `lo` `hi` (two little-endian u32s, e.g. a record header's length and
+ * payload CRC) straight from the values: one slice-by-8 step, no bytes read back.
+ */
+export function crc32U32Pair(lo: number, hi: number): number {
+  const t = tables ?? (tables = makeTables());
+  const c = ~0 ^ lo;
+  return (
+    ~(
+      t[1792 + (c & 0xff)]! ^
+      t[1536 + ((c >>> 8) & 0xff)]! ^
+      t[1280 + ((c >>> 16) & 0xff)]! ^
+      t[1024 + (c >>> 24)]! ^
+      t[768 + (hi & 0xff)]! ^
+      t[512 + ((hi >>> 8) & 0xff)]! ^
+      t[256 + ((hi >>> 16) & 0xff)]! ^
+      t[hi >>> 24]!
+    ) >>> 0
+  );
+}
+
 /** Below this many bytes the JS loop beats a native call plus a subarray view. */
 const JS_RANGE_BYTES_MAX = 192;
 
