@@ -4,9 +4,12 @@
 // 5.3's integer/float split changes script results (`'a'..10/2` is "a5.0" there, "a5" in Redis)
 // and fengari ships none of Redis's libraries; docs/SCRIPTING.md has the comparison and numbers.
 //
-// This module owns the one interpreter of the process (loaded once, at import) and the
-// translation of its errors into Redis's error texts. Everything about commands lives in the
-// ScriptHost the caller passes in for the duration of one run.
+// This module owns the one interpreter of the process (loaded once, at import), the fast way
+// into it (the package's internals driven directly: scripts kept in its memory, redis.call
+// arguments and replies read and written in its memory, the first-value wrapper only where it
+// is needed; each falls back to the package's own path if the internals are not as expected),
+// and the translation of its errors into Redis's error texts. Everything about commands lives
+// in the ScriptHost the caller passes in for the duration of one run.
 
 import { encodeReply, load, type LuaEngine, type ReplyValue } from 'lua-redis-wasm';
 import { createHash } from 'node:crypto';
