@@ -1,5 +1,5 @@
-// The server's scripting state: the EVAL script cache, the function libraries, and the script
-// running now (what FUNCTION STATS reports and what SCRIPT KILL / FUNCTION KILL act on). It also
+// The server's scripting state: the EVAL script cache, the function libraries, and the long
+// scripts finishing on a worker thread (what FUNCTION STATS reports and KILL acts on). It also
 // owns running one script as one write entry: the commands it runs are the entry (never the
 // script itself, so a replay needs neither the script cache nor a deterministic script), its
 // SELECTs do not leak to the caller, and its result or error is rendered for the caller.
@@ -30,16 +30,8 @@ export const EVAL_SCRIPTS_CACHED_MAX = 500;
 /** Scripts the cache holds at most, SCRIPT LOAD's included; past it SCRIPT LOAD is refused. */
 export const SCRIPTS_CACHED_MAX = 100_000;
 
-export interface RunningScript {
-  /** The sha (EVAL) or function name (FCALL). */
-  name: string;
-  /** The command that started it, as sent (FUNCTION STATS shows it). */
-  command: string[];
-  /** Date.now() when a function started; 0 for an EVAL script (its budget is instructions, not time). */
-  startedMs: number;
-  kind: 'script' | 'function';
-  host: CommandHost;
-}
+/** What ran: an EVAL script or an FCALL function (errors and KILL differ). */
+export type ScriptKind = 'script' | 'function';
 
 const nullReply = new NullReply();
 
@@ -47,7 +39,6 @@ export class Scripting {
   readonly scripts = new Map<string, CachedScript>();
   private evalScripts = 0;
   readonly functions = new FunctionRegistry();
-  running: RunningScript | null = null;
   /** Scripts that ran long and finish on a worker thread. */
   readonly long = new LongScripts();
 
@@ -111,7 +102,7 @@ export class Scripting {
    * the engine with the host it is given; `origin` names the script in errors; `workerJob`
    * describes the same run for the worker thread, should it prove long (long-scripts.ts).
    */
-  run(ctx: ExecContext, argv: string[], kind: RunningScript['kind'], origin: string, readOnly: boolean, invoke: (host: CommandHost) => ScriptValue, workerJob: () => WorkerJob): void {
+  run(ctx: ExecContext, argv: string[], kind: ScriptKind, origin: string, readOnly: boolean, invoke: (host: CommandHost) => ScriptValue, workerJob: () => WorkerJob): void {
     const client = ctx.client;
     const server = ctx.server;
     const startDb = client !== null ? client.dbIndex : ctx.db.id;
@@ -125,7 +116,7 @@ export class Scripting {
     const host = this.spareHost ?? new CommandHost(ctx, readOnly);
     this.spareHost = null;
     try {
-      let result = this.attempt(host, ctx, argv, kind, origin, readOnly, invoke, thresholdMs, startedMs);
+      let result = this.attempt(host, ctx, kind, readOnly, invoke, thresholdMs, startedMs);
       if (isLongRun(result)) {
         if (!host.wrote && client !== null && server.engine.level === 1 && this.long.current === null) {
           // Nothing was written: drop this run and finish the script where it cannot block others.
@@ -133,7 +124,7 @@ export class Scripting {
           this.long.start(ctx, argv, kind, origin, readOnly, workerJob());
           return;
         }
-        if (!host.wrote) result = this.attempt(host, ctx, argv, kind, origin, readOnly, invoke, 0, startedMs); // inside EXEC: run it to the end here
+        if (!host.wrote) result = this.attempt(host, ctx, kind, readOnly, invoke, 0, startedMs); // inside EXEC: run it to the end here
         else result = { err: Buffer.from(`ERR Script ran past busy-reply-threshold (${thresholdMs} ms) after writing and was stopped; its writes so far stay (keyraft cannot move a script that wrote off the main thread)`) };
       }
       this.finish(ctx, startDb, origin, result);
@@ -146,17 +137,12 @@ export class Scripting {
   private spareHost: CommandHost | null = null;
 
   /** One run of the script, with a budget worth `thresholdMs` (0: none). */
-  private attempt(host: CommandHost, ctx: ExecContext, argv: string[], kind: RunningScript['kind'], origin: string, readOnly: boolean, invoke: (host: CommandHost) => ScriptValue, thresholdMs: number, startedMs: number): ScriptValue {
+  private attempt(host: CommandHost, ctx: ExecContext, kind: ScriptKind, readOnly: boolean, invoke: (host: CommandHost) => ScriptValue, thresholdMs: number, startedMs: number): ScriptValue {
     host.reuse(ctx, readOnly);
     if (thresholdMs > 0 && kind === 'function') host.setBudget(startedMs + thresholdMs, LONG_RUN);
     setFuelLimit(thresholdMs > 0 ? thresholdMs * FUEL_UNITS_PER_MS : 0);
     resetScriptResp();
-    this.running = { name: origin, command: argv, startedMs, kind, host };
-    try {
-      return invoke(host);
-    } finally {
-      this.running = null;
-    }
+    return invoke(host);
   }
 
   /** Puts the caller back in its database and writes the script's result or error. */
