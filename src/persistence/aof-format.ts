@@ -54,10 +54,19 @@ const littleEndian = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
  * offset after it. Arguments are latin1 strings, one char per byte.
  */
 export function encodeRecord(entry: AofEntry, buf: Buffer, pos: number): number {
-  // Two passes: the bytes are laid down (short arguments by a JS loop, long ones by the native
-  // latin1 copy), then the payload is checksummed in one slice-by-8 pass over bytes that are in
-  // cache (crc32Range; native for long payloads). For a SET record that is ~2x cheaper than a
-  // byte-wise CRC folded into the copy loop.
+  const end = encodeRecordUnsealed(entry, buf, pos);
+  sealRecords(buf, pos, end);
+  return end;
+}
+
+/**
+ * encodeRecord without its two checksums, which sealRecords fills in later: the AOF writer seals
+ * a whole batch just before its write(2), when the CRC tables stay in the CPU cache from one
+ * record to the next (checksumming each record as a command runs found them evicted by the
+ * command's own work: ~90 ns per SET record in the server's profile against ~50 ns in a loop).
+ */
+export function encodeRecordUnsealed(entry: AofEntry, buf: Buffer, pos: number): number {
+  // Short arguments are copied by a JS loop, long ones by the native latin1 copy.
   const start = pos;
   const payloadStart = start + RECORD_HEADER_BYTES;
   let p = payloadStart;
@@ -81,11 +90,24 @@ export function encodeRecord(entry: AofEntry, buf: Buffer, pos: number): number 
   }
   const length = p - payloadStart;
   if (length > RECORD_PAYLOAD_BYTES_MAX) throw new Error(`AOF record of ${length} bytes is larger than the format allows`);
-  const crc = crc32Range(buf, payloadStart, p);
   putU32(buf, start, length);
-  putU32(buf, start + 4, crc);
-  putU32(buf, start + 8, crc32U32Pair(length, crc));
   return p;
+}
+
+/**
+ * Fills in the checksums of the records encoded (encodeRecordUnsealed) in buf[from, to): the
+ * payload CRC (one slice-by-8 pass, native for long payloads) and the header CRC computed from
+ * the length and payload CRC values.
+ */
+export function sealRecords(buf: Buffer, from: number, to: number): void {
+  for (let p = from; p < to; ) {
+    const length = (buf[p]! | (buf[p + 1]! << 8) | (buf[p + 2]! << 16) | (buf[p + 3]! << 24)) >>> 0;
+    const end = p + RECORD_HEADER_BYTES + length;
+    const crc = crc32Range(buf, p + RECORD_HEADER_BYTES, end);
+    putU32(buf, p + 4, crc);
+    putU32(buf, p + 8, crc32U32Pair(length, crc));
+    p = end;
+  }
 }
 
 /** Little-endian u32 (the low 32 bits of `v`) at `p`; returns p + 4. */

@@ -2,9 +2,10 @@
 // record (aof-format.ts), and the file is replayed at start (replay.ts). It owns the fsync
 // policy and group commit.
 //
-// Entries are encoded into a pending buffer as commands run; one setImmediate per event-loop turn
-// writes the whole batch with one write(2) (page cache, cheap) after all the sockets that were
-// readable in that turn have been processed. Then, by `appendfsync`:
+// Entries are encoded into a pending buffer as commands run (their checksums are filled in for
+// the whole batch just before it is written: seal); one setImmediate per event-loop turn writes
+// the whole batch with one write(2) (page cache, cheap) after all the sockets that were readable
+// in that turn have been processed. Then, by `appendfsync`:
 //   always    one fdatasync per batch (group commit), and the batch's replies leave after it.
 //             While syncs are fast (the real file, each under INLINE_SYSCALL_LIMIT_US) it runs on
 //             the main thread right after the write, as Redis does: cheaper than a trip to the
@@ -34,7 +35,7 @@ import { dirname, resolve } from 'node:path';
 import type { ServerState } from '../server/state.js';
 import type { Client } from '../net/client.js';
 import type { WriteEntry } from '../engine/engine.js';
-import { AOF_HEADER, AOF_HEADER_BYTES, AofFormatError, encodeRecord, encodedSize, scanAof } from './aof-format.js';
+import { AOF_HEADER, AOF_HEADER_BYTES, AofFormatError, encodeRecordUnsealed, encodedSize, scanAof, sealRecords } from './aof-format.js';
 import { replayEntry, ReplayError } from './replay.js';
 import { enableAppendOnly, prepareAppendOnly, startAppendOnly } from './aof-rewrite.js';
 
@@ -213,6 +214,8 @@ export class AppendOnlyFile {
   private pendingLength = 0;
   /** How much of the pending buffer has already reached the file. */
   private pendingWritten = 0;
+  /** How much of the pending buffer has its records' checksums (seal: before any write). */
+  private pendingSealed = 0;
   /** File offsets: appended (encoded, maybe unwritten) ≥ written (in the page cache) ≥ synced. */
   appendedBytes: number;
   writtenBytes: number;
@@ -302,12 +305,13 @@ export class AppendOnlyFile {
   switchTo(path: string, port: AofFilePort, size: number): void {
     if (this.writing) throw new Error('switchTo with a background write in flight');
     const old = this.file;
+    this.seal();
     while (this.pendingWritten < this.pendingLength) {
       const n = old.write(this.pending, this.pendingWritten, this.pendingLength - this.pendingWritten);
       this.pendingWritten += n;
       this.writtenBytes += n;
     }
-    this.pendingLength = this.pendingWritten = 0;
+    this.pendingLength = this.pendingWritten = this.pendingSealed = 0;
     old.datasyncSync();
     this.syncedBytes = this.writtenBytes;
     this.file = port;
@@ -352,11 +356,19 @@ export class AppendOnlyFile {
     if (this.closed) return;
     const size = encodedSize(entry);
     this.reserve(size);
-    this.pendingLength = encodeRecord(entry, this.pending, this.pendingLength);
+    this.pendingLength = encodeRecordUnsealed(entry, this.pending, this.pendingLength);
     this.appendedBytes += size;
     if (!this.flushScheduled) {
       this.flushScheduled = true;
       setImmediate(this.flushNow);
+    }
+  }
+
+  /** Checksums the records appended since the last seal: every write path calls it first. */
+  private seal(): void {
+    if (this.pendingSealed < this.pendingLength) {
+      sealRecords(this.pending, this.pendingSealed, this.pendingLength);
+      this.pendingSealed = this.pendingLength;
     }
   }
 
@@ -389,6 +401,7 @@ export class AppendOnlyFile {
   private flushPending(): void {
     // A background write in flight calls back here when it completes.
     if (this.writing) return;
+    this.seal();
     if (this.pendingLength > 0 && this.policy !== 'always' && this.usePool()) {
       this.writeInBackground();
       return;
@@ -408,7 +421,7 @@ export class AppendOnlyFile {
         this.pendingWritten += n;
         this.writtenBytes += n;
       }
-      this.pendingLength = this.pendingWritten = 0;
+      this.pendingLength = this.pendingWritten = this.pendingSealed = 0;
       if (this.pending.length > PENDING_BUFFER_KEEP_BYTES) this.pending = Buffer.allocUnsafe(PENDING_BUFFER_BYTES);
       if (this.lastWriteStatus === 'err') {
         this.lastWriteStatus = 'ok';
@@ -461,7 +474,7 @@ export class AppendOnlyFile {
     const end = this.pendingLength;
     this.pending = this.spare ?? Buffer.allocUnsafe(PENDING_BUFFER_BYTES);
     this.spare = null;
-    this.pendingLength = this.pendingWritten = 0;
+    this.pendingLength = this.pendingWritten = this.pendingSealed = 0;
     this.writing = true;
     const step = (from: number) => {
       this.file.writeAsync(buf, from, end - from, (err, n) => {
@@ -595,9 +608,10 @@ export class AppendOnlyFile {
     const i = listeners.indexOf(this.listener);
     if (i >= 0) listeners.splice(i, 1);
     try {
+      this.seal();
       for (let p = this.pendingWritten; p < this.pendingLength; ) p += this.file.write(this.pending, p, this.pendingLength - p);
       this.writtenBytes += this.pendingLength - this.pendingWritten;
-      this.pendingLength = this.pendingWritten = 0;
+      this.pendingLength = this.pendingWritten = this.pendingSealed = 0;
       this.file.datasyncSync();
       this.syncedBytes = this.writtenBytes;
       this.releaseHeld();

@@ -1,11 +1,12 @@
 // The fast paths of the AOF encoder against plain references: the slice-by-8 CRC and the
-// header CRC computed from values (crc.ts), and records encoded in two passes (aof-format.ts)
-// whose checksums a byte-wise CRC confirms and which scan back to the same entries.
+// header CRC computed from values (crc.ts), records encoded in two passes (aof-format.ts) whose
+// checksums a bitwise CRC confirms and which scan back to the same entries, and a batch sealed
+// at once (as the writer does before its write) byte-identical to records encoded one by one.
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { crc32JsRange, crc32U32Pair } from '../../src/persistence/crc.js';
-import { AOF_HEADER, RECORD_HEADER_BYTES, encodeEntry, scanAof, type AofEntry } from '../../src/persistence/aof-format.js';
+import { AOF_HEADER, RECORD_HEADER_BYTES, encodeEntry, encodeRecordUnsealed, encodedSize, scanAof, sealRecords, type AofEntry } from '../../src/persistence/aof-format.js';
 
 /** The textbook bit-at-a-time CRC-32 (no tables): the reference. */
 function crcBitwise(data: Uint8Array, start = 0, end = data.length): number {
@@ -64,4 +65,25 @@ test('records encoded in two passes carry bitwise-correct checksums and scan bac
   const scan = scanAof(Buffer.concat([AOF_HEADER, ...records]), (e) => back.push(e));
   assert.equal(scan.problem, null);
   assert.deepEqual(back, entries);
+});
+
+test('a batch encoded unsealed and sealed at once equals the records encoded one by one', () => {
+  const entries: AofEntry[] = [];
+  for (let i = 0; i < 300; i++) {
+    entries.push({ time: 1700000000000 + i, seed: i * 2654435761, db: i % 16, commands: [['SET', `key:${i}`, 'v'.repeat(i % 200)]], transaction: i % 7 === 0 });
+  }
+  const buf = Buffer.alloc(entries.reduce((n, e) => n + encodedSize(e), 0));
+  let p = 0;
+  let sealed = 0;
+  for (const [i, e] of entries.entries()) {
+    p = encodeRecordUnsealed(e, buf, p);
+    // Sealed in uneven slices, as turns of different sizes would.
+    if (i % 37 === 0) {
+      sealRecords(buf, sealed, p);
+      sealed = p;
+    }
+  }
+  sealRecords(buf, sealed, p);
+  assert.equal(p, buf.length);
+  assert.deepEqual(buf, Buffer.concat(entries.map((e) => encodeEntry(e))));
 });
