@@ -17,7 +17,7 @@
 // corrupt and startup stops. If none does, the bad bytes are a torn tail, which a crash can leave.
 
 import type { WriteEntry } from '../engine/engine.js';
-import { crc32Range, crc32U32Pair } from './crc.js';
+import { CRC_JS_BYTES_MAX, crc32JsRange, crc32Range, crc32U32Pair } from './crc.js';
 
 export const AOF_VERSION = 1;
 export const AOF_HEADER = Buffer.from(`KRAOF${String.fromCharCode(AOF_VERSION)}\r\n`, 'latin1');
@@ -103,7 +103,7 @@ export function sealRecords(buf: Buffer, from: number, to: number): void {
   for (let p = from; p < to; ) {
     const length = (buf[p]! | (buf[p + 1]! << 8) | (buf[p + 2]! << 16) | (buf[p + 3]! << 24)) >>> 0;
     const end = p + RECORD_HEADER_BYTES + length;
-    const crc = crc32Range(buf, p + RECORD_HEADER_BYTES, end);
+    const crc = length <= CRC_JS_BYTES_MAX ? crc32JsRange(buf, p + RECORD_HEADER_BYTES, end) : crc32Range(buf, p + RECORD_HEADER_BYTES, end);
     putU32(buf, p + 4, crc);
     putU32(buf, p + 8, crc32U32Pair(length, crc));
     p = end;

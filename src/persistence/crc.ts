@@ -79,8 +79,8 @@ export function crc32U32Pair(lo: number, hi: number): number {
   );
 }
 
-/** Below this many bytes the JS loop beats a native call plus a subarray view. */
-const JS_RANGE_BYTES_MAX = 192;
+/** Up to this many bytes the JS loop beats a native call plus a subarray view. */
+export const CRC_JS_BYTES_MAX = 192;
 
 type Crc32 = (data: Uint8Array, initial?: number) => number;
 const native = (zlib as unknown as { crc32?: Crc32 }).crc32;
@@ -90,5 +90,5 @@ export const crc32: Crc32 = typeof native === 'function' ? (data, initial = 0) =
 
 /** CRC-32 of data[start, end) without copying; short ranges stay in JS (no native call). */
 export function crc32Range(data: Buffer, start: number, end: number): number {
-  return end - start <= JS_RANGE_BYTES_MAX ? crc32JsRange(data, start, end) : crc32(data.subarray(start, end));
+  return end - start <= CRC_JS_BYTES_MAX ? crc32JsRange(data, start, end) : crc32(data.subarray(start, end));
 }
