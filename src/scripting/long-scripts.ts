@@ -105,8 +105,10 @@ export class LongScripts {
       if (this.worker === worker) this.worker = null;
       this.finish({ err: Buffer.from(`ERR the script worker failed: ${e.message}`) });
     });
-    worker.on('exit', () => {
-      if (this.worker === worker) this.worker = null;
+    worker.on('exit', (code) => {
+      if (this.worker !== worker) return; // terminated by KILL or close: already finished
+      this.worker = null;
+      this.finish({ err: Buffer.from(`ERR the script worker exited unexpectedly (code ${code})`) });
     });
     this.worker = worker;
     return worker;
@@ -124,7 +126,13 @@ export class LongScripts {
       return;
     }
     const args = m.args.map((a) => Buffer.from(a.buffer, a.byteOffset, a.byteLength));
-    const value = m.type === 'call' ? running.host.call(args) : running.host.pcall(args);
+    let value: ScriptValue;
+    try {
+      value = m.type === 'call' ? running.host.call(args) : running.host.pcall(args);
+    } catch (e) {
+      // The worker waits for an answer whatever happens here; a failure becomes an error reply.
+      value = { err: Buffer.from(`ERR ${(e as Error).message}`) };
+    }
     this.replies!.postMessage(value);
     Atomics.store(this.flag!, 0, 1);
     Atomics.notify(this.flag!, 0);
