@@ -33,6 +33,11 @@ export type Executor = (cmd: Command, argv: string[], client: Client | null, dbI
 export class CommandHost implements WasmScriptHost, EncodingScriptHost {
   /** Whether a command this run executed changed the dataset (SCRIPT KILL refuses then). */
   wrote = false;
+  /**
+   * Whether this run published a message (PUBLISH/SPUBLISH): not a write, but seen outside the
+   * script, so a long run that did it cannot be discarded and started again on the worker.
+   */
+  published = false;
   /** With a budget: the Date.now() past which a WASM function that has not written is stopped. */
   private abortAtMs = 0;
   private abortText: string | null = null;
@@ -56,6 +61,7 @@ export class CommandHost implements WasmScriptHost, EncodingScriptHost {
     this.ctx = ctx;
     this.readOnly = readOnly;
     this.wrote = false;
+    this.published = false;
     this.calls = 0;
     this.abortAtMs = 0;
     this.abortText = null;
@@ -69,7 +75,7 @@ export class CommandHost implements WasmScriptHost, EncodingScriptHost {
 
   /** Polled by the WASM engine while a function runs: a text stops it with that error. */
   shouldAbort(): string | null {
-    if (this.abortText === null || this.wrote) return null;
+    if (this.abortText === null || this.wrote || this.published) return null;
     return Date.now() > this.abortAtMs ? this.abortText : null; // deterministic-ok: time budget
   }
 
@@ -153,6 +159,7 @@ export class CommandHost implements WasmScriptHost, EncodingScriptHost {
     const inner = this.execute !== null ? this.execute(cmd, argv, client, dbIndex, reply, ctx.now, seed) : ctx.server.engine.execute(cmd, argv, client, dbIndex, reply, ctx.now, seed, false);
     const usec = (performance.now() - start) * 1000; // deterministic-ok: timing for commandstats, not state
     if (inner.changes > 0) this.wrote = true;
+    if (cmd.name === 'publish' || cmd.name === 'spublish') this.published = true;
     cmd.stats.calls++;
     cmd.stats.usec += usec;
     if (client !== null) ctx.server.observers.afterCommand(client, cmd, argv, dbIndex, usec);

@@ -118,14 +118,21 @@ export class Scripting {
     try {
       let result = this.attempt(host, ctx, kind, readOnly, invoke, thresholdMs, startedMs);
       if (isLongRun(result)) {
-        if (!host.wrote && client !== null && server.engine.level === 1 && this.long.current === null) {
+        // A run that wrote or published cannot be dropped and started again (a second PUBLISH
+        // would reach subscribers twice).
+        const restartable = !host.wrote && !host.published;
+        if (restartable && client !== null && server.engine.level === 1 && this.long.current === null) {
           // Nothing was written: drop this run and finish the script where it cannot block others.
           client.dbIndex = startDb;
           this.long.start(ctx, argv, kind, origin, readOnly, workerJob());
           return;
         }
-        if (!host.wrote) result = this.attempt(host, ctx, kind, readOnly, invoke, 0, startedMs); // inside EXEC: run it to the end here
-        else result = { err: Buffer.from(`ERR Script ran past busy-reply-threshold (${thresholdMs} ms) after writing and was stopped; its writes so far stay (keyraft cannot move a script that wrote off the main thread)`) };
+        if (restartable) {
+          // Inside EXEC: run it again to the end here, from the database it started in (the
+          // entry records the way back from a SELECT of the dropped run).
+          this.restoreDb(ctx, startDb);
+          result = this.attempt(host, ctx, kind, readOnly, invoke, 0, startedMs);
+        } else result = { err: Buffer.from(`ERR Script ran past busy-reply-threshold (${thresholdMs} ms) after writing and was stopped; its writes so far stay (keyraft cannot move a script that wrote off the main thread)`) };
       }
       this.finish(ctx, startDb, origin, result);
     } finally {
@@ -145,16 +152,21 @@ export class Scripting {
     return invoke(host);
   }
 
+  /** Runs SELECT back to `startDb` (as part of the entry) if the script left the caller elsewhere. */
+  private restoreDb(ctx: ExecContext, startDb: number): void {
+    const client = ctx.client;
+    if (client === null || client.dbIndex === startDb) return;
+    const select = ctx.server.commands.lookup('select')!;
+    ctx.server.engine.execute(select, ['select', String(startDb)], client, startDb, nullReply, ctx.now, ctx.seed, false);
+  }
+
   /** Puts the caller back in its database and writes the script's result or error. */
   private finish(ctx: ExecContext, startDb: number, origin: string, result: ScriptValue): void {
     const client = ctx.client;
     const server = ctx.server;
     // A SELECT inside the script is the script's own; the caller stays where it was. The
     // entry records the way back so the commands after it (in EXEC) replay in the right db.
-    if (client !== null && client.dbIndex !== startDb) {
-      const select = server.commands.lookup('select')!;
-      server.engine.execute(select, ['select', String(startDb)], client, startDb, nullReply, ctx.now, ctx.seed, false);
-    }
+    this.restoreDb(ctx, startDb);
     if (isRaisedError(result)) ctx.reply.error(scriptErrorText(result, origin, 'user_script'));
     else writeScriptValue(ctx.reply, result, errorMessage);
   }

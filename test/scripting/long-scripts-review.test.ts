@@ -1,0 +1,64 @@
+// Review regressions for long scripts (busy-reply-threshold): a run on the main thread that used
+// its budget up is dropped and started again (on the worker, or inside EXEC on the main thread).
+// That is only safe when the dropped run left no trace: a PUBLISH must not reach subscribers
+// twice, and the run started again must begin in the database the script was called from.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startKeyraft, type ServerProcess } from '../helpers/servers.js';
+import { RespError } from '../helpers/resp.js';
+
+let server: ServerProcess;
+before(async () => {
+  server = await startKeyraft(['--save', '', '--busy-reply-threshold', '1']);
+});
+after(async () => {
+  await server?.stop();
+});
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const SPIN = 'local n = 0 for i = 1, 3e6 do n = n + 1 end';
+
+test('a long script that published before its budget ran out: subscribers get the message once', async () => {
+  const sub = await server.connect();
+  assert.deepEqual(await sub.value('SUBSCRIBE', 'review-ch'), ['subscribe', 'review-ch', 1]);
+  const c = await server.connect();
+  const r = await c.value('EVAL', `redis.call('publish', 'review-ch', 'hello') ${SPIN} return n`, '0');
+  // Stopped like a script that wrote (it cannot be started again elsewhere), never run twice.
+  assert.ok(r instanceof RespError, `expected an error, got ${JSON.stringify(r)}`);
+  assert.match(r.message, /^ERR Script ran past busy-reply-threshold/);
+  assert.deepEqual((await sub.next()).value, ['message', 'review-ch', 'hello']);
+  // Nothing else arrives: PING's reply is the next thing the subscriber reads.
+  await sleep(300);
+  assert.deepEqual(await sub.value('PING'), ['pong', '']);
+  sub.close();
+  c.close();
+});
+
+test('a long script that published inside EXEC runs once', async () => {
+  const sub = await server.connect();
+  await sub.value('SUBSCRIBE', 'review-ch2');
+  const c = await server.connect();
+  await c.value('MULTI');
+  await c.value('EVAL', `redis.call('publish', 'review-ch2', 'once') ${SPIN} return n`, '0');
+  const r = (await c.value('EXEC')) as unknown[];
+  assert.equal(r.length, 1);
+  assert.deepEqual((await sub.next()).value, ['message', 'review-ch2', 'once']);
+  await sleep(300);
+  assert.deepEqual(await sub.value('PING'), ['pong', '']);
+  sub.close();
+  c.close();
+});
+
+test('a long read-only script inside EXEC that SELECTs: its run to the end starts in the caller\'s database', async () => {
+  const c = await server.connect();
+  await c.value('SELECT', '0');
+  await c.value('SET', 'review-k', 'db0');
+  await c.value('SELECT', '1');
+  await c.value('SET', 'review-k', 'db1');
+  await c.value('SELECT', '0');
+  await c.value('MULTI');
+  await c.value('EVAL', `local v = redis.call('get', KEYS[1]) redis.call('select', '1') ${SPIN} return v`, '1', 'review-k');
+  await c.value('GET', 'review-k');
+  assert.deepEqual(await c.value('EXEC'), ['db0', 'db0']);
+  c.close();
+});
