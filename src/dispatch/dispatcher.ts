@@ -68,7 +68,7 @@ export class Dispatcher {
       return startedMs;
     }
     if (server.scripting.long.current !== null) {
-      const busy = server.scripting.long.busyError(cmd.flags.has('allow_busy'));
+      const busy = server.scripting.long.busyError(cmd.flags.has('allow_busy'), argv);
       if (busy !== null) {
         this.reject(client, busy, cmd);
         return startedMs;
@@ -135,7 +135,14 @@ export class Dispatcher {
   private reject(client: Client, error: string, cmd?: Command): void {
     if (cmd) cmd.stats.rejectedCalls++;
     // A command rejected while queuing dooms the transaction (EXEC answers EXECABORT).
-    if (client.multi !== null) client.multi.aborted = true;
+    if (client.multi !== null) {
+      if (cmd !== undefined && cmd.name === 'exec') {
+        // EXEC itself rejected (-BUSY): the transaction ends, as Redis's execCommandAbort.
+        client.multi = null;
+        client.server.watches.unwatchAll(client);
+        error = `EXECABORT Transaction discarded because of: ${error}`;
+      } else client.multi.aborted = true;
+    }
     const mark = client.writer.length;
     client.writer.error(error);
     if (client.replyMode !== 'on') this.dropReply(client, mark);

@@ -49,9 +49,13 @@ export class LongScripts {
   private replies: MessagePort | null = null;
   private flag: Int32Array | null = null;
 
-  /** The -BUSY error for a command while a script runs on the worker, or null. */
-  busyError(allowBusy: boolean): string | null {
-    if (this.current === null || allowBusy) return null;
+  /**
+   * The -BUSY error for a command while a script runs on the worker, or null. SHUTDOWN is
+   * allow-busy only with NOSAVE (or ABORT), as in Redis: saving now would store half a script.
+   */
+  busyError(allowBusy: boolean, argv: readonly string[]): string | null {
+    if (this.current === null) return null;
+    if (allowBusy && !(argv[0]!.toLowerCase() === 'shutdown' && !argv.some((a, i) => i > 0 && /^(nosave|abort)$/i.test(a)))) return null;
     return this.current.kind === 'script' ? BUSY_SCRIPT_ERROR : BUSY_FUNCTION_ERROR;
   }
 

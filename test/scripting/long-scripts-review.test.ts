@@ -62,3 +62,53 @@ test('a long read-only script inside EXEC that SELECTs: its run to the end start
   assert.deepEqual(await c.value('EXEC'), ['db0', 'db0']);
   c.close();
 });
+
+const BUSY_SCRIPT = 'BUSY Redis is busy running a script. You can only call SCRIPT KILL or SHUTDOWN NOSAVE.';
+
+/** Polls with PING until the server answers -BUSY (the script moved to the worker). */
+async function waitBusy(c: Awaited<ReturnType<ServerProcess['connect']>>): Promise<void> {
+  for (let i = 0; i < 200; i++) {
+    const r = await c.value('PING');
+    if (r instanceof RespError) return;
+    await sleep(20);
+  }
+  throw new Error('the server never reported BUSY');
+}
+
+test('EXEC rejected with BUSY aborts the transaction (EXECABORT) and the client leaves MULTI, as in Redis', async () => {
+  const caller = await server.connect();
+  const other = await server.connect();
+  await other.value('DEL', 'review-mx');
+  const pending = caller.value('EVAL', 'while true do end', '0');
+  await waitBusy(other);
+  assert.equal(await other.value('MULTI'), 'OK');
+  const queued = await other.value('SET', 'review-mx', '1');
+  assert.ok(queued instanceof RespError && queued.message === BUSY_SCRIPT);
+  const exec = await other.value('EXEC');
+  assert.ok(exec instanceof RespError, `expected an error, got ${JSON.stringify(exec)}`);
+  assert.equal(exec.message, `EXECABORT Transaction discarded because of: ${BUSY_SCRIPT}`);
+  assert.equal(await other.value('SCRIPT', 'KILL'), 'OK');
+  assert.ok((await pending) instanceof RespError);
+  // Out of MULTI: commands run (before the fix they were QUEUED into a dead transaction).
+  assert.equal(await other.value('GET', 'review-mx'), null);
+  assert.equal(await other.value('PING'), 'PONG');
+  caller.close();
+  other.close();
+});
+
+test('SHUTDOWN without NOSAVE while a script runs answers BUSY (Redis: saving would store half a script)', async () => {
+  const caller = await server.connect();
+  const other = await server.connect();
+  const pending = caller.value('EVAL', 'while true do end', '0');
+  await waitBusy(other);
+  for (const argv of [['SHUTDOWN'], ['SHUTDOWN', 'SAVE'], ['shutdown', 'now']]) {
+    const r = await other.value(...argv);
+    assert.ok(r instanceof RespError, `${argv.join(' ')}: expected an error, got ${JSON.stringify(r)}`);
+    assert.equal(r.message, BUSY_SCRIPT);
+  }
+  assert.equal(await other.value('SCRIPT', 'KILL'), 'OK');
+  assert.ok((await pending) instanceof RespError);
+  assert.equal(await other.value('PING'), 'PONG');
+  caller.close();
+  other.close();
+});
