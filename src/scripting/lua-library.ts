@@ -6,8 +6,11 @@
 // errors stay those of the library's code.
 
 import type { CompiledLibrary, FunctionInfo, LibraryEngine, ScriptHost, ScriptValue } from './types.js';
-import { compileError, errorMessage, isRaisedError, runLua, scriptErrorText } from './lua-runtime.js';
+import { compileError, errorMessage, FUEL_UNITS_PER_MS, fuelLimitUnits, isFuelExhausted, isRaisedError, runLua, scriptErrorText, setFuelLimit } from './lua-runtime.js';
 import { SCRIPT_FLAGS, validName, withoutFirstLine } from './shebang.js';
+
+/** How long loading a library may run (Redis's FUNCTION LOAD timeout, 500 ms). */
+export const LOAD_TIMEOUT_MS = 500;
 
 /** Most functions one library may register. */
 export const LIBRARY_FUNCTIONS_MAX = 10_000;
@@ -117,7 +120,16 @@ export class LuaLibraryEngine implements LibraryEngine {
     const body = withoutFirstLine(code);
     const syntax = compileError(wrap(body, true, loadSuffix()));
     if (syntax !== null) throw new Error(`ERR Error compiling function: ${syntax.replace(/^ERR /, '').replace(/user_script:(\d+):/g, 'user_function:$1:')}`);
-    const result = runLua(wrap(body, true, loadSuffix()), [], [], LOADING_HOST);
+    // Its own budget, whatever the last script had (up to ten seconds); the caller's is put back.
+    const previousFuel = fuelLimitUnits();
+    setFuelLimit(LOAD_TIMEOUT_MS * FUEL_UNITS_PER_MS);
+    let result: ScriptValue;
+    try {
+      result = runLua(wrap(body, true, loadSuffix()), [], [], LOADING_HOST);
+    } finally {
+      if (previousFuel > 0) setFuelLimit(previousFuel);
+    }
+    if (isFuelExhausted(result)) throw new Error('ERR Error registering functions: ERR FUNCTION LOAD timeout');
     if (result !== null && typeof result === 'object' && !Array.isArray(result) && 'err' in result) {
       const text = errorMessage(result).replace(/user_script:(\d+):/g, 'user_function:$1:');
       throw new Error(`ERR Error registering functions: ${text}`);

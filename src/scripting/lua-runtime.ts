@@ -301,6 +301,11 @@ export function setFuelLimit(units: number): void {
   fuelLimit = fuel;
 }
 
+/** The budget setFuelLimit last gave the interpreter (-1: none yet, the package's default). */
+export function fuelLimitUnits(): number {
+  return fuelLimit;
+}
+
 export function isFuelExhausted(v: ScriptValue): boolean {
   return v !== null && typeof v === 'object' && !Array.isArray(v) && 'err' in v && v.err.toString('latin1').includes(FUEL_EXHAUSTED);
 }
