@@ -328,6 +328,8 @@ export function runLua(source: Buffer, keys: readonly ScriptArg[], args: readonl
   try {
     if (!direct) return engine.evalWithArgs(source, keys.map(asBuffer), args.map(asBuffer)) as ScriptValue;
     return evalDirect(internals as EngineInternals, source, keys, 0, keys.length, args, 0, args.length, sha, resident);
+  } catch (e) {
+    return outOfMemory(e);
   } finally {
     current = null;
   }
@@ -343,9 +345,32 @@ export function runLuaArgv(source: Buffer, argv: readonly string[], first: numbe
   currentResp = 2;
   try {
     return evalDirect(internals as EngineInternals, source, argv, first, first + keyCount, argv, first + keyCount, argv.length, sha, resident);
+  } catch (e) {
+    return outOfMemory(e);
   } finally {
     current = null;
   }
+}
+
+/**
+ * The interpreter's heap is a fixed 64 MB and its malloc aborts (a RuntimeError thrown out of
+ * the module) instead of failing: a script building a big string, a huge argument or a huge
+ * redis.call reply. The module stays usable but the aborted run's Lua state is left mid-call
+ * (what it allocated stays reachable), so the Lua state is reset to a fresh one (the module's
+ * _reset: libraries, redis.* props and the globals lock again; memory the JS side allocated,
+ * such as resident scripts, is untouched) and the script gets an error. Anything else rethrows.
+ */
+const ERR_SCRIPT_OOM = 'ERR Error running script: not enough memory (keyraft scripts have a 64 MB interpreter heap)';
+
+function outOfMemory(e: unknown): ScriptValue {
+  if (!(e instanceof Error) || !e.message.includes('Aborted(OOM)')) throw e;
+  const x = (luaModule as unknown as { exports?: { _reset?(): number } }).exports;
+  x?._reset?.();
+  // The budget is applied again (the reset may have put the module's default back).
+  const fuel = fuelLimit;
+  fuelLimit = -1;
+  if (fuel > 0) setFuelLimit(fuel);
+  return { err: Buffer.from(ERR_SCRIPT_OOM) };
 }
 
 function asBuffer(a: ScriptArg): Buffer {
@@ -419,8 +444,10 @@ function evalDirect(
   if (argBytes <= argsAreaBytes) argsPtr = argsArea;
   else if (argBytes <= ARGS_AREA_KEPT_BYTES_MAX) {
     if (argsArea !== 0) x._free_mem(argsArea);
+    argsArea = argsAreaBytes = 0; // an _alloc that runs out of memory throws (outOfMemory)
+    argsPtr = x._alloc(Math.max(256, argBytes * 2));
+    argsArea = argsPtr;
     argsAreaBytes = Math.max(256, argBytes * 2);
-    argsArea = argsPtr = x._alloc(argsAreaBytes);
   } else argsPtr = x._alloc(argBytes);
   const heap = x.HEAPU8;
   const view = heapBuffer(heap);
@@ -428,14 +455,18 @@ function evalDirect(
   const at = writeArgs(view, argsPtr + 4, keys, keysFrom, keysTo);
   writeArgs(view, at, args, argsFrom, argsTo);
   let result: unknown;
-  if (evalSret) {
-    if (resultSlot === 0) resultSlot = x._alloc(8);
-    x._eval_with_args(resultSlot, scriptPtr, source.length, argsPtr, argBytes, keyCount);
-    const h = heapBuffer(x.HEAPU8);
-    result = { ptr: h.readUInt32LE(resultSlot), len: h.readUInt32LE(resultSlot + 4) };
-  } else result = e.callEvalWithArgs(scriptPtr, source.length, argsPtr, argBytes, keyCount);
-  if (!keep || residentScripts.get(source) !== scriptPtr) x._free_mem(scriptPtr);
-  if (argsPtr !== argsArea) x._free_mem(argsPtr);
+  try {
+    if (evalSret) {
+      if (resultSlot === 0) resultSlot = x._alloc(8);
+      x._eval_with_args(resultSlot, scriptPtr, source.length, argsPtr, argBytes, keyCount);
+      const h = heapBuffer(x.HEAPU8);
+      result = { ptr: h.readUInt32LE(resultSlot), len: h.readUInt32LE(resultSlot + 4) };
+    } else result = e.callEvalWithArgs(scriptPtr, source.length, argsPtr, argBytes, keyCount);
+  } finally {
+    // Also when the run ran out of memory (outOfMemory): a big argument block must not stay.
+    if (!keep || residentScripts.get(source) !== scriptPtr) x._free_mem(scriptPtr);
+    if (argsPtr !== argsArea) x._free_mem(argsPtr);
+  }
   if (evalSret) {
     const fast = decodeSimple(x, result as { ptr: number; len: number });
     if (fast !== undefined) return fast;
