@@ -94,7 +94,7 @@ export class Dispatcher {
       this.reject(client, MISCONF_ERROR, cmd);
       return startedMs;
     }
-    if (server.pause.active && server.pause.covers(client, cmd)) {
+    if (server.pause.active && (server.pause.covers(client, cmd) || this.scriptMayWrite(client, cmd, argv))) {
       server.pause.hold(client, argv);
       return startedMs;
     }
@@ -130,6 +130,13 @@ export class Dispatcher {
   private dropReply(client: Client, mark: number): void {
     client.writer.truncate(mark);
     if (client.replyMode === 'skip') client.replyMode = 'on';
+  }
+
+  /** EVAL/EVALSHA/FCALL (alone or queued for this EXEC) that may write: held by CLIENT PAUSE WRITE. */
+  private scriptMayWrite(client: Client, cmd: Command, argv: string[]): boolean {
+    const scripting = this.server.scripting;
+    if (cmd.name === 'exec') return client.multi !== null && client.multi.commands.some((q) => scripting.mayWrite(q.cmd, q.argv));
+    return scripting.mayWrite(cmd, argv);
   }
 
   private reject(client: Client, error: string, cmd?: Command): void {

@@ -4,14 +4,15 @@
 // script itself, so a replay needs neither the script cache nor a deterministic script), its
 // SELECTs do not leak to the caller, and its result or error is rendered for the caller.
 
-import type { ExecContext } from '../commands/types.js';
+import type { Command, ExecContext } from '../commands/types.js';
 import type { ScriptValue } from './types.js';
 import { FunctionRegistry } from './functions.js';
 import { LuaLibraryEngine } from './lua-library.js';
 import { WasmEngine } from './wasm-engine.js';
 import { CommandHost } from './script-host.js';
-import { errorMessage, FUEL_UNITS_PER_MS, isFuelExhausted, isRaisedError, resetScriptResp, scriptErrorText, setFuelLimit } from './lua-runtime.js';
+import { sha1hex, errorMessage, FUEL_UNITS_PER_MS, isFuelExhausted, isRaisedError, resetScriptResp, scriptErrorText, setFuelLimit } from './lua-runtime.js';
 import { LongScripts } from './long-scripts.js';
+import { parseEvalShebang } from './shebang.js';
 import type { WorkerJob } from './script-worker.js';
 import { writeScriptValue } from './script-reply.js';
 import { NullReply } from '../protocol/reply.js';
@@ -90,6 +91,31 @@ export class Scripting {
     let n = 0;
     for (const lib of this.functions.libraries.values()) n += lib.code.length;
     return n;
+  }
+
+  /**
+   * Whether EVAL/EVALSHA/FCALL `argv` counts as a write for CLIENT PAUSE WRITE, as Redis's
+   * evalGetCommandFlags/fcallGetCommandFlags decide: yes unless the script or function declares
+   * no-writes (a script without a shebang, or one not cached, may write). Other commands: false.
+   */
+  mayWrite(cmd: Command, argv: readonly string[]): boolean {
+    const name = cmd.name;
+    if (name === 'fcall') {
+      const fn = this.functions.functions.get(argv[1]!);
+      return fn === undefined || !fn.info.flags.includes('no-writes');
+    }
+    if (name !== 'eval' && name !== 'evalsha') return false;
+    let flags: string[] | null;
+    if (name === 'evalsha') flags = (this.scripts.get(argv[1]!) ?? this.scripts.get(argv[1]!.toLowerCase()))?.flags ?? null;
+    else {
+      const cached = this.scripts.get(sha1hex(Buffer.from(argv[1]!, 'latin1')));
+      if (cached !== undefined) flags = cached.flags;
+      else {
+        const shebang = parseEvalShebang(Buffer.from(argv[1]!, 'latin1'));
+        flags = typeof shebang === 'string' ? null : shebang.flags;
+      }
+    }
+    return flags === null || !flags.includes('no-writes');
   }
 
   flushScripts(): void {

@@ -46,3 +46,40 @@ test('a script that runs the interpreter out of memory gets an error; the server
   }
   c.close();
 });
+
+test('CLIENT PAUSE WRITE holds EVAL/EVALSHA/FCALL that may write (as Redis does) and lets no-writes scripts, EVAL_RO and FCALL_RO through', { skip }, async () => {
+  for (const server of [pair.redis, pair.keyraft]) {
+    const admin = await server.connect();
+    const c = await server.connect();
+    await admin.value('FUNCTION', 'LOAD', 'REPLACE', "#!lua name=pauselib\nredis.register_function('pw', function(keys) return redis.call('incr', keys[1]) end)\nredis.register_function{function_name='pr', callback=function(keys) return redis.call('get', keys[1]) end, flags={'no-writes'}}");
+    const sha = (await admin.value('SCRIPT', 'LOAD', "return redis.call('incr', KEYS[1])")) as string;
+    const timed = async (argv: string[]): Promise<number> => {
+      await admin.value('CLIENT', 'PAUSE', '400', 'WRITE');
+      const started = Date.now();
+      await c.value(...argv);
+      const ms = Date.now() - started;
+      await admin.value('CLIENT', 'UNPAUSE');
+      return ms;
+    };
+    const held = [
+      ['EVAL', "return redis.call('incr', KEYS[1])", '1', 'pk'],
+      ['EVAL', 'return 1', '0'],
+      ['EVALSHA', sha, '1', 'pk'],
+      ['FCALL', 'pw', '1', 'pk'],
+    ];
+    const free = [
+      ['EVAL', '#!lua flags=no-writes\nreturn 1', '0'],
+      ['EVAL_RO', "return redis.call('get', KEYS[1])", '1', 'pk'],
+      ['FCALL', 'pr', '1', 'pk'],
+      ['FCALL_RO', 'pr', '1', 'pk'],
+    ];
+    for (const argv of held) assert.ok((await timed(argv)) >= 250, `${server === pair.redis ? 'redis' : 'keyraft'}: ${argv.join(' ')} should wait for the pause`);
+    for (const argv of free) assert.ok((await timed(argv)) < 250, `${server === pair.redis ? 'redis' : 'keyraft'}: ${argv.join(' ')} should not wait`);
+    // EXEC holding a script that may write waits too.
+    await c.value('MULTI');
+    await c.value('EVAL', 'return 1', '0');
+    assert.ok((await timed(['EXEC'])) >= 250, 'EXEC with EVAL should wait for the pause');
+    admin.close();
+    c.close();
+  }
+});
