@@ -248,6 +248,7 @@ export class ServerState {
    */
   activeExpire(): void {
     if (this.pause.active) return; // the dataset is frozen while clients are paused
+    if (this.scripting.long.current !== null) return; // and while a script finishes on the worker (one atomic entry)
     if (this.loading) return;
     const now = this.clock.now();
     const reply = new NullReply();

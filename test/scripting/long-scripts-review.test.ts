@@ -112,3 +112,19 @@ test('SHUTDOWN without NOSAVE while a script runs answers BUSY (Redis: saving wo
   caller.close();
   other.close();
 });
+
+test('while a script finishes on the worker, active expiry leaves its keys alone (the script sees one frozen dataset, as in Redis)', async () => {
+  const c = await server.connect();
+  await c.value('SET', 'review-ek', 'v', 'PX', '300');
+  const r = await c.value(
+    'EVAL',
+    "local a = redis.call('exists', KEYS[1]) local n = 0 for i = 1, 1.5e8 do n = n + 1 end return {a, redis.call('exists', KEYS[1]), redis.call('get', KEYS[1])}",
+    '1',
+    'review-ek',
+  );
+  // Redis 7.0.15 answers [1, 1, 'v']: no active expiry runs during a script, and its clock stands still.
+  assert.deepEqual(r, [1, 1, 'v']);
+  await sleep(50);
+  assert.equal(await c.value('EXISTS', 'review-ek'), 0);
+  c.close();
+});
