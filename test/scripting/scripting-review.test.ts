@@ -83,3 +83,16 @@ test('CLIENT PAUSE WRITE holds EVAL/EVALSHA/FCALL that may write (as Redis does)
     c.close();
   }
 });
+
+// Known, not fixed: lua-redis-wasm turns a Lua number passed to redis.call into text with
+// lua_tolstring ("%.14g"); Redis 7.0 uses "%.17g". Numbers past 14 significant digits lose
+// precision (BullMQ's delayed-job scores, timestamp * 0x1000 + counter, lose their counter) and
+// 2^53 becomes "9.007199254741e+15", which INCRBY then refuses. The conversion happens inside
+// the WASM module before keyraft sees the arguments; it needs a change in the package.
+test('Lua numbers passed to redis.call are formatted as Redis 7.0 does (%.17g)', { skip, todo: 'lua-redis-wasm formats them with %.14g' }, async () => {
+  await pair.assertSame('numbers as arguments', [
+    ['EVAL', "redis.call('set', KEYS[1], 2^53) return redis.call('incrby', KEYS[1], 1)", '1', 'num-a'],
+    ['EVAL', "redis.call('zadd', KEYS[1], 1700000000000 * 0x1000 + 5, 'job') return redis.call('zscore', KEYS[1], 'job')", '1', 'num-z'],
+    ['EVAL', "return redis.call('echo', 0.1)", '0'],
+  ]);
+});
