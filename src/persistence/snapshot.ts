@@ -218,6 +218,8 @@ export class SnapshotManager {
   /** Redis's serverCron save-point check: a BGSAVE when some rule's changes and seconds are met. */
   checkSaveRules(): void {
     if (this.bgsave !== null || this.server.loading || this.server.shuttingDown) return;
+    // Not while a script finishes on the worker: the snapshot would hold half of its writes.
+    if (this.server.scripting.long.current !== null) return;
     const changes = this.changesSinceSave;
     const nowMs = Date.now();
     const elapsed = Math.floor(nowMs / 1000) - this.server.lastSaveAt;

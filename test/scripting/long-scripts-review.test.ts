@@ -128,3 +128,26 @@ test('while a script finishes on the worker, active expiry leaves its keys alone
   assert.equal(await c.value('EXISTS', 'review-ek'), 0);
   c.close();
 });
+
+test('no save-rule snapshot is taken while a script finishes on the worker (it would hold half of the script)', async () => {
+  const first = await startKeyraft(['--save', '2 1', '--busy-reply-threshold', '1']);
+  let second: ServerProcess | null = null;
+  try {
+    const c = await first.connect();
+    const other = await first.connect();
+    await c.value('SET', 'other', '1'); // the save rule (1 change, 2 s) comes due while the script runs
+    const pending = c.value('EVAL', "local n = 0 for i = 1, 1e6 do n = n + 1 end redis.call('incr', 'half') while true do end", '0');
+    pending.catch(() => {});
+    await sleep(3500);
+    other.writeRaw('*2\r\n$8\r\nSHUTDOWN\r\n$6\r\nNOSAVE\r\n');
+    await first.waitExit(10000);
+    second = await startKeyraft(['--save', '', '--dir', first.dir]);
+    const d = await second.connect();
+    // The script never finished: none of its writes may survive (Redis saves nothing during a script).
+    assert.equal(await d.value('GET', 'half'), null);
+    d.close();
+  } finally {
+    await first.stop().catch(() => {});
+    await second?.stop();
+  }
+});
