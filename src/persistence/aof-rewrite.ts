@@ -324,6 +324,9 @@ export class AofRewriter {
   cron(): void {
     const server = this.server;
     if (server.loading || server.shuttingDown || this.job !== null || server.rdb.bgsave !== null) return;
+    // Not while a script finishes on the worker: the BASE would hold half of it and its entry,
+    // logged when it ends, would replay on top (writes applied twice after a restart).
+    if (server.scripting.long.current !== null) return;
     if (this.scheduled) {
       if (!this.limited()) this.start();
       return;

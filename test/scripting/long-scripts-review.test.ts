@@ -151,3 +151,33 @@ test('no save-rule snapshot is taken while a script finishes on the worker (it w
     await second?.stop();
   }
 });
+
+test('no automatic AOF rewrite starts while a script finishes on the worker (its writes would replay twice)', async () => {
+  const args = ['--save', '', '--appendonly', 'yes', '--auto-aof-rewrite-percentage', '100', '--auto-aof-rewrite-min-size', '1', '--busy-reply-threshold', '1'];
+  const first = await startKeyraft(args);
+  let second: ServerProcess | null = null;
+  try {
+    const c = await first.connect();
+    assert.match(String(await c.value('BGREWRITEAOF')), /rewriting started/);
+    await sleep(500);
+    // The AOF grows past the threshold in the same read as the EVAL: the automatic rewrite comes
+    // due while the script (INCR, then a long loop) runs on the worker.
+    const [set, result] = await Promise.all([
+      c.value('SET', 'pad', 'x'.repeat(5000)),
+      c.value('EVAL', "local n = 0 for i = 1, 1e6 do n = n + 1 end redis.call('incr', 'cnt') for i = 1, 1e8 do n = n + 1 end return n", '0'),
+    ]);
+    assert.equal(set, 'OK');
+    assert.equal(result, 1e8 + 1e6);
+    assert.equal(await c.value('GET', 'cnt'), '1');
+    await sleep(300);
+    c.writeRaw('*2\r\n$8\r\nSHUTDOWN\r\n$6\r\nNOSAVE\r\n');
+    await first.waitExit(10000);
+    second = await startKeyraft(['--save', '', '--appendonly', 'yes', '--dir', first.dir]);
+    const d = await second.connect();
+    assert.equal(await d.value('GET', 'cnt'), '1');
+    d.close();
+  } finally {
+    await first.stop().catch(() => {});
+    await second?.stop();
+  }
+});
