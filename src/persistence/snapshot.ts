@@ -242,6 +242,12 @@ export class SnapshotManager {
     this.abortBgsave('shutting down');
     if (this.server.loading) return true;
     if (save === false || (save === null && this.savePoints.length === 0)) return true;
+    if (this.server.scripting.long.current !== null) {
+      // A script is finishing on the worker: a snapshot now would hold half of it (Redis does not
+      // shut down during a script either). The server stays up; SHUTDOWN NOSAVE still works.
+      this.server.log.warning('A script is running: not saving the final snapshot now');
+      return false;
+    }
     this.server.log.notice('Saving the final snapshot before exiting.');
     if (this.save() === null) return true;
     if (force) {

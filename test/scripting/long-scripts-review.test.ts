@@ -181,3 +181,28 @@ test('no automatic AOF rewrite starts while a script finishes on the worker (its
     await second?.stop();
   }
 });
+
+test('SIGTERM while a script finishes on the worker does not save half of it (the server stays up, as Redis does)', async () => {
+  const first = await startKeyraft(['--save', '3600 1', '--busy-reply-threshold', '1']);
+  let second: ServerProcess | null = null;
+  try {
+    const c = await first.connect();
+    const other = await first.connect();
+    const pending = c.value('EVAL', "local n = 0 for i = 1, 1e6 do n = n + 1 end redis.call('incr', 'half') while true do end", '0');
+    pending.catch(() => {});
+    await waitBusy(other);
+    await sleep(300);
+    process.kill(first.pid, 'SIGTERM');
+    await sleep(500);
+    assert.equal((await other.value('PING')) instanceof RespError, true, 'still up, still busy');
+    other.writeRaw('*2\r\n$8\r\nSHUTDOWN\r\n$6\r\nNOSAVE\r\n');
+    await first.waitExit(10000);
+    second = await startKeyraft(['--save', '', '--dir', first.dir]);
+    const d = await second.connect();
+    assert.equal(await d.value('GET', 'half'), null);
+    d.close();
+  } finally {
+    await first.stop().catch(() => {});
+    await second?.stop();
+  }
+});
