@@ -23,6 +23,20 @@ export const ERR_WRITE_IN_READONLY = 'ERR Write commands are not allowed from re
 /** Redis's log levels as redis.log numbers them, and the names our logger uses. */
 const LOG_LEVELS = ['debug', 'verbose', 'notice', 'warning'] as const;
 
+/** Commands flagged blocking that Redis 7.0 still lets a script run (never blocking there). */
+const BLOCKING_ALLOWED_IN_SCRIPTS: ReadonlySet<string> = new Set(['xread', 'xreadgroup', 'blmpop', 'bzmpop']);
+
+/** XREAD/XREADGROUP's error for a BLOCK option before STREAMS, as Redis's parser meets it. */
+function streamBlockError(argv: readonly string[]): string | null {
+  for (let i = 1; i < argv.length; ) {
+    const opt = argv[i]!.toLowerCase();
+    if (opt === 'streams') break;
+    if (opt === 'block' && i + 1 < argv.length) return `ERR ${argv[0]} command is not allowed with BLOCK option from scripts`;
+    i += opt === 'count' || opt === 'block' ? 2 : opt === 'group' ? 3 : 1;
+  }
+  return null;
+}
+
 function errorValue(text: string): ScriptValue {
   return { err: Buffer.from(text, 'latin1') };
 }
@@ -141,7 +155,14 @@ export class CommandHost implements WasmScriptHost, EncodingScriptHost {
     }
     const arity = cmd.arity;
     if ((arity > 0 && argv.length !== arity) || argv.length < -arity) return ERR_ARITY;
-    if (cmd.flags.has('noscript') || cmd.flags.has('blocking') || cmd.handler === undefined) return ERR_NOT_ALLOWED;
+    if (cmd.flags.has('noscript') || cmd.handler === undefined) return ERR_NOT_ALLOWED;
+    if (cmd.flags.has('blocking')) {
+      // Redis 7.0 marks BLPOP & co noscript (our metadata lacks it); XREAD, XREADGROUP, BLMPOP and
+      // BZMPOP run in scripts without blocking, and XREAD/XREADGROUP refuse their BLOCK option.
+      if (!BLOCKING_ALLOWED_IN_SCRIPTS.has(cmd.name)) return ERR_NOT_ALLOWED;
+      const block = cmd.name === 'xread' || cmd.name === 'xreadgroup' ? streamBlockError(argv) : null;
+      if (block !== null) return block;
+    }
     if (cmd.isWrite) {
       if (this.readOnly) return ERR_WRITE_IN_READONLY;
       if (server.rdb.writesDenied) return MISCONF_ERROR;

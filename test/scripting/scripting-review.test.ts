@@ -84,6 +84,29 @@ test('CLIENT PAUSE WRITE holds EVAL/EVALSHA/FCALL that may write (as Redis does)
   }
 });
 
+test('scripts may run XREAD, XREADGROUP, BLMPOP and BZMPOP (never blocking; BLOCK refused as Redis words it); BLPOP & co stay refused', { skip }, async () => {
+  const ev = (body: string): string[] => ['EVAL', body, '0'];
+  await pair.assertSame('blocking commands in scripts', [
+    ['DEL', 'bs-l', 'bs-z', 'bs-s'],
+    ['XADD', 'bs-s', '1-1', 'f', 'v'],
+    ev("return redis.call('xread', 'COUNT', '1', 'STREAMS', 'bs-s', '0')"),
+    ev("return redis.call('xread', 'count', '1', 'BLOCK', '0', 'STREAMS', 'bs-s', '0')"),
+    ev("return redis.call('XREAD', 'BLOCK', '10', 'STREAMS', 'bs-s', '$')"),
+    ['XGROUP', 'CREATE', 'bs-s', 'g', '0'],
+    ev("return redis.call('xreadgroup', 'GROUP', 'g', 'c', 'COUNT', '5', 'STREAMS', 'bs-s', '>')"),
+    ev("return redis.call('XREADGROUP', 'GROUP', 'g', 'c', 'BLOCK', '0', 'STREAMS', 'bs-s', '>')"),
+    ev("return redis.call('blmpop', '0', '1', 'bs-l', 'left')"),
+    ['RPUSH', 'bs-l', 'a', 'b'],
+    ev("return redis.call('blmpop', '5', '1', 'bs-l', 'right', 'COUNT', '2')"),
+    ev("return redis.call('bzmpop', '1', '1', 'bs-z', 'min')"),
+    ['ZADD', 'bs-z', '1', 'm'],
+    ev("return redis.call('bzmpop', '0', '1', 'bs-z', 'max')"),
+    ev("return redis.call('blpop', 'bs-l', '0')"),
+    ev("return redis.call('bzpopmin', 'bs-z', '0')"),
+    ev("return redis.call('brpoplpush', 'bs-l', 'x', '0')"),
+  ]);
+});
+
 // Known, not fixed: lua-redis-wasm turns a Lua number passed to redis.call into text with
 // lua_tolstring ("%.14g"); Redis 7.0 uses "%.17g". Numbers past 14 significant digits lose
 // precision (BullMQ's delayed-job scores, timestamp * 0x1000 + counter, lose their counter) and
