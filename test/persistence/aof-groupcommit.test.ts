@@ -5,86 +5,9 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { AppendOnlyFile, type AofFilePort, type FsyncPolicy } from '../../src/persistence/aof.js';
-import { AOF_HEADER, scanAof } from '../../src/persistence/aof-format.js';
-import type { ServerState } from '../../src/server/state.js';
-import type { Client } from '../../src/net/client.js';
-
-class StandInFile implements AofFilePort {
-  chunks: Buffer[] = [Buffer.from(AOF_HEADER)];
-  written = AOF_HEADER.length;
-  synced = AOF_HEADER.length;
-  writes = 0;
-  syncs: { target: number; done: (err: Error | null) => void }[] = [];
-  syncCalls = 0;
-  /** fdatasyncs run on the main thread (an `inline` port). */
-  inlineSyncs = 0;
-  /** How long an fdatasync on the main thread takes (busy wait), to model a slow disk. */
-  inlineSyncMs = 0;
-  constructor(
-    private readonly shortWrites: () => boolean = () => false,
-    /** Whether the writer may call write/datasyncSync on the main thread per batch, as with the real file. */
-    readonly inline = false,
-  ) {}
-  write(buf: Buffer, start: number, length: number): number {
-    const n = this.shortWrites() && length > 1 ? Math.ceil(length / 2) : length;
-    this.chunks.push(Buffer.from(buf.subarray(start, start + n)));
-    this.written += n;
-    this.writes++;
-    return n;
-  }
-  writeAsync(buf: Buffer, start: number, length: number, done: (err: Error | null, written: number) => void): void {
-    // The bytes reach the file only when the write completes, on a later turn, as with the
-    // thread pool (the caller must not touch the buffer until then).
-    setImmediate(() => done(null, this.write(buf, start, length)));
-  }
-  datasync(done: (err: Error | null) => void): void {
-    this.syncCalls++;
-    this.syncs.push({ target: this.written, done });
-  }
-  datasyncSync(): void {
-    this.inlineSyncs++;
-    for (const until = performance.now() + this.inlineSyncMs; performance.now() < until; );
-    this.synced = this.written;
-  }
-  close(): void {}
-  completeSync(): void {
-    const s = this.syncs.shift()!;
-    this.synced = Math.max(this.synced, s.target);
-    s.done(null);
-  }
-  /** What a power cut leaves: the synced bytes, then `extra` of the unsynced ones. */
-  afterPowerCut(extra: number): Buffer {
-    const all = Buffer.concat(this.chunks);
-    return all.subarray(0, Math.min(all.length, this.synced + extra));
-  }
-}
-
-class StandInClient {
-  heldReplies = 0;
-  received: string[] = [];
-  releaseHeld(out: Buffer): void {
-    this.heldReplies--;
-    this.received.push(out.toString('latin1'));
-  }
-}
-
-function writer(file: StandInFile, policy: FsyncPolicy): AppendOnlyFile {
-  const server = {
-    config: { get: (name: string) => (name === 'appendfsync' ? policy : '') },
-    log: { warning() {}, notice() {} },
-    engine: { writeListeners: [] },
-  } as unknown as ServerState;
-  return new AppendOnlyFile(server, file, file.written, '(stand-in)');
-}
-
-const turn = () => new Promise<void>((r) => setImmediate(r));
-const set = (key: string) => ({ time: 1000, seed: 1, db: 0, commands: [['SET', key, 'v']] });
-
-/** Flush as Client.flush does: send at once unless the AOF holds the reply. */
-function reply(aof: AppendOnlyFile, c: StandInClient, text: string): void {
-  if (!aof.holdReply(c as unknown as Client, Buffer.from(text, 'latin1'))) c.received.push(text);
-}
+import { StandInFile, StandInClient, writer, turn, set, reply } from './aof-standins.js';
+import type { FsyncPolicy } from '../../src/persistence/aof.js';
+import { scanAof } from '../../src/persistence/aof-format.js';
 
 test('always: one write and one fdatasync per turn; replies (reads too) wait for it, in order per client', async () => {
   const file = new StandInFile();

@@ -6,74 +6,8 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { AppendOnlyFile, type AofFilePort, type FsyncPolicy } from '../../src/persistence/aof.js';
-import { AOF_HEADER, scanAof } from '../../src/persistence/aof-format.js';
-import type { ServerState } from '../../src/server/state.js';
-import type { Client } from '../../src/net/client.js';
-
-class StandInFile implements AofFilePort {
-  chunks: Buffer[] = [Buffer.from(AOF_HEADER)];
-  written = AOF_HEADER.length;
-  synced = AOF_HEADER.length;
-  syncs: { target: number; done: (err: Error | null) => void }[] = [];
-  closed = 0;
-  write(buf: Buffer, start: number, length: number): number {
-    assert.equal(this.closed, 0, 'write to a closed file');
-    this.chunks.push(Buffer.from(buf.subarray(start, start + length)));
-    this.written += length;
-    return length;
-  }
-  writeAsync(buf: Buffer, start: number, length: number, done: (err: Error | null, written: number) => void): void {
-    setImmediate(() => done(null, this.write(buf, start, length)));
-  }
-  datasync(done: (err: Error | null) => void): void {
-    this.syncs.push({ target: this.written, done });
-  }
-  datasyncSync(): void {
-    this.synced = this.written;
-  }
-  close(): void {
-    this.closed++;
-  }
-  completeSync(): void {
-    const s = this.syncs.shift()!;
-    this.synced = Math.max(this.synced, s.target);
-    s.done(null);
-  }
-  keys(bytes: Buffer = Buffer.concat(this.chunks)): string[] {
-    const out: string[] = [];
-    scanAof(bytes, (e) => out.push(e.commands[0]![1]!));
-    return out;
-  }
-  afterPowerCut(extra: number): Buffer {
-    const all = Buffer.concat(this.chunks);
-    return all.subarray(0, Math.min(all.length, this.synced + extra));
-  }
-}
-
-class StandInClient {
-  heldReplies = 0;
-  received: string[] = [];
-  releaseHeld(out: Buffer): void {
-    this.heldReplies--;
-    this.received.push(out.toString('latin1'));
-  }
-}
-
-function writer(file: StandInFile, policy: FsyncPolicy): AppendOnlyFile {
-  const server = {
-    config: { get: (name: string) => (name === 'appendfsync' ? policy : '') },
-    log: { warning() {}, notice() {} },
-    engine: { writeListeners: [] },
-  } as unknown as ServerState;
-  return new AppendOnlyFile(server, file, file.written, '(old)');
-}
-
-const turn = () => new Promise<void>((r) => setImmediate(r));
-const set = (key: string) => ({ time: 1000, seed: 1, db: 0, commands: [['SET', key, 'v']] });
-function reply(aof: AppendOnlyFile, c: StandInClient, text: string): void {
-  if (!aof.holdReply(c as unknown as Client, Buffer.from(text, 'latin1'))) c.received.push(text);
-}
+import { StandInFile, StandInClient, writer, turn, set, reply } from './aof-standins.js';
+import { AOF_HEADER } from '../../src/persistence/aof-format.js';
 
 test('always: the switch writes and syncs what was appended into the old file; later records go to the new one; replies keep their order', async () => {
   const old = new StandInFile();
