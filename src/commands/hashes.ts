@@ -15,7 +15,7 @@ import { addLongDouble, formatHuman, parseLongDouble } from '../types/long-doubl
 import { addInt64, parseInt64, type Int64 } from '../protocol/numbers.js';
 import { ERR_NOT_FLOAT, ERR_NOT_INTEGER, ERR_OVERFLOW, ERR_SYNTAX, ERR_WRONGTYPE } from '../protocol/errors.js';
 import { globMatch } from '../util/glob.js';
-import { ERR_INVALID_CURSOR, parseScanCursor, parseScanOptions } from './scan-args.js';
+import { startCollectionScan } from './scan-args.js';
 import { removeMembersAndReply } from './remove-members.js';
 
 const ERR_HASH_NOT_INTEGER = 'ERR hash value is not an integer';
@@ -305,22 +305,9 @@ function hrandfieldWithCount(ctx: ExecContext, key: string, n: Int64, withValues
 // ----- HSCAN ---------------------------------------------------------------------------------
 
 function hscanCommand(ctx: ExecContext, argv: string[]): void {
-  const cursor = parseScanCursor(argv[2]!);
-  if (cursor === null) {
-    ctx.reply.error(ERR_INVALID_CURSOR);
-    return;
-  }
-  const h = asHash(ctx, ctx.lookupRead(argv[1]!));
-  if (h === null) return;
-  if (h === undefined) {
-    ctx.reply.array(2);
-    ctx.reply.bulk('0');
-    ctx.reply.array(0);
-    return;
-  }
-  const opts = parseScanOptions(ctx, argv, 3, false);
-  if (opts === null) return;
-  const { count, pattern } = opts;
+  const scan = startCollectionScan(ctx, argv, (key) => asHash(ctx, ctx.lookupRead(key)));
+  if (scan === null) return;
+  const { cursor, value: h, count, pattern } = scan;
   let found: string[] = [];
   let next = 0;
   const collect = (field: string, value: string): void => {

@@ -86,3 +86,35 @@ export function parseScanOptions(ctx: ExecContext, argv: readonly string[], from
   }
   return out;
 }
+
+export interface CollectionScan<T> {
+  cursor: bigint;
+  value: T;
+  count: number;
+  pattern: string | null;
+}
+
+/**
+ * The start HSCAN, SSCAN and ZSCAN share, in Redis's order: the cursor, then the key (looked up
+ * before the options are parsed), then COUNT / MATCH. `lookup` returns the collection, null
+ * after replying (WRONGTYPE) or undefined when the key is missing, which answers an empty scan.
+ * Returns null when a reply was written.
+ */
+export function startCollectionScan<T>(ctx: ExecContext, argv: readonly string[], lookup: (key: string) => T | null | undefined): CollectionScan<T> | null {
+  const cursor = parseScanCursor(argv[2]!);
+  if (cursor === null) {
+    ctx.reply.error(ERR_INVALID_CURSOR);
+    return null;
+  }
+  const value = lookup(argv[1]!);
+  if (value === null) return null;
+  if (value === undefined) {
+    ctx.reply.array(2);
+    ctx.reply.bulk('0');
+    ctx.reply.array(0);
+    return null;
+  }
+  const opts = parseScanOptions(ctx, argv, 3, false);
+  if (opts === null) return null;
+  return { cursor, value, count: opts.count, pattern: opts.pattern };
+}

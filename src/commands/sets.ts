@@ -17,7 +17,7 @@ import { RedisSet } from '../types/set.js';
 import { parseInt64, type Int64 } from '../protocol/numbers.js';
 import { ERR_NOT_INTEGER, ERR_SYNTAX, ERR_WRONGTYPE } from '../protocol/errors.js';
 import { globMatch } from '../util/glob.js';
-import { ERR_INVALID_CURSOR, parseScanCursor, parseScanOptions } from './scan-args.js';
+import { startCollectionScan } from './scan-args.js';
 import { removeMembersAndReply } from './remove-members.js';
 
 const ERR_POSITIVE = 'ERR value is out of range, must be positive';
@@ -421,22 +421,9 @@ function sintercardCommand(ctx: ExecContext, argv: string[]): void {
 // ----- SSCAN ---------------------------------------------------------------------------------
 
 function sscanCommand(ctx: ExecContext, argv: string[]): void {
-  const cursor = parseScanCursor(argv[2]!);
-  if (cursor === null) {
-    ctx.reply.error(ERR_INVALID_CURSOR);
-    return;
-  }
-  const set = asSet(ctx, ctx.lookupRead(argv[1]!));
-  if (set === null) return;
-  if (set === undefined) {
-    ctx.reply.array(2);
-    ctx.reply.bulk('0');
-    ctx.reply.array(0);
-    return;
-  }
-  const opts = parseScanOptions(ctx, argv, 3, false);
-  if (opts === null) return;
-  const { count, pattern } = opts;
+  const scan = startCollectionScan(ctx, argv, (key) => asSet(ctx, ctx.lookupRead(key)));
+  if (scan === null) return;
+  const { cursor, value: set, count, pattern } = scan;
   let found: readonly string[];
   let next = 0;
   if (set.small) {

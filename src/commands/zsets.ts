@@ -19,7 +19,7 @@ import { formatDouble, parseDouble, parseInt64 } from '../protocol/numbers.js';
 import { ERR_NOT_FLOAT, ERR_NOT_INTEGER, ERR_SYNTAX, ERR_WRONGTYPE } from '../protocol/errors.js';
 import { timeoutSecondsOrReply } from '../blocking/timeout.js';
 import { globMatch } from '../util/glob.js';
-import { ERR_INVALID_CURSOR, optionWord, parseScanCursor, parseScanOptions } from './scan-args.js';
+import { optionWord, startCollectionScan } from './scan-args.js';
 import { removeMembersAndReply } from './remove-members.js';
 
 const ERR_NAN = 'ERR resulting score is not a number (NaN)';
@@ -1037,23 +1037,9 @@ function zsetOpGeneric(ctx: ExecContext, argv: string[], dst: string | null, num
  */
 function zscanCommand(ctx: ExecContext, argv: string[]): void {
   const reply = ctx.reply;
-  const cursor = parseScanCursor(argv[2]!);
-  if (cursor === null) {
-    reply.error(ERR_INVALID_CURSOR);
-    return;
-  }
-  // Redis looks the key up before it parses the options (zscanCommand, then scanGenericCommand).
-  const z = readZset(ctx, argv[1]!);
-  if (z === null) return;
-  if (z === undefined) {
-    reply.array(2);
-    reply.bulk('0');
-    reply.array(0);
-    return;
-  }
-  const opts = parseScanOptions(ctx, argv, 3, false);
-  if (opts === null) return;
-  const { count, pattern } = opts;
+  const scan = startCollectionScan(ctx, argv, (key) => readZset(ctx, key));
+  if (scan === null) return;
+  const { cursor, value: z, count, pattern } = scan;
   const found: string[] = [];
   let next = 0;
   if (!z.big) {
