@@ -4,7 +4,8 @@
 // compared transcript for transcript (lists, sorted sets and streams use it).
 import assert from 'node:assert/strict';
 import { encodeCommand, type RespConnection } from './resp.js';
-import type { ServerProcess } from './servers.js';
+import { referenceRedisSkipReason, startKeyraft, startRedis, type ServerProcess } from './servers.js';
+import { before, after } from 'node:test';
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -72,3 +73,37 @@ export class Scenario {
 export const arr = (...items: string[]): string => `*${items.length}\r\n` + items.map((s) => `$${s.length}\r\n${s}\r\n`).join('');
 /** A RESP2 bulk string, as raw reply text. */
 export const bulk = (s: string): string => `$${s.length}\r\n${s}\r\n`;
+
+/**
+ * A keyraft and (when installed) a real Redis for the file's tests, started before them and
+ * stopped after. Returns `both`: it runs a scenario on keyraft, then on Redis, and checks the two
+ * transcripts match.
+ */
+export function useScenarioServers(): (name: string, body: (s: Scenario) => Promise<void>) => Promise<void> {
+  const skipRedis = referenceRedisSkipReason();
+  let keyraft: ServerProcess | undefined;
+  let redis: ServerProcess | undefined;
+  before(async () => {
+    keyraft = await startKeyraft();
+    if (!skipRedis) redis = await startRedis();
+  });
+  after(async () => {
+    await keyraft?.stop();
+    await redis?.stop();
+  });
+  return async (name, body) => {
+    const transcripts: Transcript[] = [];
+    for (const server of redis ? [keyraft!, redis] : [keyraft!]) {
+      const s = new Scenario(server);
+      try {
+        await s.start();
+        await body(s);
+        await s.blocked(0);
+        transcripts.push(s.transcript);
+      } finally {
+        s.close();
+      }
+    }
+    if (transcripts.length === 2) assert.deepEqual(transcripts[0], transcripts[1], `${name}: keyraft and redis saw different replies`);
+  };
+}

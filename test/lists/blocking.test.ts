@@ -4,46 +4,12 @@
 // blocked on several keys, wake-ups by LPUSH/RPUSH/LMOVE, fewer elements than waiters, a blocked
 // client that disconnects, BLMOVE chains, a 0 timeout that waits until served, RESP3 replies,
 // a pipeline that goes on after the blocked command, and keys that change type while clients wait.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { encodeCommand } from '../helpers/resp.js';
-import { Scenario, sleep, arr, bulk, type Transcript } from '../helpers/scenario.js';
-import { referenceRedisSkipReason, startKeyraft, startRedis, type ServerProcess } from '../helpers/servers.js';
+import { sleep, arr, bulk, useScenarioServers } from '../helpers/scenario.js';
 
-const skipRedis = referenceRedisSkipReason();
-let keyraft: ServerProcess;
-let redis: ServerProcess | undefined;
-
-before(async () => {
-  keyraft = await startKeyraft();
-  if (!skipRedis) redis = await startRedis();
-});
-after(async () => {
-  await keyraft?.stop();
-  await redis?.stop();
-});
-
-
-
-
-/**
- * Runs a scenario on keyraft, then on Redis when available, and checks both transcripts match.
- */
-async function both(name: string, body: (s: Scenario) => Promise<void>): Promise<void> {
-  const transcripts: Transcript[] = [];
-  for (const server of redis ? [keyraft, redis] : [keyraft]) {
-    const s = new Scenario(server);
-    try {
-      await s.start();
-      await body(s);
-      await s.blocked(0);
-      transcripts.push(s.transcript);
-    } finally {
-      s.close();
-    }
-  }
-  if (transcripts.length === 2) assert.deepEqual(transcripts[0], transcripts[1], `${name}: keyraft and redis saw different replies`);
-}
+const both = useScenarioServers();
 
 test('blocked clients are served first-come first-served', async () => {
   await both('fifo', async (s) => {

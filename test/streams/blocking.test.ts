@@ -4,42 +4,12 @@
 // when the client blocked" (not at wake-up), XREADGROUP `>` woken and its PEL, several blocked
 // consumers of one group, timeouts (null array in RESP2 and RESP3), MULTI (no blocking), a group
 // destroyed under a blocked reader (NOGROUP), a key that changes type, and claims afterwards.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { encodeCommand } from '../helpers/resp.js';
-import { Scenario, sleep, type Transcript } from '../helpers/scenario.js';
-import { referenceRedisSkipReason, startKeyraft, startRedis, type ServerProcess } from '../helpers/servers.js';
+import { sleep, useScenarioServers } from '../helpers/scenario.js';
 
-const skipRedis = referenceRedisSkipReason();
-let keyraft: ServerProcess;
-let redis: ServerProcess | undefined;
-
-before(async () => {
-  keyraft = await startKeyraft();
-  if (!skipRedis) redis = await startRedis();
-});
-after(async () => {
-  await keyraft?.stop();
-  await redis?.stop();
-});
-
-
-/** Runs a scenario on keyraft, then on Redis when available; both transcripts must match. */
-async function both(name: string, body: (s: Scenario) => Promise<void>): Promise<void> {
-  const transcripts: Transcript[] = [];
-  for (const server of redis ? [keyraft, redis] : [keyraft]) {
-    const s = new Scenario(server);
-    try {
-      await s.start();
-      await body(s);
-      await s.blocked(0);
-      transcripts.push(s.transcript);
-    } finally {
-      s.close();
-    }
-  }
-  if (transcripts.length === 2) assert.deepEqual(transcripts[0], transcripts[1], `${name}: keyraft and redis saw different replies`);
-}
+const both = useScenarioServers();
 
 const entryReply = (key: string, id: string, f: string, v: string): string =>
   `*1\r\n*2\r\n$${key.length}\r\n${key}\r\n*1\r\n*2\r\n$${id.length}\r\n${id}\r\n*2\r\n$${f.length}\r\n${f}\r\n$${v.length}\r\n${v}\r\n`;

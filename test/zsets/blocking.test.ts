@@ -4,43 +4,12 @@
 // timeouts (RESP2 and RESP3 nulls), a client blocked on several keys, wake-ups by ZADD, ZINCRBY
 // and the *STORE commands, a client that disconnects while blocked, BZMPOP COUNT with fewer
 // members than asked, RESP3 doubles, and MULTI (no blocking: a nil at once).
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { encodeCommand } from '../helpers/resp.js';
-import { Scenario, sleep, arr, type Transcript } from '../helpers/scenario.js';
-import { referenceRedisSkipReason, startKeyraft, startRedis, type ServerProcess } from '../helpers/servers.js';
+import { sleep, arr, useScenarioServers } from '../helpers/scenario.js';
 
-const skipRedis = referenceRedisSkipReason();
-let keyraft: ServerProcess;
-let redis: ServerProcess | undefined;
-
-before(async () => {
-  keyraft = await startKeyraft();
-  if (!skipRedis) redis = await startRedis();
-});
-after(async () => {
-  await keyraft?.stop();
-  await redis?.stop();
-});
-
-
-
-
-async function both(name: string, body: (s: Scenario) => Promise<void>): Promise<void> {
-  const transcripts: Transcript[] = [];
-  for (const server of redis ? [keyraft, redis] : [keyraft]) {
-    const s = new Scenario(server);
-    try {
-      await s.start();
-      await body(s);
-      await s.blocked(0);
-      transcripts.push(s.transcript);
-    } finally {
-      s.close();
-    }
-  }
-  if (transcripts.length === 2) assert.deepEqual(transcripts[0], transcripts[1], `${name}: keyraft and redis saw different replies`);
-}
+const both = useScenarioServers();
 
 test('blocked BZPOPMIN clients are served first-come first-served', async () => {
   await both('fifo', async (s) => {
