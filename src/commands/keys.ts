@@ -12,6 +12,7 @@
 // "expired" event; writes (lookupWrite) and the active cycle remove them.
 
 import { ERR_INVALID_CURSOR, optionWord, parseScanCursor, parseScanOptions } from './scan-args.js';
+import { replyHelp } from './server.js';
 import type { CommandDef, ExecContext } from './types.js';
 import type { Db } from '../keyspace/db.js';
 import { MutableString, typeOf, type Value } from '../types/value.js';
@@ -346,7 +347,6 @@ function refcountOf(ctx: ExecContext, key: string, v: Value): number {
 }
 
 const OBJECT_HELP = [
-  'OBJECT <subcommand> [<arg> [value] [opt] ...]. Subcommands are:',
   'ENCODING <key>',
   '    Return the kind of internal representation used in order to store the value',
   '    associated with a <key>.',
@@ -359,8 +359,6 @@ const OBJECT_HELP = [
   'REFCOUNT <key>',
   '    Return the number of references of the value associated with the specified',
   '    <key>.',
-  'HELP',
-  '    Prints this help.',
 ];
 
 /** OBJECT subcommands look the key up without touching it (LOOKUP_NOTOUCH|LOOKUP_NONOTIFY). */
@@ -669,8 +667,7 @@ export const keyCommands: CommandDef[] = [
         summary: 'Returns helpful text about the different subcommands.',
         since: '6.2.0',
         handler(ctx) {
-          ctx.reply.array(OBJECT_HELP.length);
-          for (const line of OBJECT_HELP) ctx.reply.simple(line);
+          replyHelp(ctx.reply, 'OBJECT', OBJECT_HELP);
         },
       },
       {

@@ -1,11 +1,11 @@
 // MONITOR and SLOWLOG: the commands over src/server/observers.ts, which the dispatcher feeds
 // with every executed command.
 
+import { replyHelp } from './server.js';
 import type { CommandDef } from './types.js';
 import { parseInt64 } from '../protocol/numbers.js';
 
 const SLOWLOG_HELP = [
-  'SLOWLOG <subcommand> [<arg> [value] [opt] ...]. Subcommands are:',
   'GET [<count>]',
   '    Return top <count> entries from the slowlog (default: 10, -1 mean all).',
   '    Entries are made of:',
@@ -15,8 +15,6 @@ const SLOWLOG_HELP = [
   '    Return the length of the slowlog.',
   'RESET',
   '    Reset the slowlog.',
-  'HELP',
-  '    Prints this help.',
 ];
 
 export const observeCommands: CommandDef[] = [
@@ -91,8 +89,7 @@ export const observeCommands: CommandDef[] = [
         summary: 'Show helpful text about the different subcommands',
         since: '6.2.0',
         handler(ctx) {
-          ctx.reply.array(SLOWLOG_HELP.length);
-          for (const l of SLOWLOG_HELP) ctx.reply.simple(l);
+          replyHelp(ctx.reply, 'SLOWLOG', SLOWLOG_HELP);
         },
       },
     ],

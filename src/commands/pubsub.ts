@@ -3,6 +3,7 @@
 // carrying the client's subscription count as Redis computes it (channels + patterns for the
 // classic family, shard channels alone for the sharded one). The registry is src/pubsub/.
 
+import { replyHelp } from './server.js';
 import type { CommandDef, ExecContext } from './types.js';
 import type { SubscriptionKind } from '../pubsub/pubsub.js';
 import type { Client } from '../net/client.js';
@@ -132,7 +133,6 @@ export const pubsubCommands: CommandDef[] = [
         since: '6.2.0',
         handler(ctx) {
           const lines = [
-            'PUBSUB <subcommand> [<arg> [value] [opt] ...]. Subcommands are:',
             'CHANNELS [<pattern>]',
             "    Return the currently active channels matching a <pattern> (default: '*').",
             'NUMPAT',
@@ -144,11 +144,8 @@ export const pubsubCommands: CommandDef[] = [
             '    Return the currently active shard level channels matching a <pattern> (default: \'*\').',
             'SHARDNUMSUB [<shardchannel> ...]',
             '    Return the number of subscribers for the specified shard level channel(s)',
-            'HELP',
-            '    Prints this help.',
           ];
-          ctx.reply.array(lines.length);
-          for (const l of lines) ctx.reply.simple(l);
+          replyHelp(ctx.reply, 'PUBSUB', lines);
         },
       },
     ],

@@ -18,6 +18,7 @@ import type { Reply } from '../protocol/reply.js';
 import { parseInt64 } from '../protocol/numbers.js';
 import { ERR_NOT_INTEGER, ERR_NO_SUCH_KEY, ERR_SYNTAX, ERR_WRONGTYPE } from '../protocol/errors.js';
 import { parseTimeoutMilliseconds } from '../blocking/timeout.js';
+import { replyHelp } from './server.js';
 import {
   RedisStream,
   SortedIdMap,
@@ -48,19 +49,15 @@ const XREAD_BLOCKED_DEFAULT_COUNT = 1000;
 const INVALID_ENTRIES_READ = -1;
 
 const XINFO_HELP = [
-  'XINFO <subcommand> [<arg> [value] [opt] ...]. Subcommands are:',
   'CONSUMERS <key> <groupname>',
   '    Show consumers of <groupname>.',
   'GROUPS <key>',
   '    Show the stream consumer groups.',
   'STREAM <key> [FULL [COUNT <count>]',
   '    Show information about the stream.',
-  'HELP',
-  '    Prints this help.',
 ];
 
 const XGROUP_HELP = [
-  'XGROUP <subcommand> [<arg> [value] [opt] ...]. Subcommands are:',
   'CREATE <key> <groupname> <id|$> [option]',
   '    Create a new consumer group. Options are:',
   '    * MKSTREAM',
@@ -75,8 +72,6 @@ const XGROUP_HELP = [
   '    Remove the specified group.',
   'SETID <key> <groupname> <id|$> [ENTRIESREAD entries_read]',
   '    Set the current group ID and entries_read counter.',
-  'HELP',
-  '    Prints this help.',
 ];
 
 // ----- parsing ---------------------------------------------------------------------------------
@@ -1502,11 +1497,6 @@ function xinfoConsumers(ctx: ExecContext, argv: string[]): void {
   }
 }
 
-function helpReply(ctx: ExecContext, lines: string[]): void {
-  ctx.reply.array(lines.length);
-  for (const l of lines) ctx.reply.simple(l);
-}
-
 // ----- the table ---------------------------------------------------------------------------
 
 export const streamCommands: CommandDef[] = [
@@ -1534,7 +1524,7 @@ export const streamCommands: CommandDef[] = [
       { name: 'destroy', group: 'stream', summary: 'Destroys a consumer group.', since: '5.0.0', handler: xgroupDestroy },
       { name: 'createconsumer', group: 'stream', summary: 'Creates a consumer in a consumer group.', since: '6.2.0', handler: xgroupCreateConsumer },
       { name: 'delconsumer', group: 'stream', summary: 'Deletes a consumer from a consumer group.', since: '5.0.0', handler: xgroupDelConsumer },
-      { name: 'help', group: 'stream', summary: 'Returns helpful text about the different subcommands.', since: '5.0.0', handler: (ctx) => helpReply(ctx, XGROUP_HELP) },
+      { name: 'help', group: 'stream', summary: 'Returns helpful text about the different subcommands.', since: '5.0.0', handler: (ctx) => replyHelp(ctx.reply, 'XGROUP', XGROUP_HELP) },
     ],
   },
   {
@@ -1546,7 +1536,7 @@ export const streamCommands: CommandDef[] = [
       { name: 'stream', group: 'stream', summary: 'Returns information about a stream.', since: '5.0.0', handler: xinfoStream },
       { name: 'groups', group: 'stream', summary: 'Returns a list of the consumer groups of a stream.', since: '5.0.0', handler: xinfoGroups },
       { name: 'consumers', group: 'stream', summary: 'Returns a list of the consumers in a consumer group.', since: '5.0.0', handler: xinfoConsumers },
-      { name: 'help', group: 'stream', summary: 'Returns helpful text about the different subcommands.', since: '5.0.0', handler: (ctx) => helpReply(ctx, XINFO_HELP) },
+      { name: 'help', group: 'stream', summary: 'Returns helpful text about the different subcommands.', since: '5.0.0', handler: (ctx) => replyHelp(ctx.reply, 'XINFO', XINFO_HELP) },
     ],
   },
 ];
