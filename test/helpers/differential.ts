@@ -184,3 +184,31 @@ export function useDifferentialPair(keyraftArgs: string[] = [], redisArgs: strin
   });
   return { skip, pair };
 }
+
+/**
+ * The keyspace events ("<event> <key>", db 0) a server publishes while `stream` runs on a
+ * flushed db with notify-keyspace-events KEA; notifications are switched off again afterwards.
+ */
+export async function keyspaceEvents(server: ServerProcess, stream: Argv[]): Promise<string[]> {
+  const c = await server.connect();
+  const sub = await server.connect();
+  try {
+    await c.call('FLUSHALL');
+    await c.call('CONFIG', 'SET', 'notify-keyspace-events', 'KEA');
+    await sub.call('PSUBSCRIBE', '__keyevent@0__:*');
+    for (const argv of stream) await c.call(...argv);
+    await c.call('SET', 'end-marker', '1');
+    const out: string[] = [];
+    for (;;) {
+      const msg = (await sub.next()).value as { push: string[] } | string[];
+      const parts = Array.isArray(msg) ? msg : msg.push;
+      const event = `${parts[2]!.split(':').slice(1).join(':')} ${parts[3]}`;
+      if (event === 'set end-marker') return out;
+      out.push(event);
+    }
+  } finally {
+    await c.call('CONFIG', 'SET', 'notify-keyspace-events', '');
+    c.close();
+    sub.close();
+  }
+}

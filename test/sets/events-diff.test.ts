@@ -2,49 +2,14 @@
 // on each server while a second connection listens to every keyevent of db 0; the event
 // sequences (event name and key, in order) must be equal. Covers the events of emptied keys
 // ("del"), *STORE into existing keys and with empty results, SMOVE, SPOP and HINCRBY*.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { referenceRedisSkipReason, startKeyraft, startRedis, type ServerProcess } from '../helpers/servers.js';
-import type { Argv } from '../helpers/differential.js';
+import { keyspaceEvents, useDifferentialPair, type Argv } from '../helpers/differential.js';
 
-const skip = referenceRedisSkipReason();
-let keyraft: ServerProcess;
-let redis: ServerProcess;
-
-before(async () => {
-  if (skip) return;
-  [keyraft, redis] = await Promise.all([startKeyraft(), startRedis()]);
-});
-after(async () => {
-  await Promise.all([keyraft?.stop(), redis?.stop()]);
-});
-
-async function events(server: ServerProcess, stream: Argv[]): Promise<string[]> {
-  const c = await server.connect();
-  const sub = await server.connect();
-  try {
-    await c.call('FLUSHALL');
-    await c.call('CONFIG', 'SET', 'notify-keyspace-events', 'KEA');
-    await sub.call('PSUBSCRIBE', '__keyevent@0__:*');
-    for (const argv of stream) await c.call(...argv);
-    await c.call('SET', 'end-marker', '1');
-    const out: string[] = [];
-    for (;;) {
-      const msg = (await sub.next()).value as { push: string[] } | string[];
-      const parts = Array.isArray(msg) ? msg : msg.push;
-      const event = `${parts[2]!.split(':').slice(1).join(':')} ${parts[3]}`;
-      if (event === 'set end-marker') return out;
-      out.push(event);
-    }
-  } finally {
-    await c.call('CONFIG', 'SET', 'notify-keyspace-events', '');
-    c.close();
-    sub.close();
-  }
-}
+const { skip, pair } = useDifferentialPair();
 
 async function same(stream: Argv[]): Promise<void> {
-  const [k, r] = [await events(keyraft, stream), await events(redis, stream)];
+  const [k, r] = [await keyspaceEvents(pair.keyraft, stream), await keyspaceEvents(pair.redis, stream)];
   assert.deepEqual(k, r);
   assert.ok(r.length > 0);
 }

@@ -6,8 +6,8 @@
 // keys of every type; error precedence; keyspace events of STORE; RESP3 shape.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { type Argv, useDifferentialPair } from '../helpers/differential.js';
-import { type ServerProcess } from '../helpers/servers.js';
+import { type Argv, keyspaceEvents, useDifferentialPair } from '../helpers/differential.js';
+import type { ServerProcess } from '../helpers/servers.js';
 
 const { skip, pair } = useDifferentialPair();
 
@@ -215,30 +215,6 @@ test('errors and their precedence', { skip }, async () => {
   ]);
 });
 
-async function events(server: ServerProcess, stream: Argv[]): Promise<string[]> {
-  const c = await server.connect();
-  const sub = await server.connect();
-  try {
-    await c.call('FLUSHALL');
-    await c.call('CONFIG', 'SET', 'notify-keyspace-events', 'KEA');
-    await sub.call('PSUBSCRIBE', '__keyevent@0__:*');
-    for (const argv of stream) await c.call(...argv);
-    await c.call('SET', 'end-marker', '1');
-    const out: string[] = [];
-    for (;;) {
-      const msg = (await sub.next()).value as { push: string[] } | string[];
-      const parts = Array.isArray(msg) ? msg : msg.push;
-      const event = `${parts[2]!.split(':').slice(1).join(':')} ${parts[3]}`;
-      if (event === 'set end-marker') return out;
-      out.push(event);
-    }
-  } finally {
-    await c.call('CONFIG', 'SET', 'notify-keyspace-events', '');
-    c.close();
-    sub.close();
-  }
-}
-
 test('STORE keyspace events and dirty count', { skip }, async () => {
   const stream: Argv[] = [
     ['RPUSH', 'l', '2', '1'],
@@ -251,7 +227,7 @@ test('STORE keyspace events and dirty count', { skip }, async () => {
     ['SORT_RO', 'l'],
     ['SORT', 'l', 'BY', 'nosort', 'GET', '#', 'GET', 'x_*', 'STORE', 'f'],
   ];
-  const [k, r] = [await events(pair.keyraft, stream), await events(pair.redis, stream)];
+  const [k, r] = [await keyspaceEvents(pair.keyraft, stream), await keyspaceEvents(pair.redis, stream)];
   assert.deepEqual(k, r);
   assert.ok(r.includes('sortstore d') && r.includes('del d'));
   // server.dirty: +outputlen for a stored list, +1 for a deleted destination.
