@@ -202,9 +202,8 @@ function popGeneric(ctx: ExecContext, argv: string[], where: Where): void {
 
 // ----- reads -----------------------------------------------------------------------------------
 
-/** lookupKeyReadOrReply + checkType: the list, or null after replying (missing → `onMissing`). */
-function readList(ctx: ExecContext, key: string, onMissing: (r: Reply) => void): RedisList | null {
-  const v = ctx.lookupRead(key);
+/** checkType on a looked-up value: the list, or null after replying (missing → `onMissing`). */
+function asListOrReply(ctx: ExecContext, v: Value | undefined, onMissing: (r: Reply) => void): RedisList | null {
   if (v === undefined) {
     onMissing(ctx.reply);
     return null;
@@ -216,18 +215,14 @@ function readList(ctx: ExecContext, key: string, onMissing: (r: Reply) => void):
   return v;
 }
 
+/** lookupKeyReadOrReply + checkType. */
+function readList(ctx: ExecContext, key: string, onMissing: (r: Reply) => void): RedisList | null {
+  return asListOrReply(ctx, ctx.lookupRead(key), onMissing);
+}
+
 /** lookupKeyWriteOrReply + checkType. */
 function writeList(ctx: ExecContext, key: string, onMissing: (r: Reply) => void): RedisList | null {
-  const v = ctx.lookupWrite(key);
-  if (v === undefined) {
-    onMissing(ctx.reply);
-    return null;
-  }
-  if (!(v instanceof RedisList)) {
-    ctx.reply.error(ERR_WRONGTYPE);
-    return null;
-  }
-  return v;
+  return asListOrReply(ctx, ctx.lookupWrite(key), onMissing);
 }
 
 const replyEmptyArray = (r: Reply): void => r.array(0);
