@@ -146,10 +146,6 @@ export class Engine {
     return this.depth;
   }
 
-  /** Whether a command is running (a handler calling back into the engine is nested). */
-  get nested(): boolean {
-    return this.depth > 0;
-  }
 
   /**
    * Runs a command for a client (or for replay when client is null). `canBlock` lets a blocking
