@@ -54,6 +54,15 @@ const SMALL_INTS = 10000;
 const intCache: Buffer[] = [];
 for (let i = 0; i < SMALL_INTS; i++) intCache.push(Buffer.from(`:${i}\r\n`, 'latin1'));
 
+/** A buffer at least `need` bytes long (doubling), holding the first `used` bytes of `buf`. */
+export function grownBuffer(buf: Buffer, used: number, need: number): Buffer {
+  let size = buf.length * 2;
+  while (size < need) size *= 2;
+  const next = Buffer.allocUnsafe(size);
+  buf.copy(next, 0, 0, used);
+  return next;
+}
+
 export class ReplyWriter implements Reply {
   resp: ProtocolVersion = 2;
   /** Error replies written so far (the dispatcher counts failed calls by the difference). */
@@ -93,12 +102,7 @@ export class ReplyWriter implements Reply {
 
   private reserve(extra: number): void {
     const need = this.len + extra;
-    if (need <= this.buf.length) return;
-    let size = this.buf.length * 2;
-    while (size < need) size *= 2;
-    const next = Buffer.allocUnsafe(size);
-    this.buf.copy(next, 0, 0, this.len);
-    this.buf = next;
+    if (need > this.buf.length) this.buf = grownBuffer(this.buf, this.len, need);
   }
 
   private ascii(s: string): void {

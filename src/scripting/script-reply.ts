@@ -5,7 +5,7 @@
 // - writeScriptValue renders what a script returned onto the caller's connection, which does its
 //   own RESP2/RESP3 rendering (a RESP3 map reaches a RESP2 client as a flat array).
 
-import type { Bytes, ProtocolVersion, Reply } from '../protocol/reply.js';
+import { grownBuffer, type Bytes, type ProtocolVersion, type Reply } from '../protocol/reply.js';
 import { formatDouble } from '../protocol/numbers.js';
 import type { ScriptValue } from './types.js';
 
@@ -275,12 +275,7 @@ export class ReplyEncoder implements Reply {
 
   private reserve(extra: number): void {
     const need = this.len + extra;
-    if (need <= this.buf.length) return;
-    let size = this.buf.length * 2;
-    while (size < need) size *= 2;
-    const next = Buffer.allocUnsafe(size);
-    this.buf.copy(next, 0, 0, this.len);
-    this.buf = next;
+    if (need > this.buf.length) this.buf = grownBuffer(this.buf, this.len, need);
   }
 
   private header(tag: number, n: number): void {
