@@ -1,12 +1,12 @@
 // The LUA engine of FUNCTION LOAD: a `#!lua name=<lib>` library whose code calls
-// redis.register_function. The interpreter keeps no state between runs (its globals are
-// locked, as in Redis), so a library is kept as source: loading runs it once to collect what it
-// registers, and each FCALL runs it again inside a small wrapper that then calls the one
-// function asked for. The wrapper takes the place of the shebang line, so line numbers in
-// errors stay those of the library's code.
+// redis.register_function. Loading runs the library once, inside a small prelude that gives it a
+// `redis` with a checking register_function (and without call/pcall, as Redis does while
+// loading); the callbacks it registers are kept compiled in the interpreter (LuaFunctions), so
+// FCALL only calls one, and a library's local state lives from call to call, as in Redis. The
+// prelude takes the place of the shebang line, so line numbers in errors stay the library's.
 
 import type { CompiledLibrary, FunctionInfo, LibraryEngine, ScriptHost, ScriptValue } from './types.js';
-import { compileError, errorMessage, FUEL_UNITS_PER_MS, fuelLimitUnits, isFuelExhausted, isRaisedError, runLua, scriptErrorText, setFuelLimit } from './lua-runtime.js';
+import { errorMessage, FUEL_UNITS_PER_MS, fuelLimitUnits, isFuelExhausted, isRaisedError, LuaFunctions, scriptErrorText, setFuelLimit } from './lua-runtime.js';
 import { SCRIPT_FLAGS, validName, withoutFirstLine } from './shebang.js';
 
 /** How long loading a library may run (Redis's FUNCTION LOAD timeout, 500 ms). */
@@ -18,7 +18,7 @@ export const LIBRARY_FUNCTIONS_MAX = 10_000;
 // Line 1 when loading: a `redis` that adds a checking register_function and hides call/pcall
 // (as Redis does while loading), then the library's code inside a do-block.
 const PRELUDE = [
-  'local __kr_real = redis local __kr_fns = {} local __kr_regs = {} local __kr_loading = __KR_LOADING__',
+  'local __kr_real = redis local __kr_fns = {} local __kr_regs = {} local __kr_loading = true',
   'local function __kr_fail(msg) error(msg, 0) end',
   'local function __kr_register(a, b)',
   ' local name, cb, flags, desc',
@@ -43,7 +43,7 @@ const PRELUDE = [
   ' local fl = {}',
   ' if flags ~= nil then for _, f in ipairs(flags) do if type(f) ~= "string" then __kr_fail("unknown flag given") end fl[#fl + 1] = f end end',
   ' __kr_fns[name] = cb',
-  ' __kr_regs[#__kr_regs + 1] = {name, desc or "", desc and "1" or "0", table.concat(fl, ",")}',
+  ' __kr_regs[#__kr_regs + 1] = {name, desc or "", desc and "1" or "0", table.concat(fl, ","), cb}',
   'end',
   'local redis = setmetatable({register_function = __kr_register}, {__index = function(_, k)',
   ' if __kr_loading and (k == "call" or k == "pcall") then error("Script attempted to access nonexistent global variable \'" .. tostring(k) .. "\'", 2) end',
@@ -51,28 +51,15 @@ const PRELUDE = [
   'local server = redis do ',
 ].join(' ');
 
-// Line 1 of an FCALL run: the library was checked when it was loaded, so registering is only
-// remembering each callback; a small prelude keeps the per-call compile cheap.
-const CALL_PRELUDE = [
-  'local __kr_fns = {}',
-  'local redis = setmetatable({register_function = function(a, b)',
-  " if type(a) == 'table' then __kr_fns[a.function_name] = a.callback else __kr_fns[tostring(a)] = b end",
-  'end}, {__index = redis})',
-  'local server = redis do ',
-].join(' ');
+/**
+ * After the library's code: loading is over, and `redis` now reads straight through to the real
+ * one (which has no register_function, as at FCALL time in Redis).
+ */
+const LOAD_SUFFIX = Buffer.from('\nend __kr_loading = false redis.register_function = nil setmetatable(redis, {__index = __kr_real}) return __kr_regs');
+const LOAD_PRELUDE = Buffer.from(PRELUDE);
 
-function loadSuffix(): string {
-  return '\nend return __kr_regs';
-}
-
-function callSuffix(functionName: string): string {
-  return `\nend local __kr_f = __kr_fns[${JSON.stringify(functionName)}] if __kr_f == nil then return {err = "ERR Function not found"} end return (__kr_f(KEYS, ARGV))`;
-}
-
-const LOAD_PRELUDE = Buffer.from(PRELUDE.replace('__KR_LOADING__', 'true'));
-
-function wrap(body: Buffer, loading: boolean, suffix: string): Buffer {
-  return Buffer.concat([loading ? LOAD_PRELUDE : Buffer.from(CALL_PRELUDE), body, Buffer.from(suffix)]);
+function loadingChunk(body: Buffer): Buffer {
+  return Buffer.concat([LOAD_PRELUDE, body, LOAD_SUFFIX]);
 }
 
 /** The host used while loading: a library may not run commands then. */
@@ -86,21 +73,18 @@ class LuaLibrary implements CompiledLibrary {
   constructor(
     readonly functions: readonly FunctionInfo[],
     private readonly body: Buffer,
+    private compiled: LuaFunctions,
   ) {}
 
-  /** The source each function runs as (library + call wrapper), built once per function. */
-  private readonly sources = new Map<string, Buffer>();
-
   call(functionName: string, keys: Buffer[], args: Buffer[], host: ScriptHost): ScriptValue {
-    let source = this.sources.get(functionName);
-    let cached = source !== undefined;
-    if (source === undefined) {
-      source = wrap(this.body, false, callSuffix(functionName));
-      cached = this.functions.some((f) => f.name === functionName);
-      if (cached) this.sources.set(functionName, source);
+    if (!this.compiled.alive) {
+      // The interpreter was replaced after a failure: load the library into the new one.
+      const again = LuaFunctions.load(loadingChunk(this.body), LOADING_HOST);
+      if (again.functions === null) return { err: Buffer.from('ERR the library could not be loaded again') };
+      this.compiled = again.functions;
     }
-    const result = runLua(source, keys, args, host, functionName, cached);
-    if (isRaisedError(result)) return { err: Buffer.from(scriptErrorText(result, functionName, 'user_function'), 'latin1') };
+    const result = this.compiled.call(functionName, keys, args, host);
+    if (isRaisedError(result)) return { err: Buffer.from(scriptErrorText(result, functionName), 'latin1') };
     return result;
   }
 }
@@ -108,7 +92,7 @@ class LuaLibrary implements CompiledLibrary {
 function registrations(value: ScriptValue): FunctionInfo[] {
   const list = Array.isArray(value) ? value : [];
   return list.map((entry) => {
-    const [name, desc, hasDesc, flags] = (entry as Buffer[]).map((b) => b.toString('latin1'));
+    const [name, desc, hasDesc, flags] = (entry as Buffer[]).slice(0, 4).map((b) => b.toString('latin1'));
     return { name: name!, description: hasDesc === '1' ? desc! : null, flags: flags === '' ? [] : flags!.split(',') };
   });
 }
@@ -118,30 +102,29 @@ export class LuaLibraryEngine implements LibraryEngine {
 
   create(_libraryName: string, code: Buffer): CompiledLibrary {
     const body = withoutFirstLine(code);
-    const syntax = compileError(wrap(body, true, loadSuffix()));
-    if (syntax !== null) throw new Error(`ERR Error compiling function: ${syntax.replace(/^ERR /, '').replace(/user_script:(\d+):/g, 'user_function:$1:')}`);
     // Its own budget, whatever the last script had (up to ten seconds); the caller's is put back.
     const previousFuel = fuelLimitUnits();
     setFuelLimit(LOAD_TIMEOUT_MS * FUEL_UNITS_PER_MS);
-    let result: ScriptValue;
+    let loaded: ReturnType<typeof LuaFunctions.load>;
     try {
-      result = runLua(wrap(body, true, loadSuffix()), [], [], LOADING_HOST);
+      loaded = LuaFunctions.load(loadingChunk(body), LOADING_HOST);
     } finally {
       if (previousFuel > 0) setFuelLimit(previousFuel);
     }
+    const result = loaded.result;
+    if (isRaisedError(result) && result.meta.compile === true) throw new Error(`ERR Error compiling function: ${errorMessage(result)}`);
     if (isFuelExhausted(result)) throw new Error('ERR Error registering functions: ERR FUNCTION LOAD timeout');
     if (result !== null && typeof result === 'object' && !Array.isArray(result) && 'err' in result) {
-      const text = errorMessage(result).replace(/user_script:(\d+):/g, 'user_function:$1:');
-      throw new Error(`ERR Error registering functions: ${text}`);
+      throw new Error(`ERR Error registering functions: ${errorMessage(result)}`);
     }
     const functions = registrations(result);
-    if (functions.length === 0) throw new Error('ERR No functions registered');
+    if (functions.length === 0 || loaded.functions === null) throw new Error('ERR No functions registered');
     if (functions.length > LIBRARY_FUNCTIONS_MAX) throw new Error(`ERR A library may register at most ${LIBRARY_FUNCTIONS_MAX} functions`);
     for (const fn of functions) {
       // Redis 7.0 words this with "Library names" although it is about the function's name.
       if (!validName(fn.name)) throw new Error('ERR Error registering functions: ERR Library names can only contain letters, numbers, or underscores(_) and must be at least one character long');
       for (const flag of fn.flags) if (!SCRIPT_FLAGS.has(flag)) throw new Error('ERR Error registering functions: ERR unknown flag given');
     }
-    return new LuaLibrary(functions, body);
+    return new LuaLibrary(functions, body, loaded.functions);
   }
 }

@@ -1,20 +1,20 @@
-// The Lua interpreter keyraft runs scripts in: lua-redis-wasm, which is Redis's own Lua 5.1 (with
-// its cjson, cmsgpack, struct and bit libraries, the readonly globals table and the
-// nonexistent-global guard) compiled to WebAssembly. Chosen over fengari (Lua 5.3 in JS) because
-// 5.3's integer/float split changes script results (`'a'..10/2` is "a5.0" there, "a5" in Redis)
-// and fengari ships none of Redis's libraries; docs/SCRIPTING.md has the comparison and numbers.
+// The Lua interpreter keyraft runs scripts in: Redis 7.0.15's own Lua 5.1 (with its cjson,
+// cmsgpack, struct and bit libraries and its readonly tables) and a glue giving it Redis's
+// scripting environment, built to WebAssembly from native/lua/ (keyraft-lua.wasm; how and why
+// in native/lua/README.md and docs/SCRIPTING.md).
 //
-// This module owns the one interpreter of the process (loaded once, at import), the fast way
-// into it (the package's internals driven directly: scripts kept in its memory, redis.call
-// arguments and replies read and written in its memory, the first-value wrapper only where it
-// is needed; each falls back to the package's own path if the internals are not as expected),
-// and the translation of its errors into Redis's error texts. Everything about commands lives
-// in the ScriptHost the caller passes in for the duration of one run.
+// This module owns the one interpreter of the thread (instantiated at import; a worker thread
+// running a long script has its own), its host imports (redis.call into the ScriptHost of the
+// run in progress, redis.log, sha1hex, and the JavaScript exceptions that stand in for Lua's
+// longjmp), compiled scripts (an EVAL script is compiled once and kept while its cached body
+// lives; a library's functions are kept while the library lives) and the translation of a
+// run's result and errors into script values and Redis's error texts.
 
-import { encodeReply, load, type LuaEngine, type ReplyValue } from 'lua-redis-wasm';
+import { readFileSync } from 'node:fs';
+import { performance } from 'node:perf_hooks';
 import { createHash } from 'node:crypto';
 import type { ScriptHost, ScriptValue } from './types.js';
-import { ReplyEncoder } from './script-reply.js';
+import { ReplyEncoder, writeScriptValue } from './script-reply.js';
 
 /**
  * A host that runs a redis.call command straight into the interpreter's reply encoding
@@ -22,83 +22,145 @@ import { ReplyEncoder } from './script-reply.js';
  */
 export interface EncodingScriptHost extends ScriptHost {
   runEncoded(argv: string[], out: ReplyEncoder): void;
+  /** redis.acl_check_cmd: 1 allowed, 0 denied, -1 no such command. */
+  aclCheck?(argv: string[]): number;
 }
 
-/** The Redis release whose scripting behaviour keyraft follows (redis.REDIS_VERSION). */
+/** The Redis release whose scripting behaviour keyraft follows (redis.REDIS_VERSION, set in the glue). */
 export const SCRIPT_REDIS_VERSION = '7.0.15';
-const SCRIPT_REDIS_VERSION_NUM = 0x07000f;
 
-/** The host of the run in progress; the interpreter's callbacks are bound once, to this slot. */
+/** The host of the run in progress; the interpreter's imports reach it through this slot. */
 let current: ScriptHost | null = null;
 /** The RESP version the running script asked for with redis.setresp (2 until it does). */
 let currentResp: 2 | 3 = 2;
 
-const NO_HOST: ScriptValue = { err: Buffer.from('ERR redis.call used outside of a script run') };
+// ---- the module ----
 
-const luaModule = await load({
-    profile: 'redis-7.0',
-    redisProps: {
-      REDIS_VERSION: { value: SCRIPT_REDIS_VERSION },
-      REDIS_VERSION_NUM: { value: SCRIPT_REDIS_VERSION_NUM },
-      REPL_ALL: { value: 3 },
-      REPL_AOF: { value: 1 },
-      REPL_SLAVE: { value: 2 },
-      REPL_REPLICA: { value: 2 },
-      REPL_NONE: { value: 0 },
-      // Effects are always what is logged (Redis 7's only mode), so these are accepted no-ops.
-      replicate_commands: { returns: true },
-      set_repl: { returns: null },
+interface GlueExports {
+  memory: WebAssembly.Memory;
+  __stack_pointer: WebAssembly.Global;
+  __indirect_function_table: WebAssembly.Table;
+  _initialize(): void;
+  kr_init(): number;
+  kr_alloc(n: number): number;
+  kr_free(ptr: number): void;
+  kr_reply_area(n: number): number;
+  kr_out(): number;
+  kr_memory(): number;
+  kr_set_fuel(units: number): void;
+  kr_compile(src: number, len: number, chunk: number, errLen: number): number;
+  kr_unref(ref: number): void;
+  kr_run(ref: number, mode: number, block: number, nkeys: number, nargs: number): number;
+}
+
+const WASM_FILE = new URL('../../../native/lua/keyraft-lua.wasm', import.meta.url);
+const wasmModule = new WebAssembly.Module(readFileSync(WASM_FILE));
+
+/** What a Lua error is while it unwinds through the module (thrown by kr_throw, caught by kr_invoke). */
+const LUA_THROW = { luaError: true };
+
+/** Thrown by the WASI proc_exit import (the interpreter's panic): the module is then replaced. */
+class ModuleExit extends Error {}
+
+let x: GlueExports;
+/** Bumped each time the module is replaced: compiled scripts of an older one are gone. */
+let generation = 0;
+let heapView = Buffer.alloc(0);
+const tableEntries: ((a: number, b: number) => void)[] = [];
+
+/** A Buffer over the module's memory (a new one after the memory grew and detached the old). */
+function heap(): Buffer {
+  if (heapView.buffer !== x.memory.buffer) heapView = Buffer.from(x.memory.buffer);
+  return heapView;
+}
+
+const ENOSYS = 52;
+
+function imports(): WebAssembly.Imports {
+  return {
+    env: {
+      kr_throw: () => {
+        throw LUA_THROW;
+      },
+      kr_invoke: (fn: number, l: number, ud: number): number => {
+        const sp = x.__stack_pointer.value as number;
+        let f = tableEntries[fn];
+        if (f === undefined) tableEntries[fn] = f = x.__indirect_function_table.get(fn) as (a: number, b: number) => void;
+        try {
+          f(l, ud);
+          return 0;
+        } catch (e) {
+          if (e !== LUA_THROW) throw e;
+          x.__stack_pointer.value = sp;
+          return 1;
+        }
+      },
+      host_call: hostCall,
+      host_clock_us: (): number => performance.now() * 1000,
+      host_log: (level: number, ptr: number, len: number): void => {
+        const message = Buffer.from(heap().subarray(ptr, ptr + len));
+        try {
+          current?.log(level, message);
+        } catch {
+          // A log that fails is not the script's error.
+        }
+      },
+      host_sha1hex: (ptr: number, len: number, outPtr: number): void => {
+        const h = heap();
+        const digest = createHash('sha1').update(h.subarray(ptr, ptr + len)).digest('hex');
+        h.latin1Write(digest, outPtr, 40);
+      },
+      host_acl_check: (ptr: number, len: number): number => {
+        const argv = decodeArgs(ptr, len);
+        const host = current as Partial<EncodingScriptHost> | null;
+        if (argv === null || argv.length === 0) return -1;
+        return host?.aclCheck !== undefined ? host.aclCheck(argv) : 1;
+      },
     },
-  });
-const engine: LuaEngine = luaModule.create({
-  redisCall: (args) => (current === null ? NO_HOST : current.call(args)) as ReplyValue,
-  redisPcall: (args) => (current === null ? NO_HOST : current.pcall(args)) as ReplyValue,
-  log: (level, message) => current?.log(level, message),
-  onSetResp: (version: number) => {
-    currentResp = version === 3 ? 3 : 2;
-  },
-});
-useNativeSha1();
-useDirectCalls();
-
-/**
- * lua-redis-wasm hashes every script it runs (for its error metadata) and redis.sha1hex with a
- * pure-JS SHA-1, which cost a sixth of an EVALSHA; this swaps in node's native one (and remembers
- * the last digest, as EVALSHA runs one script over and over) through the
- * module's (unexported, hence the version pin in package.json) handler table, same ABI: the
- * input as (ptr, len) or (retPtr, ptr, len), the 40 hex digits returned as a packed ptr/len.
- */
-let lastInput: Buffer | null = null;
-let lastDigest = Buffer.alloc(0);
-
-function useNativeSha1(): void {
-  const internals = luaModule as unknown as {
-    handlers?: { sha1hex?: (...args: number[]) => bigint | void };
-    exports?: { HEAPU8: Uint8Array; _alloc(n: number): number };
-  };
-  const handlers = internals.handlers;
-  const exports = internals.exports;
-  if (handlers?.sha1hex === undefined || exports === undefined) return;
-  handlers.sha1hex = (...args: number[]) => {
-    const hasRet = args.length >= 3;
-    const ptr = hasRet ? args[1]! : args[0]!;
-    const len = hasRet ? args[2]! : args[1]!;
-    const input = exports.HEAPU8.subarray(ptr, ptr + len);
-    // The same script runs again and again (EVALSHA): remember the last digest.
-    if (lastInput === null || !lastInput.equals(input)) {
-      lastInput = Buffer.from(input);
-      lastDigest = Buffer.from(createHash('sha1').update(input).digest('hex'), 'latin1');
-    }
-    const digest = lastDigest;
-    const out = exports._alloc(digest.length);
-    exports.HEAPU8.set(digest, out);
-    if (!hasRet) return (BigInt(digest.length) << 32n) | BigInt(out >>> 0);
-    const view = new DataView(exports.HEAPU8.buffer, exports.HEAPU8.byteOffset);
-    view.setUint32(args[0]!, out >>> 0, true);
-    view.setUint32(args[0]! + 4, digest.length, true);
-    return undefined;
+    // The C library's system interface: no files, no clock; output is dropped.
+    wasi_snapshot_preview1: {
+      fd_write: (_fd: number, iovs: number, iovsLen: number, written: number): number => {
+        const h = heap();
+        let n = 0;
+        for (let i = 0; i < iovsLen; i++) n += h.readUInt32LE(iovs + i * 8 + 4);
+        h.writeUInt32LE(n, written);
+        return 0;
+      },
+      fd_close: () => ENOSYS,
+      fd_fdstat_get: () => ENOSYS,
+      fd_fdstat_set_flags: () => ENOSYS,
+      fd_prestat_get: () => 8, // EBADF: no preopened directories
+      fd_prestat_dir_name: () => ENOSYS,
+      fd_read: () => ENOSYS,
+      fd_renumber: () => ENOSYS,
+      fd_seek: () => ENOSYS,
+      path_open: () => ENOSYS,
+      proc_exit: (code: number) => {
+        throw new ModuleExit(`the Lua interpreter stopped (exit ${code})`);
+      },
+    },
   };
 }
+
+/** A fresh module and Lua state (at import, and after the old one failed beyond repair). */
+function instantiate(): void {
+  const instance = new WebAssembly.Instance(wasmModule, imports());
+  x = instance.exports as unknown as GlueExports;
+  generation++;
+  tableEntries.length = 0;
+  heapView = Buffer.alloc(0);
+  x._initialize();
+  if (x.kr_init() !== 1) throw new Error('the Lua interpreter failed to initialise');
+  fuelUnits = -1;
+  argsAreaBytes = 256;
+  argsArea = x.kr_alloc(argsAreaBytes);
+  scratch = x.kr_alloc(8);
+}
+
+/** Scratch space for kr_compile's error length. */
+let scratch = 0;
+
+// ---- redis.call ----
 
 /**
  * Short redis.call arguments as strings, reused when the same bytes come again: the command
@@ -125,118 +187,64 @@ function intern(seen: (string | undefined)[], buf: Buffer, start: number, len: n
   return s;
 }
 
+/** An argument block ([count:u32] then [len:u32][bytes] each) as latin1 strings; null when malformed. */
+function decodeArgs(ptr: number, len: number): string[] | null {
+  const b = heap();
+  const end = ptr + len;
+  if (len < 4) return null;
+  const count = b.readUInt32LE(ptr);
+  if (count > len) return null;
+  const argv = new Array<string>(count);
+  let at = ptr + 4;
+  for (let i = 0; i < count; i++) {
+    if (at + 4 > end) return null;
+    const n = b.readUInt32LE(at);
+    at += 4;
+    if (at + n > end) return null;
+    argv[i] = n <= INTERNED_BYTES_MAX ? intern(i === 0 ? namesSeen : argsSeen, b, at, n) : b.latin1Slice(at, at + n);
+    at += n;
+  }
+  return argv;
+}
+
 /** The encoder every redis.call reply is written into (one call at a time: scripts do not nest). */
 const encoder = new ReplyEncoder();
-const ERR_ARG_ENCODING = 'ERR invalid argument encoding';
+const NO_HOST = 'ERR redis.call used outside of a script run';
 
 /**
- * Replaces the package's redis.call / redis.pcall handlers (its handler table, same ABI as the
- * sha1hex one: (ptr, len) or (retPtr, ptr, len) in, the encoded reply as a packed ptr/len out).
- * The package's own decode the argument block into a Buffer per argument, hand the host's
- * ScriptValue to its encoder (a Buffer per node, then a concat) and copy that into the module;
- * these read the arguments straight out of the module's memory as latin1 strings and, for a
- * host that can (CommandHost), let the command write its reply in the wire format directly
- * (ReplyEncoder). Other hosts (the worker's, the loading host) get Buffers and their values go
- * through the package's own encodeReply, so the bytes are the package's in every case.
+ * redis.call / redis.pcall: runs the command on the current host and writes its reply, in the
+ * wire format, into the area the glue gives for it. A host that can (CommandHost) writes the
+ * reply straight into the encoder; others (the worker's, the loading host) return a script
+ * value that is encoded here. Never throws: a JavaScript exception would unwind the module.
  */
-function useDirectCalls(): void {
-  const internals = luaModule as unknown as {
-    handlers?: { call?: unknown; pcall?: unknown };
-    exports?: { HEAPU8: Uint8Array; _alloc(n: number): number };
-  };
-  const handlers = internals.handlers;
-  const x = internals.exports;
-  if (handlers === undefined || typeof handlers.call !== 'function' || typeof handlers.pcall !== 'function' || x === undefined) return;
-  // A view over the module's memory; growing the memory detaches the old one (length 0).
-  let view: Buffer = Buffer.alloc(0);
-  const heap = (): Buffer => {
-    if (view.length === 0) {
-      const h = x.HEAPU8;
-      view = Buffer.from(h.buffer, h.byteOffset, h.byteLength);
-    }
-    return view;
-  };
-  const u32 = (b: Buffer, at: number): number => (b[at]! | (b[at + 1]! << 8) | (b[at + 2]! << 16) | (b[at + 3]! << 24)) >>> 0;
-
-  /** The arguments as latin1 strings, or null when the block is malformed. */
-  const decodeStrings = (ptr: number, len: number): string[] | null => {
-    const b = heap();
-    const end = ptr + len;
-    if (len < 4) return null;
-    const count = u32(b, ptr);
-    if (count > len) return null;
-    const argv = new Array<string>(count);
-    let at = ptr + 4;
-    for (let i = 0; i < count; i++) {
-      if (at + 4 > end) return null;
-      const n = u32(b, at);
-      at += 4;
-      if (at + n > end) return null;
-      argv[i] = n <= INTERNED_BYTES_MAX ? intern(i === 0 ? namesSeen : argsSeen, b, at, n) : b.latin1Slice(at, at + n);
-      at += n;
-    }
-    return argv;
-  };
-
-  /** Runs the call; returns the encoded reply's pointer, its length in `replyLen`. */
-  let replyLen = 0;
-  const run = (pcall: boolean, ptr: number, len: number): number => {
-    const host = current;
-    if (host !== null && (host as Partial<EncodingScriptHost>).runEncoded !== undefined) {
-      encoder.reset(currentResp);
-      const argv = decodeStrings(ptr, len);
-      if (argv === null) encoder.error(ERR_ARG_ENCODING);
-      else {
-        try {
-          (host as EncodingScriptHost).runEncoded(argv, encoder);
-        } catch (err) {
-          encoder.reset(currentResp);
-          encoder.error(err instanceof Error ? err.message : String(err));
-        }
-      }
-      const n = encoder.finish();
-      const out = x._alloc(n);
-      const b = heap();
-      const src = encoder.buf;
-      if (n <= 64) for (let i = 0; i < n; i++) b[out + i] = src[i]!;
-      else b.set(src.subarray(0, n), out);
-      replyLen = n;
-      return out;
-    }
-    let value: ScriptValue;
-    const argv = decodeStrings(ptr, len);
-    if (argv === null) value = { err: Buffer.from(ERR_ARG_ENCODING) };
-    else if (host === null) value = NO_HOST;
+function hostCall(pcall: number, resp: number, ptr: number, len: number): number {
+  currentResp = resp === 3 ? 3 : 2;
+  encoder.reset(currentResp);
+  const host = current;
+  const argv = decodeArgs(ptr, len);
+  try {
+    if (argv === null) encoder.error('ERR invalid argument encoding');
+    else if (host === null) encoder.error(NO_HOST);
+    else if ((host as Partial<EncodingScriptHost>).runEncoded !== undefined) (host as EncodingScriptHost).runEncoded(argv, encoder);
     else {
       const args = argv.map((a) => Buffer.from(a, 'latin1'));
-      try {
-        value = pcall ? host.pcall(args) : host.call(args);
-      } catch (err) {
-        value = { err: Buffer.from(err instanceof Error ? err.message : String(err), 'utf8') };
-      }
+      writeScriptValue(encoder, pcall ? host.pcall(args) : host.call(args), errorMessage);
     }
-    const encoded = encodeReply(value as ReplyValue);
-    const out = x._alloc(encoded.length);
-    heap().set(encoded, out);
-    replyLen = encoded.length;
-    return out;
-  };
-
-  const handler = (pcall: boolean) =>
-    function (this: unknown, a: number, b: number, c?: number): bigint | undefined {
-      if (c === undefined) {
-        const out = run(pcall, a, b);
-        return (BigInt(replyLen) << 32n) | BigInt(out >>> 0);
-      }
-      const out = run(pcall, b, c);
-      const h = heap();
-      h.writeUInt32LE(out >>> 0, a);
-      h.writeUInt32LE(replyLen, a + 4);
-      return undefined;
-    };
-  handlers.call = handler(false);
-  handlers.pcall = handler(true);
+  } catch (err) {
+    encoder.reset(currentResp);
+    encoder.error(err instanceof Error ? err.message : String(err));
+  }
+  const n = encoder.finish();
+  const area = x.kr_reply_area(n);
+  if (area === 0) return 0xffffffff; // more than the glue can take: it answers with an error
+  const h = heap();
+  const src = encoder.buf;
+  if (n <= 64) for (let i = 0; i < n; i++) h[area + i] = src[i]!;
+  else h.set(src.subarray(0, n), area);
+  return n;
 }
+
+// ---- public helpers ----
 
 export function sha1hex(source: Buffer | string): string {
   return createHash('sha1').update(source).digest('hex');
@@ -247,9 +255,9 @@ export function scriptResp(): 2 | 3 {
   return currentResp;
 }
 
-/** Bytes of memory the interpreter's module has (INFO used_memory_vm_eval). */
+/** Bytes the Lua state holds (INFO used_memory_lua / used_memory_vm_eval, as Redis counts it). */
 export function luaHeapBytes(): number {
-  return (luaModule as unknown as { exports?: { HEAPU8?: Uint8Array } }).exports?.HEAPU8?.byteLength ?? 0;
+  return x.kr_memory();
 }
 
 /** Back to RESP2 for a run that is not Lua's (a WASM function cannot call redis.setresp). */
@@ -257,228 +265,155 @@ export function resetScriptResp(): void {
   currentResp = 2;
 }
 
-/** The engine's internals runLua drives directly (lua-redis-wasm 1.5.0, pinned). */
-interface EngineInternals {
-  exports: {
-    HEAPU8: Uint8Array;
-    _alloc(n: number): number;
-    _free_mem(ptr: number): void;
-    _eval_with_args: ((...args: number[]) => unknown) & { length: number };
-  };
-  callEvalWithArgs(scriptPtr: number, scriptLen: number, argsPtr: number, argsLen: number, keyCount: number): unknown;
-  decodeResult(result: unknown, sha: string): ReplyValue;
-}
-const internals = engine as unknown as Partial<EngineInternals>;
-const direct = typeof internals.callEvalWithArgs === 'function' && typeof internals.decodeResult === 'function' && internals.exports !== undefined;
-/** eval_with_args takes the address of its (ptr, len) result first (the 6-argument form). */
-const evalSret = direct && typeof internals.exports!._eval_with_args === 'function' && internals.exports!._eval_with_args.length >= 6;
+// ---- the time budget ----
 
 /**
- * Units of the interpreter's instruction budget ("fuel") per millisecond of running time on this
- * class of machine (measured: a counting loop burns ~470,000 a millisecond; kept lower so the
- * budget runs out no later than the time it stands for).
+ * The run's budget ("fuel") is time, in microseconds of performance.now(): the glue's hook
+ * looks at the clock every 10,000 Lua VM instructions (Redis's busy check is a time check too),
+ * so a script of slow instructions is stopped as promptly as one of fast ones.
  */
-export const FUEL_UNITS_PER_MS = 400_000;
+export const FUEL_UNITS_PER_MS = 1000;
 const FUEL_EXHAUSTED = 'Script killed by fuel limit';
-let fuelLimit = -1;
+
+/** The largest budget (about eleven days): what "no limit" means here. */
+export const FUEL_UNITS_MAX = 1e12;
+let fuelUnits = -1;
 
 /**
- * The largest budget the interpreter takes (a u32: about ten seconds of Lua). It always has one
- * (its default is ~20 million units, some 50 ms), so every run sets its own.
- */
-export const FUEL_UNITS_MAX = 0xffffffff;
-
-/**
- * The instruction budget of the next runs; 0 asks for the largest. A run that uses it up ends with an
+ * The time budget of the next runs; 0 asks for the largest. A run that uses it up ends with an
  * error isFuelExhausted recognises (a pcall inside the script cannot keep it going: every
  * further instruction fails the same way).
  */
 export function setFuelLimit(units: number): void {
   const fuel = units <= 0 ? FUEL_UNITS_MAX : Math.min(Math.floor(units), FUEL_UNITS_MAX);
-  if (fuel === fuelLimit) return;
-  const exports = (luaModule as unknown as { exports?: { _set_limits?(fuel: number, reply: number, arg: number): void } }).exports;
-  exports?._set_limits?.(fuel, 0, 0);
-  fuelLimit = fuel;
+  if (fuel === fuelUnits) return;
+  x.kr_set_fuel(fuel);
+  fuelUnits = fuel;
 }
 
-/** The budget setFuelLimit last gave the interpreter (-1: none yet, the package's default). */
+/** The budget setFuelLimit last gave the interpreter (-1: none yet). */
 export function fuelLimitUnits(): number {
-  return fuelLimit;
+  return fuelUnits;
 }
 
 export function isFuelExhausted(v: ScriptValue): boolean {
   return v !== null && typeof v === 'object' && !Array.isArray(v) && 'err' in v && v.err.toString('latin1').includes(FUEL_EXHAUSTED);
 }
 
+// ---- compiling and running ----
+
 /** An argument as Lua receives it: a latin1 string (one char per byte) or bytes. */
 export type ScriptArg = string | Buffer;
 
+/** How the glue runs a chunk (keyraft_lua.c's MODE_*). */
+const MODE_EVAL = 0;
+const MODE_FUNCTION = 1;
+const MODE_LOAD = 2;
+/** The chunk names errors show: @user_script (EVAL) or @user_function (a library). */
+export type ChunkName = 'user_script' | 'user_function';
+
+/** A chunk compiled in the module: a reference into the Lua registry, valid for its generation. */
+interface Compiled {
+  ref: number;
+  generation: number;
+}
+
+/** Compiles; returns the chunk, or the compiler's message ("user_script:1: …"). */
+function compile(source: Buffer, chunk: ChunkName): Compiled | string {
+  const ptr = x.kr_alloc(source.length);
+  if (ptr === 0) return 'not enough memory';
+  heap().set(source, ptr);
+  const ref = guarded(() => x.kr_compile(ptr, source.length, chunk === 'user_function' ? 1 : 0, scratch));
+  if (generation === generationBefore) x.kr_free(ptr);
+  if (ref === 0) {
+    const h = heap();
+    const n = h.readUInt32LE(scratch);
+    const out = x.kr_out();
+    return n === 0 ? 'not enough memory' : h.latin1Slice(out, out + n);
+  }
+  return { ref, generation };
+}
+
+/** The generation a guarded call started in (a failure replaces the module). */
+let generationBefore = 0;
+
 /**
- * Runs Lua source with KEYS and ARGV against `host`. Returns what the script returned, or an
- * `{err, meta}` value for an error it raised (see scriptErrorText). `sha` names the script in
- * the engine's error metadata. Not reentrant: a script cannot start another (EVAL is refused
- * inside scripts).
+ * Calls into the module; if the interpreter stops beyond repair (its panic, a trap), the
+ * module is replaced by a fresh one (every compiled script is then compiled again on its
+ * next run) and the call's result is 0.
  */
-export function runLua(source: Buffer, keys: readonly ScriptArg[], args: readonly ScriptArg[], host: ScriptHost, sha = '', resident = false): ScriptValue {
-  // `resident`: `source` is a cached script's own (unchanging) Buffer, worth keeping in the
-  // interpreter's memory for the next run of the same script.
-  if (current !== null) return { err: Buffer.from('ERR a script is already running') };
-  current = host;
-  currentResp = 2;
+function guarded(call: () => number): number {
+  generationBefore = generation;
   try {
-    if (!direct) return engine.evalWithArgs(source, keys.map(asBuffer), args.map(asBuffer)) as ScriptValue;
-    return evalDirect(internals as EngineInternals, source, keys, 0, keys.length, args, 0, args.length, sha, resident);
+    return call();
   } catch (e) {
-    return outOfMemory(e);
-  } finally {
-    current = null;
-  }
-}
-
-/**
- * runLua for EVAL/EVALSHA's own argv: KEYS are argv[first, first + keyCount), ARGV the rest
- * (no copies of the lists).
- */
-export function runLuaArgv(source: Buffer, argv: readonly string[], first: number, keyCount: number, host: ScriptHost, sha: string, resident: boolean): ScriptValue {
-  if (!direct || current !== null) return runLua(source, argv.slice(first, first + keyCount), argv.slice(first + keyCount), host, sha, resident);
-  current = host;
-  currentResp = 2;
-  try {
-    return evalDirect(internals as EngineInternals, source, argv, first, first + keyCount, argv, first + keyCount, argv.length, sha, resident);
-  } catch (e) {
-    return outOfMemory(e);
-  } finally {
-    current = null;
-  }
-}
-
-/**
- * The interpreter's heap is a fixed 64 MB and its malloc aborts (a RuntimeError thrown out of
- * the module) instead of failing: a script building a big string, a huge argument or a huge
- * redis.call reply. The module stays usable but the aborted run's Lua state is left mid-call
- * (what it allocated stays reachable), so the Lua state is reset to a fresh one (the module's
- * _reset: libraries, redis.* props and the globals lock again; memory the JS side allocated,
- * such as resident scripts, is untouched) and the script gets an error. Anything else rethrows.
- */
-const ERR_SCRIPT_OOM = 'ERR Error running script: not enough memory (keyraft scripts have a 64 MB interpreter heap)';
-
-function outOfMemory(e: unknown): ScriptValue {
-  if (!(e instanceof Error) || !e.message.includes('Aborted(OOM)')) throw e;
-  const x = (luaModule as unknown as { exports?: { _reset?(): number } }).exports;
-  x?._reset?.();
-  // The budget is applied again (the reset may have put the module's default back).
-  const fuel = fuelLimit;
-  fuelLimit = -1;
-  if (fuel > 0) setFuelLimit(fuel);
-  return { err: Buffer.from(ERR_SCRIPT_OOM) };
-}
-
-function asBuffer(a: ScriptArg): Buffer {
-  return typeof a === 'string' ? Buffer.from(a, 'latin1') : a;
-}
-
-/**
- * Scripts kept in the module's memory between runs (EVALSHA runs the same body again and
- * again), by the identity of the caller's Buffer: runLua's `resident` callers pass the cached
- * script's own body, which never changes. Oldest out first past either limit.
- */
-const RESIDENT_SCRIPTS_MAX = 64;
-/** Kept small: the module's heap is a fixed 64 MB (it cannot grow) that scripts' data also lives in. */
-const RESIDENT_BYTES_MAX = 2 * 1024 * 1024;
-const residentScripts = new Map<Buffer, number>();
-let residentBytes = 0;
-
-function scriptPointer(x: EngineInternals['exports'], source: Buffer, keep: boolean): number {
-  if (keep) {
-    const ptr = residentScripts.get(source);
-    if (ptr !== undefined) return ptr;
-  }
-  const ptr = x._alloc(source.length);
-  x.HEAPU8.set(source, ptr);
-  if (keep && source.length <= RESIDENT_BYTES_MAX / 4) {
-    while (residentScripts.size >= RESIDENT_SCRIPTS_MAX || residentBytes + source.length > RESIDENT_BYTES_MAX) {
-      const [oldest, oldPtr] = residentScripts.entries().next().value as [Buffer, number];
-      residentScripts.delete(oldest);
-      residentBytes -= oldest.length;
-      x._free_mem(oldPtr);
+    if (e === LUA_THROW || e instanceof ModuleExit || e instanceof WebAssembly.RuntimeError || e instanceof RangeError) {
+      instantiate();
+      return 0;
     }
-    residentScripts.set(source, ptr);
-    residentBytes += source.length;
+    throw e;
   }
-  return ptr;
 }
+
+function release(c: Compiled): void {
+  if (c.generation === generation) x.kr_unref(c.ref);
+}
+
+/** Unreferences a chunk once what it was compiled for is garbage (a cached script body, a library). */
+const releaser = new FinalizationRegistry<Compiled[]>((list) => {
+  for (const c of list) release(c);
+});
 
 /** Where the argument block is written, kept between runs (grown as needed) with its capacity. */
 let argsArea = 0;
 let argsAreaBytes = 0;
 /** An argument block bigger than this is allocated for its run only. */
 const ARGS_AREA_KEPT_BYTES_MAX = 64 * 1024;
-/** The 8 bytes eval_with_args writes its result's (ptr, len) into. */
-let resultSlot = 0;
 
 /**
- * evalWithArgs without its per-call pure-JS SHA-1 of the script and its buffer concatenation:
- * the script (kept resident when asked) and the argument block ([count:u32] then [len:u32][bytes]
- * per argument, KEYS first) are written straight into the module's memory, and the common
- * results (integer, bulk, status, nil) are read straight out of it.
+ * Runs a compiled chunk against `host` with KEYS = keys[keysFrom, keysTo) and ARGV =
+ * args[argsFrom, argsTo) (no copies of EVAL's argv). Not reentrant: a script cannot start
+ * another (EVAL is refused inside scripts).
  */
-function evalDirect(
-  e: EngineInternals,
-  source: Buffer,
+function run(
+  c: Compiled,
+  mode: number,
   keys: readonly ScriptArg[],
   keysFrom: number,
   keysTo: number,
   args: readonly ScriptArg[],
   argsFrom: number,
   argsTo: number,
-  sha: string,
-  keep: boolean,
+  host: ScriptHost,
 ): ScriptValue {
-  let argBytes = 4;
+  if (current !== null) return { err: Buffer.from('ERR a script is already running') };
+  let argBytes = 0;
   for (let i = keysFrom; i < keysTo; i++) argBytes += 4 + keys[i]!.length;
   for (let i = argsFrom; i < argsTo; i++) argBytes += 4 + args[i]!.length;
-  const keyCount = keysTo - keysFrom;
-  const x = e.exports;
-  const scriptPtr = scriptPointer(x, source, keep);
-  let argsPtr: number;
-  if (argBytes <= argsAreaBytes) argsPtr = argsArea;
+  let block: number;
+  if (argBytes <= argsAreaBytes) block = argsArea;
   else if (argBytes <= ARGS_AREA_KEPT_BYTES_MAX) {
-    if (argsArea !== 0) x._free_mem(argsArea);
-    argsArea = argsAreaBytes = 0; // an _alloc that runs out of memory throws (outOfMemory)
-    argsPtr = x._alloc(Math.max(256, argBytes * 2));
-    argsArea = argsPtr;
-    argsAreaBytes = Math.max(256, argBytes * 2);
-  } else argsPtr = x._alloc(argBytes);
-  const heap = x.HEAPU8;
-  const view = heapBuffer(heap);
-  view.writeUInt32LE(keyCount + argsTo - argsFrom, argsPtr);
-  const at = writeArgs(view, argsPtr + 4, keys, keysFrom, keysTo);
-  writeArgs(view, at, args, argsFrom, argsTo);
-  let result: unknown;
+    x.kr_free(argsArea);
+    argsAreaBytes = argBytes * 2;
+    argsArea = block = x.kr_alloc(argsAreaBytes);
+    if (block === 0) argsAreaBytes = 0;
+  } else block = x.kr_alloc(argBytes);
+  if (block === 0) return { err: Buffer.from(ERR_SCRIPT_OOM), meta: { line: -1, source: '', plain: true } as RaisedMeta };
+  const h = heap();
+  const at = writeArgs(h, block, keys, keysFrom, keysTo);
+  writeArgs(h, at, args, argsFrom, argsTo);
+  current = host;
+  currentResp = 2;
+  let n: number;
   try {
-    if (evalSret) {
-      if (resultSlot === 0) resultSlot = x._alloc(8);
-      x._eval_with_args(resultSlot, scriptPtr, source.length, argsPtr, argBytes, keyCount);
-      const h = heapBuffer(x.HEAPU8);
-      result = { ptr: h.readUInt32LE(resultSlot), len: h.readUInt32LE(resultSlot + 4) };
-    } else result = e.callEvalWithArgs(scriptPtr, source.length, argsPtr, argBytes, keyCount);
+    n = guarded(() => x.kr_run(c.ref, mode, block, keysTo - keysFrom, argsTo - argsFrom));
   } finally {
-    // Also when the run ran out of memory (outOfMemory): a big argument block must not stay.
-    if (!keep || residentScripts.get(source) !== scriptPtr) x._free_mem(scriptPtr);
-    if (argsPtr !== argsArea) x._free_mem(argsPtr);
+    current = null;
   }
-  if (evalSret) {
-    const fast = decodeSimple(x, result as { ptr: number; len: number });
-    if (fast !== undefined) return fast;
-  }
-  return e.decodeResult(result, sha) as ScriptValue;
-}
-
-let heapView: Buffer = Buffer.alloc(0);
-/** A Buffer over the module's memory (a new one after the memory grew: that detaches the old, length 0). */
-function heapBuffer(heap: Uint8Array): Buffer {
-  if (heapView.length === 0) heapView = Buffer.from(heap.buffer, heap.byteOffset, heap.byteLength);
-  return heapView;
+  const sameModule = generation === generationBefore;
+  if (block !== argsArea && sameModule) x.kr_free(block);
+  if (n === 0) return { err: Buffer.from(sameModule ? ERR_SCRIPT_OOM : ERR_INTERPRETER_RESET), meta: { line: -1, source: '', plain: true } as RaisedMeta };
+  return decodeResult(x.kr_out(), n);
 }
 
 function writeArgs(view: Buffer, start: number, list: readonly ScriptArg[], from: number, to: number): number {
@@ -500,163 +435,219 @@ function writeArgs(view: Buffer, start: number, list: readonly ScriptArg[], from
   return at;
 }
 
-/**
- * The common results decoded straight from the module's memory (and freed), as the package's
- * decodeReply would: nil, integer, bulk string, status. undefined for anything else, which
- * is left to the package's decodeResult (errors get their script metadata there).
- */
-function decodeSimple(x: EngineInternals['exports'], r: { ptr: number; len: number }): ScriptValue | undefined {
-  const { ptr, len } = r;
-  if (!ptr || !len) return null;
-  if (len < 5) return undefined;
-  const h = heapBuffer(x.HEAPU8);
-  const tag = h[ptr]!;
-  const n = h.readUInt32LE(ptr + 1);
-  let value: ScriptValue;
-  switch (tag) {
-    case 0x00:
-      value = null;
-      break;
-    case 0x01: {
-      if (len < 13) return undefined;
-      const lo = h.readUInt32LE(ptr + 5);
-      const hi = h.readInt32LE(ptr + 9);
-      // Within ±2^53 the number is exact; outside, the package returns a bigint.
-      if (hi >= -0x200000 && hi < 0x200000) {
-        value = hi * 0x100000000 + lo;
-        if (value > Number.MAX_SAFE_INTEGER || value < Number.MIN_SAFE_INTEGER) value = h.readBigInt64LE(ptr + 5);
-      } else value = h.readBigInt64LE(ptr + 5);
-      break;
-    }
-    case 0x02:
-    case 0x04: {
-      if (5 + n > len) return undefined;
-      const bytes = Buffer.allocUnsafe(n);
-      h.copy(bytes, 0, ptr + 5, ptr + 5 + n);
-      value = tag === 0x02 ? bytes : { ok: bytes };
-      break;
-    }
-    default:
-      return undefined;
+/** keyraft's interpreter has a memory cap (native/lua/build.sh, --max-memory) where Redis has none. */
+const OOM = 'not enough memory';
+const ERR_SCRIPT_OOM = `${OOM} (keyraft scripts have a 512 MB interpreter heap)`;
+const ERR_INTERPRETER_RESET = 'the Lua interpreter failed and was restarted';
+
+/** Compiled EVAL scripts by the identity of the cached body they were compiled from. */
+const compiledScripts = new WeakMap<Buffer, Compiled>();
+
+/** The compiled chunk of a cached script body (compiled on its first run, or again after a module reset). */
+function scriptChunkFor(body: Buffer, resident: boolean): Compiled | string {
+  if (resident) {
+    const known = compiledScripts.get(body);
+    if (known !== undefined && known.generation === generation) return known;
   }
-  x._free_mem(ptr);
-  return value;
+  const c = compile(body, 'user_script');
+  if (typeof c !== 'string' && resident) {
+    compiledScripts.set(body, c);
+    releaser.register(body, [c]);
+  }
+  return c;
 }
 
-const SCRIPT_OPEN = Buffer.from('return ((function(...) ');
-const SCRIPT_CLOSE = Buffer.from('\nend)())');
-
-/**
- * The chunk an EVAL script runs as. Only the first value a script returns counts, as in Redis
- * (which keeps one result), but this interpreter hands back the last of several; so a script
- * runs inside a small wrapper function whose call keeps the first — unless it certainly
- * returns at most one value (returnsOneValue), when it runs as it is, as Redis 7.0 runs every
- * script. The wrapper costs about a sixth of the interpreter's time per run, and it is why a
- * wrapped script's error('x', 2) gets a position and its `arg` is a table, unlike Redis's.
- */
-export function scriptChunk(body: Buffer): Buffer {
-  return returnsOneValue(body.toString('latin1')) ? body : Buffer.concat([SCRIPT_OPEN, body, SCRIPT_CLOSE]);
-}
-
-const isWordChar = (c: number): boolean => (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95;
-const isSpace = (c: number): boolean => c === 32 || c === 9 || c === 10 || c === 13 || c === 11 || c === 12;
-const SIMPLE_NAME = /^[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*(?:\[\d+\])?/;
-const SIMPLE_INTEGER = /^-?\d+/;
-const SIMPLE_STRING = /^(?:'[^'\\\n]*'|"[^"\\\n]*")/;
-const REDIS_CALL = /^redis\.p?call\(/;
-/** What may follow a return's value: the end of its block or of the script. */
-const BLOCK_END = /^(?:;|$|(?:end|else|elseif)(?![A-Za-z0-9_]))/;
-
-/** Every occurrence of `word` in `text` as a whole word (not inside a longer name). */
-function wordAt(text: string, word: string, from: number): number {
-  for (let at = text.indexOf(word, from); at >= 0; at = text.indexOf(word, at + 1)) {
-    const before = at > 0 ? text.charCodeAt(at - 1) : 32;
-    const after = at + word.length < text.length ? text.charCodeAt(at + word.length) : 32;
-    if (!isWordChar(before) && !isWordChar(after)) return at;
-  }
-  return -1;
+function compileFailure(message: string): ScriptValue {
+  return { err: Buffer.from(`ERR Error compiling script (new function): ${message}`, 'latin1') };
 }
 
 /**
- * Whether a script certainly returns at most one value. Conservative, on the text (code,
- * strings and comments alike): every `return` must be followed by nothing, or by one of a
- * name (`v`, `t.x`, `KEYS[1]`, `nil`), an integer, a plain string literal, or a
- * `redis.call(...)` / `redis.pcall(...)` (one value each), and then by the end of its block
- * (`end`, `else`, `elseif`, `;`, the end of the script). `redis` must only ever appear as
- * `redis.` so that it cannot be a local shadowing the real one. Anything else: not certain.
+ * Runs an EVAL script with KEYS and ARGV against `host`. Returns what the script returned, or
+ * an `{err, meta}` value for an error it raised (see scriptErrorText). `resident`: `source`
+ * is a cached script's own (unchanging) body, compiled once and kept while that Buffer lives.
  */
-export function returnsOneValue(text: string): boolean {
-  for (let at = wordAt(text, 'redis', 0); at >= 0; at = wordAt(text, 'redis', at + 5)) {
-    if (text.charCodeAt(at + 5) !== 46) return false;
+export function runLua(source: Buffer, keys: readonly ScriptArg[], args: readonly ScriptArg[], host: ScriptHost, _sha = '', resident = false): ScriptValue {
+  const c = scriptChunkFor(source, resident);
+  if (typeof c === 'string') return compileFailure(c);
+  try {
+    return run(c, MODE_EVAL, keys, 0, keys.length, args, 0, args.length, host);
+  } finally {
+    if (!resident) release(c);
   }
-  for (let at = wordAt(text, 'return', 0); at >= 0; at = wordAt(text, 'return', at + 6)) {
-    let i = at + 6;
-    while (i < text.length && isSpace(text.charCodeAt(i))) i++;
-    let rest = text.slice(i);
-    if (BLOCK_END.test(rest)) continue;
-    let n: number;
-    if (REDIS_CALL.test(rest)) {
-      n = callLength(rest);
-      if (n < 0) return false;
-    } else {
-      const m = SIMPLE_NAME.exec(rest) ?? SIMPLE_INTEGER.exec(rest) ?? SIMPLE_STRING.exec(rest);
-      if (m === null) return false;
-      n = m[0].length;
-    }
-    let j = i + n;
-    while (j < text.length && isSpace(text.charCodeAt(j))) j++;
-    rest = text.slice(j);
-    if (!BLOCK_END.test(rest)) return false;
-  }
-  return true;
 }
 
 /**
- * The length of `redis.call(...)` at the start of `s`, up to its closing parenthesis, or -1
- * when that is not plain: arguments may hold names, numbers, brackets and plain quoted strings,
- * but no comment, long string or escape (which could hide a parenthesis).
+ * runLua for EVAL/EVALSHA's own argv: KEYS are argv[first, first + keyCount), ARGV the rest
+ * (no copies of the lists).
  */
-function callLength(s: string): number {
-  let depth = 0;
-  for (let i = s.indexOf('('); i < s.length; i++) {
-    const c = s[i]!;
-    if (c === '(') depth++;
-    else if (c === ')') {
-      if (--depth === 0) return i + 1;
-    } else if (c === "'" || c === '"') {
-      const close = s.indexOf(c, i + 1);
-      if (close < 0) return -1;
-      const inside = s.slice(i + 1, close);
-      if (inside.includes('\\') || inside.includes('\n')) return -1;
-      i = close;
-    } else if (c === '-' && s[i + 1] === '-') return -1;
-    else if (c === '[' && (s[i + 1] === '[' || s[i + 1] === '=')) return -1;
+export function runLuaArgv(source: Buffer, argv: readonly string[], first: number, keyCount: number, host: ScriptHost, _sha: string, resident: boolean): ScriptValue {
+  const c = scriptChunkFor(source, resident);
+  if (typeof c === 'string') return compileFailure(c);
+  try {
+    return run(c, MODE_EVAL, argv, first, first + keyCount, argv, first + keyCount, argv.length, host);
+  } finally {
+    if (!resident) release(c);
   }
-  return -1;
 }
 
-const COMPILE_ONLY_PREFIX = Buffer.from('do return end ');
-
 /**
- * Compiles a script body without running it (it comes after an unconditional return). Returns null
- * when the source compiles, or the compiler's message ("user_script:1: unexpected symbol…").
+ * Compiles a script body without running it. Returns null when the source compiles, or the
+ * compiler's message ("user_script:1: unexpected symbol…").
  */
-export function compileError(source: Buffer): string | null {
-  const r = runLua(Buffer.concat([COMPILE_ONLY_PREFIX, source]), [], [], COMPILE_HOST);
-  if (r !== null && typeof r === 'object' && 'err' in r) return errorMessage(r);
+export function compileError(source: Buffer, chunk: ChunkName = 'user_script'): string | null {
+  const c = compile(source, chunk);
+  if (typeof c === 'string') return c;
+  release(c);
   return null;
 }
 
-const COMPILE_HOST: ScriptHost = {
-  call: () => null,
-  pcall: () => null,
-  log: () => {},
-};
+/** The chunk an EVAL script is cached as: its body (only its first return value counts, which the glue keeps). */
+export function scriptChunk(body: Buffer): Buffer {
+  return body;
+}
+
+/** A library's functions, compiled once: FCALL calls them by reference. */
+export class LuaFunctions {
+  private readonly refs = new Map<string, Compiled>();
+
+  /**
+   * Runs a library's loading chunk (chunk name @user_function). Its result is the script
+   * value it returned, with each registration's callback (its 5th element) replaced by the
+   * reference FCALL uses, or the error it raised.
+   */
+  static load(source: Buffer, host: ScriptHost): { functions: LuaFunctions | null; result: ScriptValue } {
+    const c = compile(source, 'user_function');
+    if (typeof c === 'string') return { functions: null, result: { err: Buffer.from(c, 'latin1'), meta: { line: -1, source: '', compile: true } as RaisedMeta } };
+    let result: ScriptValue;
+    try {
+      result = run(c, MODE_LOAD, [], 0, 0, [], 0, 0, host);
+    } finally {
+      release(c);
+    }
+    if (!Array.isArray(result)) return { functions: null, result };
+    const fns = new LuaFunctions();
+    const kept: Compiled[] = [];
+    for (const entry of result) {
+      if (!Array.isArray(entry) || typeof entry[4] !== 'number') continue;
+      const name = Buffer.isBuffer(entry[0]) ? entry[0].toString('latin1') : String(entry[0]);
+      const ref = { ref: entry[4], generation };
+      kept.push(ref);
+      fns.refs.set(name, ref);
+    }
+    releaser.register(fns, kept);
+    return { functions: fns, result };
+  }
+
+  /** Whether the module still holds these functions (false after it was replaced). */
+  get alive(): boolean {
+    for (const c of this.refs.values()) return c.generation === generation;
+    return true;
+  }
+
+  /** FCALL: the function gets KEYS and ARGV as its two arguments. */
+  call(name: string, keys: readonly ScriptArg[], args: readonly ScriptArg[], host: ScriptHost): ScriptValue {
+    const c = this.refs.get(name);
+    if (c === undefined) return { err: Buffer.from('ERR Function not found') };
+    return run(c, MODE_FUNCTION, keys, 0, keys.length, args, 0, args.length, host);
+  }
+}
+
+// ---- results and errors ----
 
 interface RaisedMeta {
-  line?: number;
-  kind?: string;
-  name?: string;
+  /** Where it was raised (-1 / '' when unknown): Redis's "on @user_script:<line>." */
+  line: number;
+  source: string;
+  /** From a command run by redis.call (its error statistics are already counted). */
+  fromCommand?: boolean;
+  /** Not an error table: the interpreter ran out of memory, or the error handler failed. */
+  plain?: boolean;
+  /** A compile error (library loading). */
+  compile?: boolean;
+}
+
+const TWO_TO_32 = 0x100000000;
+
+/** A run's result as the glue wrote it (keyraft_lua.c's wire format). */
+function decodeResult(ptr: number, len: number): ScriptValue {
+  const h = heap();
+  const end = ptr + len;
+  if (h[ptr] === 15) {
+    const n = h.readUInt32LE(ptr + 1);
+    let at = ptr + 5;
+    const message = Buffer.from(h.subarray(at, at + n));
+    at += n;
+    const line = h.readInt32LE(at);
+    const flags = h[at + 4]!;
+    const sourceLen = h.readUInt32LE(at + 5);
+    const source = h.latin1Slice(at + 9, at + 9 + sourceLen);
+    const meta: RaisedMeta = { line, source, fromCommand: (flags & 1) !== 0, plain: (flags & 2) !== 0 };
+    return { err: message, meta };
+  }
+  decodeAt = ptr;
+  const v = decodeValue(h, end);
+  return v;
+}
+
+let decodeAt = 0;
+
+function decodeValue(h: Buffer, end: number): ScriptValue {
+  const at = decodeAt;
+  if (at + 5 > end) throw new Error('malformed script result');
+  const tag = h[at]!;
+  const n = h.readUInt32LE(at + 1);
+  decodeAt = at + 5;
+  const p = decodeAt;
+  switch (tag) {
+    case 0:
+      return null;
+    case 1: {
+      decodeAt = p + 8;
+      const lo = h.readUInt32LE(p);
+      const hi = h.readInt32LE(p + 4);
+      // Within ±2^53 a number is exact; outside, a bigint.
+      if (hi >= -0x200000 && hi < 0x200000) {
+        const v = hi * TWO_TO_32 + lo;
+        if (v <= Number.MAX_SAFE_INTEGER && v >= Number.MIN_SAFE_INTEGER) return v;
+      }
+      return h.readBigInt64LE(p);
+    }
+    case 2:
+    case 4:
+    case 5:
+    case 11: {
+      decodeAt = p + n;
+      const bytes = Buffer.allocUnsafe(n);
+      h.copy(bytes, 0, p, p + n);
+      return tag === 2 ? bytes : tag === 4 ? { ok: bytes } : tag === 5 ? { err: bytes } : { big_number: bytes };
+    }
+    case 3:
+    case 10: {
+      const items = new Array<ScriptValue>(n);
+      for (let i = 0; i < n; i++) items[i] = decodeValue(h, end);
+      return tag === 3 ? items : { set: items };
+    }
+    case 7:
+      decodeAt = p + 1;
+      return h[p] !== 0;
+    case 8:
+      decodeAt = p + 8;
+      return { double: h.readDoubleLE(p) };
+    case 9: {
+      const map: [ScriptValue, ScriptValue][] = [];
+      for (let i = 0; i < n; i++) {
+        const k = decodeValue(h, end);
+        map.push([k, decodeValue(h, end)]);
+      }
+      return { map };
+    }
+    case 12: {
+      decodeAt = p + n;
+      return { verbatim_string: { format: Buffer.from(h.subarray(p + 4, p + 7)), string: Buffer.from(h.subarray(p + 7, p + n)) } };
+    }
+    default:
+      throw new Error(`malformed script result (tag ${tag})`);
+  }
 }
 
 /** Whether a value is an error the script raised (as opposed to an error value it returned). */
@@ -664,32 +655,28 @@ export function isRaisedError(v: ScriptValue): v is { err: Buffer; code?: Buffer
   return v !== null && typeof v === 'object' && !Array.isArray(v) && 'err' in v && (v as { meta?: unknown }).meta !== undefined;
 }
 
-/** An error value's text as Redis would put it on the wire (code, then message). */
+/**
+ * An error value's text as Redis puts it on the wire: the err field up to a NUL (Redis copies
+ * it as a C string). The glue already shaped it as "CODE message" where Redis does.
+ */
 export function errorMessage(v: { err: Buffer; code?: Buffer; meta?: unknown }): string {
-  const meta = v.meta as RaisedMeta | undefined;
   let message = v.err.toString('latin1');
   const nul = message.indexOf('\0');
   if (nul >= 0) message = message.slice(0, nul);
-  // redis.error_reply('-CODE message'): the dash marks the code, as in Redis's luaPushErrorBuff.
-  if (message.startsWith('-')) {
-    const space = message.indexOf(' ');
-    return space < 0 ? `ERR ${message.slice(1)}` : message.slice(1);
-  }
-  if (meta?.kind === 'global-read') message = `user_script:${meta.line ?? 1}: Script attempted to access nonexistent global variable '${meta.name ?? ''}'`;
-  else if (meta?.kind === 'command-arg-type') message = 'Lua redis lib command arguments must be strings or integers';
-  else if (message === 'script execution failed') message = 'Error running script';
-  // redis.setresp's own error comes with a position prefix that Redis does not print.
-  const helper = /^user_script:\d+: ERR (RESP version must be 2 or 3\.)$/.exec(message);
-  if (helper) message = helper[1]!;
   return v.code !== undefined ? `${v.code.toString('latin1')} ${message}` : message;
 }
 
 /**
  * The reply text for an error a script raised: Redis appends where it happened,
- * "… script: <sha or function name>, on @user_script:<line>." (user_function for FCALL).
+ * "… script: <sha or function name>, on @user_script:<line>." (@user_function for FCALL).
  */
-export function scriptErrorText(v: { err: Buffer; code?: Buffer; meta: RaisedMeta }, origin: string, chunk: 'user_script' | 'user_function'): string {
-  let text = errorMessage(v);
-  if (chunk === 'user_function') text = text.replace(/user_script:(\d+):/g, 'user_function:$1:');
-  return `${text} script: ${origin}, on @${chunk}:${v.meta.line ?? 0}.`;
+export function scriptErrorText(v: { err: Buffer; code?: Buffer; meta: RaisedMeta }, origin: string, _chunk?: ChunkName): string {
+  const text = errorMessage(v);
+  const meta = v.meta;
+  if (meta.plain) return `ERR Error running script: ${text === OOM ? ERR_SCRIPT_OOM : text}`;
+  if (meta.line >= 0 && meta.source !== '') return `${text} script: ${origin}, on ${meta.source}:${meta.line}.`;
+  return text;
 }
+
+// Last, once every binding above is initialised.
+instantiate();

@@ -101,6 +101,11 @@ export class CommandHost implements WasmScriptHost, EncodingScriptHost {
     return this.run(args);
   }
 
+  /** redis.acl_check_cmd: keyraft has one user, who may run every command; -1 for an unknown one. */
+  aclCheck(argv: string[]): number {
+    return this.ctx.server.commands.lookup(argv[0]!) === undefined ? -1 : 1;
+  }
+
   /** The entry's time: the only clock a WASM function sees. */
   get now(): number {
     return this.ctx.now;

@@ -217,9 +217,9 @@ export function reviveBuffers(v: ScriptValue): ScriptValue {
   return v;
 }
 
-// lua-redis-wasm's reply wire format (its codec's encodeReplyValue): [tag:u8][count or length:u32le]
-// then the payload; integers and doubles are 8 bytes, a boolean 1, arrays/sets count items and
-// maps count pairs.
+// The reply wire format the Lua glue reads (native/lua/keyraft_lua.c describes it):
+// [tag:u8][count or length:u32le] then the payload; integers and doubles are 8 bytes, a boolean
+// 1, arrays/sets count items and maps count pairs.
 const TAG_NULL = 0x00;
 const TAG_INT = 0x01;
 const TAG_BULK = 0x02;
@@ -241,10 +241,10 @@ const ENCODER_DEPTH_MAX = 1024;
 const TWO_TO_32 = 0x100000000;
 
 /**
- * A Reply that writes a command's reply, run by redis.call, straight into lua-redis-wasm's reply
+ * A Reply that writes a command's reply, run by redis.call, straight into the Lua glue's reply
  * wire format, shaped by the script's RESP version exactly as CaptureReply shapes a ScriptValue
- * (so the interpreter receives the same bytes the package's encodeReply would make of it) —
- * without building the value or the per-node Buffers. Only the first complete top-level value
+ * (test/scripting/lua-glue.test.ts checks the two agree) — without building the value or the
+ * per-node Buffers. Only the first complete top-level value
  * counts, as in CaptureReply.
  */
 export class ReplyEncoder implements Reply {

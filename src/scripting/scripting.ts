@@ -135,8 +135,8 @@ export class Scripting {
     // The entry is the commands the script runs (or nothing), never the script.
     ctx.recordEntryAs([]);
     const thresholdMs = server.config.int('busy-reply-threshold');
-    // An EVAL script's budget is the interpreter's instruction count (setFuelLimit); only a
-    // function (possibly WASM, polled by the clock) needs the time it started.
+    // A Lua run's budget is kept by the interpreter itself (setFuelLimit); only a function
+    // (possibly WASM, polled by the clock) needs the time it started.
     const startedMs = kind === 'function' ? Date.now() : 0; // deterministic-ok: a time budget and FUNCTION STATS, not state
     // One host is kept and reused run after run (a run nested in another gets its own).
     const host = this.spareHost ?? new CommandHost(ctx, readOnly);

@@ -6,7 +6,7 @@
 // worker thread for a script that runs long.
 
 /**
- * A reply as a script sees it and returns it (the same shape lua-redis-wasm uses):
+ * A reply as a script sees it and returns it:
  * null = nil, number/bigint = integer, Buffer = bulk string, arrays, and tagged objects for
  * status, error and the RESP3 types.
  */

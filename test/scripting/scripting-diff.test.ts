@@ -310,3 +310,43 @@ test('scripts inside MULTI, SELECT inside scripts, and keyspace effects', { skip
     ['EVAL', "redis.call('set', KEYS[1], 'v', 'px', 100000) return redis.call('pttl', KEYS[1]) > 0", '1', 'ttl'],
   ]);
 });
+
+// What keyraft's first interpreter (the lua-redis-wasm package) answered differently, now that
+// the engine is Redis's Lua with a glue following Redis's script_lua.c (native/lua/).
+test('error_reply, {double=} under RESP2, raised tables, RESP3 nils, error levels and numbers as arguments match Redis', { skip }, async () => {
+  await pair.assertSame(
+    'former differences',
+    evals([
+      "return redis.error_reply('two words')",
+      'return {double = 3.5}',
+      "error({err = 'x'})",
+      "error({err = 'MYCODE with text'})",
+      "redis.setresp(3) return tostring(redis.call('get', 'no-such-key'))",
+      "redis.setresp(3) return {redis.call('get', 'no-such-key'), 1}",
+      "error('x', 2)",
+      'return type(arg)',
+      "return redis.call('echo', 2^53)",
+      "return redis.call('echo', 0.1)",
+      "return redis.acl_check_cmd('get', 'k')",
+      "return redis.acl_check_cmd('no-such-command')",
+      'return type(getfenv)',
+      'return type(newproxy)',
+      "getmetatable('').__index = nil",
+      "return {err = '-X y'}",
+    ]),
+  );
+});
+
+test("a library's local state lives from one FCALL to the next, as in Redis", { skip }, async () => {
+  await pair.assertSame('library state', [
+    ['FUNCTION', 'LOAD', 'REPLACE', "#!lua name=counterlib\nlocal n = 0\nredis.register_function('bump', function() n = n + 1 return n end)"],
+    ['FCALL', 'bump', '0'],
+    ['FCALL', 'bump', '0'],
+    ['FCALL', 'bump', '0'],
+    ['FUNCTION', 'LOAD', 'REPLACE', "#!lua name=counterlib\nlocal n = 100\nredis.register_function('bump', function() n = n + 1 return n end)"],
+    ['FCALL', 'bump', '0'],
+    ['FUNCTION', 'LOAD', 'REPLACE', "#!lua name=reglib\nredis.register_function('late', function() redis.register_function('x', function() end) end)"],
+    ['FCALL', 'late', '0'],
+    ['FUNCTION', 'FLUSH'],
+  ]);
+});
