@@ -11,14 +11,15 @@
  * run in the host: redis.call hands the argument vector to the host_call import and gets the
  * reply back in the wire format described below.
  *
- * Wire format shared with the host (both directions): a value is [tag:u8][n:u32le][payload].
- *   NULL 0 (n=0) | INT 1 (n=8, i64le) | BULK 2 (n bytes) | ARRAY 3 (n items follow)
- *   STATUS 4 (n bytes) | ERROR 5 (n bytes) | BOOL 7 (n=1, 0/1) | DOUBLE 8 (n=8, f64le)
- *   MAP 9 (n key/value pairs follow) | SET 10 (n items follow) | BIGNUM 11 (n bytes)
- *   VERBATIM 12 (n bytes: [3:u32le][format:3][text])
- * A run's result is one value, or RAISED 15: [n:u32le message][line:i32le][flags:u8]
- * [source len:u32le][source] for an error raised out of the script (flags bit 0: the error
- * came from a command, whose error statistics the host already counted).
+ * Wire format shared with the host (both directions): the value encoding of keyraft's WASM
+ * function ABI (src/scripting/wasm-codec.ts, docs/WASM-FUNCTIONS.md), so one encoder serves
+ * both engines. A value is a tag byte and its payload, little-endian:
+ *   NIL 0 | INT 1 i64 | BULK 2 u32 len, bytes | STATUS 3 u32 len, bytes | ERROR 4 u32 len, bytes
+ *   ARRAY 5 u32 n, n values | BOOL 6 u8 | DOUBLE 7 f64 | MAP 8 u32 n, 2n values | SET 9 u32 n,
+ *   n values | BIGNUM 10 u32 len, digits | VERBATIM 11 u32 len, format, u32 len, text
+ * A run's result is one value, or RAISED 15: [u32 len][message][line:i32][flags:u8]
+ * [u32 len][source] for an error raised out of the script (flags bit 0: the error came from a
+ * command, whose error statistics the host already counted; bit 1: not an error table).
  */
 #include <math.h>
 #include <stdint.h>
@@ -42,8 +43,8 @@ IMPORT(host_sha1hex) void host_sha1hex(const char *data, uint32_t len, char *out
 /* redis.acl_check_cmd: 1 allowed, 0 denied, -1 no such command. */
 IMPORT(host_acl_check) int host_acl_check(const uint8_t *args, uint32_t len);
 
-enum { TAG_NULL = 0, TAG_INT = 1, TAG_BULK = 2, TAG_ARRAY = 3, TAG_STATUS = 4, TAG_ERROR = 5,
-       TAG_BOOL = 7, TAG_DOUBLE = 8, TAG_MAP = 9, TAG_SET = 10, TAG_BIGNUM = 11, TAG_VERBATIM = 12,
+enum { TAG_NULL = 0, TAG_INT = 1, TAG_BULK = 2, TAG_STATUS = 3, TAG_ERROR = 4, TAG_ARRAY = 5,
+       TAG_BOOL = 6, TAG_DOUBLE = 7, TAG_MAP = 8, TAG_SET = 9, TAG_BIGNUM = 10, TAG_VERBATIM = 11,
        TAG_RAISED = 15 };
 
 /* How a compiled chunk is run (kr_run). */
@@ -109,6 +110,17 @@ static void put_bytes(Buf *b, const void *s, uint32_t n) {
   }
   memcpy(b->p + b->len, s, n);
   b->len += n;
+}
+
+static void put_tag(Buf *b, int tag) {
+  uint8_t t = (uint8_t)tag;
+  put_bytes(b, &t, 1);
+}
+
+/* A tag, a u32 length and the bytes (bulk, status, error, big number). */
+static void put_string(Buf *b, int tag, const void *s, size_t n) {
+  put_header(b, tag, (uint32_t)n);
+  put_bytes(b, s, (uint32_t)n);
 }
 
 /* Turns CR and LF in the last n bytes written into spaces (status and big number replies). */
@@ -205,44 +217,59 @@ static uint32_t rd32(const uint8_t *p) {
   return v;
 }
 
+/* Reads n bytes at *p (NULL when the reply is shorter). */
+static const uint8_t *take(const uint8_t **p, const uint8_t *end, uint32_t n) {
+  if ((uint64_t)(end - *p) < n) return NULL;
+  const uint8_t *at = *p;
+  *p += n;
+  return at;
+}
+
+/* A u32 length and that many bytes; NULL when the reply is shorter. */
+static const uint8_t *take_bytes(const uint8_t **p, const uint8_t *end, uint32_t *n) {
+  const uint8_t *len = take(p, end, 4);
+  if (len == NULL) return NULL;
+  *n = rd32(len);
+  return take(p, end, *n);
+}
+
 /* Redis's redisProtocolToLuaType over the wire format: pushes one value, returns where the
  * next begins (NULL on a malformed reply). */
 static const uint8_t *push_reply(lua_State *l, const uint8_t *p, const uint8_t *end) {
-  if (end - p < 5) return NULL;
+  const uint8_t *t = take(&p, end, 1), *s;
+  uint32_t n;
+  if (t == NULL) return NULL;
   if (!lua_checkstack(l, 4)) luaL_error(l, "reached lua stack limit");
-  int tag = p[0];
-  uint32_t n = rd32(p + 1);
-  p += 5;
-  switch (tag) {
+  switch (*t) {
     case TAG_NULL:
       /* RESP2's null bulk and null array are false; RESP3's null is nil. */
       if (script_resp == 3) lua_pushnil(l);
       else lua_pushboolean(l, 0);
       return p;
     case TAG_INT: {
-      if (end - p < 8) return NULL;
+      if ((s = take(&p, end, 8)) == NULL) return NULL;
       int64_t v;
-      memcpy(&v, p, 8);
+      memcpy(&v, s, 8);
       lua_pushnumber(l, (lua_Number)v);
-      return p + 8;
+      return p;
     }
     case TAG_BULK:
-      if ((uint32_t)(end - p) < n) return NULL;
-      lua_pushlstring(l, (const char *)p, n);
-      return p + n;
+      if ((s = take_bytes(&p, end, &n)) == NULL) return NULL;
+      lua_pushlstring(l, (const char *)s, n);
+      return p;
     case TAG_STATUS:
-      if ((uint32_t)(end - p) < n) return NULL;
+      if ((s = take_bytes(&p, end, &n)) == NULL) return NULL;
       lua_newtable(l);
       lua_pushliteral(l, "ok");
-      lua_pushlstring(l, (const char *)p, n);
+      lua_pushlstring(l, (const char *)s, n);
       lua_rawset(l, -3);
-      return p + n;
+      return p;
     case TAG_ERROR: {
-      if ((uint32_t)(end - p) < n) return NULL;
+      if ((s = take_bytes(&p, end, &n)) == NULL) return NULL;
       luaL_Buffer b;
       luaL_buffinit(l, &b);
       luaL_addchar(&b, '-');
-      luaL_addlstring(&b, (const char *)p, n);
+      luaL_addlstring(&b, (const char *)s, n);
       luaL_pushresult(&b);
       size_t len;
       const char *text = lua_tolstring(l, -1, &len);
@@ -251,72 +278,76 @@ static const uint8_t *push_reply(lua_State *l, const uint8_t *p, const uint8_t *
       lua_pushliteral(l, "ignore_error_stats_update");
       lua_pushboolean(l, 1);
       lua_rawset(l, -3);
-      return p + n;
+      return p;
     }
     case TAG_BOOL:
-      if (end - p < 1) return NULL;
-      lua_pushboolean(l, p[0] != 0);
-      return p + 1;
+      if ((s = take(&p, end, 1)) == NULL) return NULL;
+      lua_pushboolean(l, *s != 0);
+      return p;
     case TAG_DOUBLE: {
-      if (end - p < 8) return NULL;
+      if ((s = take(&p, end, 8)) == NULL) return NULL;
       double d;
-      memcpy(&d, p, 8);
+      memcpy(&d, s, 8);
       lua_newtable(l);
       lua_pushliteral(l, "double");
       lua_pushnumber(l, d);
       lua_rawset(l, -3);
-      return p + 8;
+      return p;
     }
     case TAG_BIGNUM:
-      if ((uint32_t)(end - p) < n) return NULL;
+      if ((s = take_bytes(&p, end, &n)) == NULL) return NULL;
       lua_newtable(l);
       lua_pushliteral(l, "big_number");
-      lua_pushlstring(l, (const char *)p, n);
+      lua_pushlstring(l, (const char *)s, n);
       lua_rawset(l, -3);
-      return p + n;
+      return p;
     case TAG_VERBATIM: {
-      if ((uint32_t)(end - p) < n || n < 7) return NULL;
+      uint32_t fn;
+      const uint8_t *format = take_bytes(&p, end, &fn);
+      if (format == NULL || (s = take_bytes(&p, end, &n)) == NULL) return NULL;
       lua_newtable(l);
       lua_pushliteral(l, "verbatim_string");
       lua_newtable(l);
       lua_pushliteral(l, "format");
-      lua_pushlstring(l, (const char *)p + 4, 3);
+      lua_pushlstring(l, (const char *)format, fn);
       lua_rawset(l, -3);
       lua_pushliteral(l, "string");
-      lua_pushlstring(l, (const char *)p + 7, n - 7);
+      lua_pushlstring(l, (const char *)s, n);
       lua_rawset(l, -3);
       lua_rawset(l, -3);
-      return p + n;
+      return p;
     }
     case TAG_ARRAY:
+      if ((s = take(&p, end, 4)) == NULL) return NULL;
+      n = rd32(s);
       lua_createtable(l, n < 1024 ? (int)n : 1024, 0);
       for (uint32_t i = 0; i < n; i++) {
-        p = push_reply(l, p, end);
-        if (p == NULL) return NULL;
+        if ((p = push_reply(l, p, end)) == NULL) return NULL;
         lua_rawseti(l, -2, (int)i + 1);
       }
       return p;
     case TAG_MAP:
+      if ((s = take(&p, end, 4)) == NULL) return NULL;
+      n = rd32(s);
       lua_newtable(l);
       lua_pushliteral(l, "map");
       lua_newtable(l);
       for (uint32_t i = 0; i < n; i++) {
-        p = push_reply(l, p, end);
-        if (p == NULL) return NULL;
-        p = push_reply(l, p, end);
-        if (p == NULL) return NULL;
+        if ((p = push_reply(l, p, end)) == NULL) return NULL;
+        if ((p = push_reply(l, p, end)) == NULL) return NULL;
         if (lua_isnil(l, -2)) lua_pop(l, 2); /* a nil key cannot be stored */
         else lua_rawset(l, -3);
       }
       lua_rawset(l, -3);
       return p;
     case TAG_SET:
+      if ((s = take(&p, end, 4)) == NULL) return NULL;
+      n = rd32(s);
       lua_newtable(l);
       lua_pushliteral(l, "set");
       lua_newtable(l);
       for (uint32_t i = 0; i < n; i++) {
-        p = push_reply(l, p, end);
-        if (p == NULL) return NULL;
+        if ((p = push_reply(l, p, end)) == NULL) return NULL;
         if (lua_isnil(l, -1)) lua_pop(l, 1);
         else {
           lua_pushboolean(l, 1);
@@ -806,10 +837,10 @@ static void encode_table(lua_State *l, int depth);
 
 /* Redis's luaReplyToRedisReply into the wire format; consumes the value on top. */
 static void encode_value(lua_State *l, int depth) {
-  if (!lua_checkstack(l, 4) || depth > 10000) {
+  /* Deeper than the host decodes (wasm-codec's VALUE_DEPTH_MAX, 1000): Redis's stack-limit error. */
+  if (!lua_checkstack(l, 4) || depth > 900) {
     static const char msg[] = "ERR reached lua stack limit";
-    put_header(&out, TAG_ERROR, sizeof msg - 1);
-    put_bytes(&out, msg, sizeof msg - 1);
+    put_string(&out, TAG_ERROR, msg, sizeof msg - 1);
     lua_pop(l, 1);
     return;
   }
@@ -818,20 +849,19 @@ static void encode_value(lua_State *l, int depth) {
   switch (lua_type(l, -1)) {
     case LUA_TSTRING:
       s = lua_tolstring(l, -1, &n);
-      put_header(&out, TAG_BULK, (uint32_t)n);
-      put_bytes(&out, s, (uint32_t)n);
+      put_string(&out, TAG_BULK, s, n);
       break;
     case LUA_TBOOLEAN:
       /* The script's protocol decides (redis.setresp): RESP2 has no booleans. */
       if (script_resp == 2) {
         if (lua_toboolean(l, -1)) {
           int64_t one = 1;
-          put_header(&out, TAG_INT, 8);
+          put_tag(&out, TAG_INT);
           put_bytes(&out, &one, 8);
-        } else put_header(&out, TAG_NULL, 0);
+        } else put_tag(&out, TAG_NULL);
       } else {
         uint8_t v = (uint8_t)lua_toboolean(l, -1);
-        put_header(&out, TAG_BOOL, 1);
+        put_tag(&out, TAG_BOOL);
         put_bytes(&out, &v, 1);
       }
       break;
@@ -839,7 +869,7 @@ static void encode_value(lua_State *l, int depth) {
       /* (long long) of a double as x86-64 does it: NaN and out-of-range give INT64_MIN. */
       double d = (double)lua_tonumber(l, -1);
       int64_t v = (d != d || d >= 9223372036854775808.0 || d < -9223372036854775808.0) ? INT64_MIN : (int64_t)d;
-      put_header(&out, TAG_INT, 8);
+      put_tag(&out, TAG_INT);
       put_bytes(&out, &v, 8);
       break;
     }
@@ -847,7 +877,7 @@ static void encode_value(lua_State *l, int depth) {
       encode_table(l, depth);
       return;
     default:
-      put_header(&out, TAG_NULL, 0);
+      put_tag(&out, TAG_NULL);
   }
   lua_pop(l, 1);
 }
@@ -866,8 +896,7 @@ static void encode_table(lua_State *l, int depth) {
   const char *s;
   if (raw_field(l, "err") == LUA_TSTRING) {
     s = lua_tolstring(l, -1, &n);
-    put_header(&out, TAG_ERROR, (uint32_t)n);
-    put_bytes(&out, s, (uint32_t)n);
+    put_string(&out, TAG_ERROR, s, n);
     lua_pop(l, 2);
     return;
   }
@@ -876,8 +905,7 @@ static void encode_table(lua_State *l, int depth) {
     /* sdsnew(lua_tostring()): the text stops at a NUL. */
     s = lua_tostring(l, -1);
     n = strlen(s);
-    put_header(&out, TAG_STATUS, (uint32_t)n);
-    put_bytes(&out, s, (uint32_t)n);
+    put_string(&out, TAG_STATUS, s, n);
     blank_newlines(&out, (uint32_t)n);
     lua_pop(l, 2);
     return;
@@ -885,7 +913,7 @@ static void encode_table(lua_State *l, int depth) {
   lua_pop(l, 1);
   if (raw_field(l, "double") == LUA_TNUMBER) {
     double d = (double)lua_tonumber(l, -1);
-    put_header(&out, TAG_DOUBLE, 8);
+    put_tag(&out, TAG_DOUBLE);
     put_bytes(&out, &d, 8);
     lua_pop(l, 2);
     return;
@@ -893,8 +921,7 @@ static void encode_table(lua_State *l, int depth) {
   lua_pop(l, 1);
   if (raw_field(l, "big_number") == LUA_TSTRING) {
     s = lua_tolstring(l, -1, &n);
-    put_header(&out, TAG_BIGNUM, (uint32_t)n);
-    put_bytes(&out, s, (uint32_t)n);
+    put_string(&out, TAG_BIGNUM, s, n);
     blank_newlines(&out, (uint32_t)n);
     lua_pop(l, 2);
     return;
@@ -910,11 +937,10 @@ static void encode_table(lua_State *l, int depth) {
         /* addReplyVerbatim takes the first three characters of the format. */
         char f3[3] = {' ', ' ', ' '};
         memcpy(f3, format, fn < 3 ? fn : 3);
-        uint32_t three = 3;
-        put_header(&out, TAG_VERBATIM, (uint32_t)n + 7);
-        put_bytes(&out, &three, 4);
-        put_bytes(&out, f3, 3);
-        put_bytes(&out, s, (uint32_t)n);
+        put_string(&out, TAG_VERBATIM, f3, 3);
+        uint32_t len = (uint32_t)n;
+        put_bytes(&out, &len, 4);
+        put_bytes(&out, s, len);
         lua_pop(l, 5);
         return;
       }
@@ -925,7 +951,7 @@ static void encode_table(lua_State *l, int depth) {
   lua_pop(l, 1);
   if (raw_field(l, "map") == LUA_TTABLE) {
     uint32_t at = out.len, count = 0;
-    put_header(&out, TAG_MAP, 0);
+    put_header(&out, TAG_MAP, 0); /* the count is filled in after */
     lua_pushnil(l);
     while (lua_next(l, -2)) {
       lua_pushvalue(l, -2);

@@ -189,6 +189,9 @@ function parseExpireFlags(ctx: ExecContext, argv: string[]): number | null {
  * Redis's expireGenericCommand. `basetime` is 0 for the *AT forms and ctx.now for the relative
  * ones; the overflow checks run in exact 64-bit arithmetic (bigint) as Redis's do.
  */
+/** Times whose arithmetic stays exact in plain numbers (|t| * 1000 + now < 2^53): EXPIRE's common case. */
+const EXPIRE_FAST_MAX = 2 ** 40;
+
 function expireGeneric(ctx: ExecContext, argv: string[], relative: boolean, seconds: boolean): void {
   const key = argv[1]!;
   const flags = parseExpireFlags(ctx, argv);
@@ -196,6 +199,13 @@ function expireGeneric(ctx: ExecContext, argv: string[], relative: boolean, seco
   const parsed = parseInt64(argv[2]!);
   if (parsed === null) {
     ctx.reply.error(ERR_NOT_INTEGER);
+    return;
+  }
+  if (flags === 0 && typeof parsed === 'number' && parsed <= EXPIRE_FAST_MAX && parsed >= -EXPIRE_FAST_MAX) {
+    // No overflow is possible here, and no NX/XX/GT/LT to compare: no BigInt needed.
+    const whenMs = (seconds ? parsed * 1000 : parsed) + (relative ? ctx.now : 0);
+    if (ctx.lookupWrite(key) === undefined) ctx.reply.integer(0);
+    else applyExpire(ctx, key, whenMs, whenMs <= ctx.now);
     return;
   }
   const name = argv[0]!.toLowerCase();
@@ -227,8 +237,12 @@ function expireGeneric(ctx: ExecContext, argv: string[], relative: boolean, seco
     if (flags & EXPIRE_GT && (current === undefined || when <= current)) return ctx.reply.integer(0);
     if (flags & EXPIRE_LT && current !== undefined && when >= current) return ctx.reply.integer(0);
   }
-  if (when <= BigInt(ctx.now)) {
-    // A time already past deletes the key; Redis propagates it as DEL and emits "del".
+  applyExpire(ctx, key, when, when <= BigInt(ctx.now));
+}
+
+/** Sets an existing key's expiry; a time already past deletes it (Redis propagates that as DEL and emits "del"). */
+function applyExpire(ctx: ExecContext, key: string, when: number | bigint, past: boolean): void {
+  if (past) {
     ctx.db.delete(key);
     ctx.dirty();
     ctx.modified(key);

@@ -110,7 +110,7 @@ function fcallCommand(readOnlyCommand: boolean) {
       'function',
       fn.info.name,
       readOnlyCommand || noWrites,
-      (host) => lib.compiled.call(fn.info.name, ka.keys.map(latin1), ka.args.map(latin1), host),
+      (host) => lib.compiled.call(fn.info.name, ka.keys, ka.args, host),
       () => ({ kind: 'function', engine: lib.engine.name, library: lib.name, code: lib.code, fn: fn.info.name, keys: ka.keys, args: ka.args, now: ctx.now, seed: ctx.seed }),
     );
   };

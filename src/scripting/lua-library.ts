@@ -5,7 +5,7 @@
 // FCALL only calls one, and a library's local state lives from call to call, as in Redis. The
 // prelude takes the place of the shebang line, so line numbers in errors stay the library's.
 
-import type { CompiledLibrary, FunctionInfo, LibraryEngine, ScriptHost, ScriptValue } from './types.js';
+import type { CompiledLibrary, FunctionInfo, LibraryEngine, ScriptArg, ScriptHost, ScriptValue } from './types.js';
 import { errorMessage, FUEL_UNITS_PER_MS, fuelLimitUnits, isFuelExhausted, isRaisedError, LuaFunctions, scriptErrorText, setFuelLimit } from './lua-runtime.js';
 import { SCRIPT_FLAGS, validName, withoutFirstLine } from './shebang.js';
 
@@ -76,7 +76,7 @@ class LuaLibrary implements CompiledLibrary {
     private compiled: LuaFunctions,
   ) {}
 
-  call(functionName: string, keys: Buffer[], args: Buffer[], host: ScriptHost): ScriptValue {
+  call(functionName: string, keys: readonly ScriptArg[], args: readonly ScriptArg[], host: ScriptHost): ScriptValue {
     if (!this.compiled.alive) {
       // The interpreter was replaced after a failure: load the library into the new one.
       const again = LuaFunctions.load(loadingChunk(this.body), LOADING_HOST);

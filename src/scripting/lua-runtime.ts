@@ -13,18 +13,11 @@
 import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { createHash } from 'node:crypto';
-import type { ScriptHost, ScriptValue } from './types.js';
-import { ReplyEncoder, writeScriptValue } from './script-reply.js';
-
-/**
- * A host that runs a redis.call command straight into the interpreter's reply encoding
- * (CommandHost): the arguments arrive as latin1 strings, the reply is written into `out`.
- */
-export interface EncodingScriptHost extends ScriptHost {
-  runEncoded(argv: string[], out: ReplyEncoder): void;
-  /** redis.acl_check_cmd: 1 allowed, 0 denied, -1 no such command. */
-  aclCheck?(argv: string[]): number;
-}
+import type { ScriptArg, ScriptHost, ScriptValue } from './types.js';
+export type { ScriptArg } from './types.js';
+import { ReplyEncoder, writeScriptValue, type EncodingScriptHost } from './script-reply.js';
+import { Decoder } from './wasm-codec.js';
+import { decodeArgv } from './argv-codec.js';
 
 /** The Redis release whose scripting behaviour keyraft follows (redis.REDIS_VERSION, set in the glue). */
 export const SCRIPT_REDIS_VERSION = '7.0.15';
@@ -68,9 +61,9 @@ let generation = 0;
 let heapView = Buffer.alloc(0);
 const tableEntries: ((a: number, b: number) => void)[] = [];
 
-/** A Buffer over the module's memory (a new one after the memory grew and detached the old). */
+/** A Buffer over the module's memory (a new one after the memory grew: that detaches the old, length 0). */
 function heap(): Buffer {
-  if (heapView.buffer !== x.memory.buffer) heapView = Buffer.from(x.memory.buffer);
+  if (heapView.length === 0) heapView = Buffer.from(x.memory.buffer);
   return heapView;
 }
 
@@ -111,7 +104,7 @@ function imports(): WebAssembly.Imports {
         h.latin1Write(digest, outPtr, 40);
       },
       host_acl_check: (ptr: number, len: number): number => {
-        const argv = decodeArgs(ptr, len);
+        const argv = decodeArgv(heap(), ptr, len);
         const host = current as Partial<EncodingScriptHost> | null;
         if (argv === null || argv.length === 0) return -1;
         return host?.aclCheck !== undefined ? host.aclCheck(argv) : 1;
@@ -162,51 +155,6 @@ let scratch = 0;
 
 // ---- redis.call ----
 
-/**
- * Short redis.call arguments as strings, reused when the same bytes come again: the command
- * name repeats on every call, and a script tends to pass the same key to several commands
- * (INCR then EXPIRE). A hit costs a byte comparison instead of a new string. Two small
- * direct-mapped tables (names, other arguments), keyed by length and three of the bytes.
- */
-const INTERNED_BYTES_MAX = 24;
-const INTERN_SLOTS = 256;
-const namesSeen: (string | undefined)[] = new Array(INTERN_SLOTS);
-const argsSeen: (string | undefined)[] = new Array(INTERN_SLOTS);
-
-function intern(seen: (string | undefined)[], buf: Buffer, start: number, len: number): string {
-  if (len === 0) return '';
-  const h = (len * 31 + buf[start]! * 7 + buf[start + len - 1]! * 3 + buf[start + (len >> 1)]!) & (INTERN_SLOTS - 1);
-  const cached = seen[h];
-  if (cached !== undefined && cached.length === len) {
-    let i = 0;
-    while (i < len && cached.charCodeAt(i) === buf[start + i]) i++;
-    if (i === len) return cached;
-  }
-  const s = buf.latin1Slice(start, start + len);
-  seen[h] = s;
-  return s;
-}
-
-/** An argument block ([count:u32] then [len:u32][bytes] each) as latin1 strings; null when malformed. */
-function decodeArgs(ptr: number, len: number): string[] | null {
-  const b = heap();
-  const end = ptr + len;
-  if (len < 4) return null;
-  const count = b.readUInt32LE(ptr);
-  if (count > len) return null;
-  const argv = new Array<string>(count);
-  let at = ptr + 4;
-  for (let i = 0; i < count; i++) {
-    if (at + 4 > end) return null;
-    const n = b.readUInt32LE(at);
-    at += 4;
-    if (at + n > end) return null;
-    argv[i] = n <= INTERNED_BYTES_MAX ? intern(i === 0 ? namesSeen : argsSeen, b, at, n) : b.latin1Slice(at, at + n);
-    at += n;
-  }
-  return argv;
-}
-
 /** The encoder every redis.call reply is written into (one call at a time: scripts do not nest). */
 const encoder = new ReplyEncoder();
 const NO_HOST = 'ERR redis.call used outside of a script run';
@@ -221,7 +169,7 @@ function hostCall(pcall: number, resp: number, ptr: number, len: number): number
   currentResp = resp === 3 ? 3 : 2;
   encoder.reset(currentResp);
   const host = current;
-  const argv = decodeArgs(ptr, len);
+  const argv = decodeArgv(heap(), ptr, len);
   try {
     if (argv === null) encoder.error('ERR invalid argument encoding');
     else if (host === null) encoder.error(NO_HOST);
@@ -302,8 +250,6 @@ export function isFuelExhausted(v: ScriptValue): boolean {
 
 // ---- compiling and running ----
 
-/** An argument as Lua receives it: a latin1 string (one char per byte) or bytes. */
-export type ScriptArg = string | Buffer;
 
 /** How the glue runs a chunk (keyraft_lua.c's MODE_*). */
 const MODE_EVAL = 0;
@@ -566,13 +512,13 @@ interface RaisedMeta {
   compile?: boolean;
 }
 
-const TWO_TO_32 = 0x100000000;
+/** Decodes results out of the module's memory (a new one after the memory grew). */
+let decoder: Decoder | null = null;
 
-/** A run's result as the glue wrote it (keyraft_lua.c's wire format). */
+/** A run's result as the glue wrote it: one value in wasm-codec's encoding, or RAISED (15). */
 function decodeResult(ptr: number, len: number): ScriptValue {
   const h = heap();
-  const end = ptr + len;
-  if (h[ptr] === 15) {
+  if (h[ptr] === TAG_RAISED) {
     const n = h.readUInt32LE(ptr + 1);
     let at = ptr + 5;
     const message = Buffer.from(h.subarray(at, at + n));
@@ -584,71 +530,11 @@ function decodeResult(ptr: number, len: number): ScriptValue {
     const meta: RaisedMeta = { line, source, fromCommand: (flags & 1) !== 0, plain: (flags & 2) !== 0 };
     return { err: message, meta };
   }
-  decodeAt = ptr;
-  const v = decodeValue(h, end);
-  return v;
+  if (decoder === null || !decoder.reads(h)) decoder = new Decoder(h);
+  return decoder.reset(ptr, ptr + len).value();
 }
 
-let decodeAt = 0;
-
-function decodeValue(h: Buffer, end: number): ScriptValue {
-  const at = decodeAt;
-  if (at + 5 > end) throw new Error('malformed script result');
-  const tag = h[at]!;
-  const n = h.readUInt32LE(at + 1);
-  decodeAt = at + 5;
-  const p = decodeAt;
-  switch (tag) {
-    case 0:
-      return null;
-    case 1: {
-      decodeAt = p + 8;
-      const lo = h.readUInt32LE(p);
-      const hi = h.readInt32LE(p + 4);
-      // Within ±2^53 a number is exact; outside, a bigint.
-      if (hi >= -0x200000 && hi < 0x200000) {
-        const v = hi * TWO_TO_32 + lo;
-        if (v <= Number.MAX_SAFE_INTEGER && v >= Number.MIN_SAFE_INTEGER) return v;
-      }
-      return h.readBigInt64LE(p);
-    }
-    case 2:
-    case 4:
-    case 5:
-    case 11: {
-      decodeAt = p + n;
-      const bytes = Buffer.allocUnsafe(n);
-      h.copy(bytes, 0, p, p + n);
-      return tag === 2 ? bytes : tag === 4 ? { ok: bytes } : tag === 5 ? { err: bytes } : { big_number: bytes };
-    }
-    case 3:
-    case 10: {
-      const items = new Array<ScriptValue>(n);
-      for (let i = 0; i < n; i++) items[i] = decodeValue(h, end);
-      return tag === 3 ? items : { set: items };
-    }
-    case 7:
-      decodeAt = p + 1;
-      return h[p] !== 0;
-    case 8:
-      decodeAt = p + 8;
-      return { double: h.readDoubleLE(p) };
-    case 9: {
-      const map: [ScriptValue, ScriptValue][] = [];
-      for (let i = 0; i < n; i++) {
-        const k = decodeValue(h, end);
-        map.push([k, decodeValue(h, end)]);
-      }
-      return { map };
-    }
-    case 12: {
-      decodeAt = p + n;
-      return { verbatim_string: { format: Buffer.from(h.subarray(p + 4, p + 7)), string: Buffer.from(h.subarray(p + 7, p + n)) } };
-    }
-    default:
-      throw new Error(`malformed script result (tag ${tag})`);
-  }
-}
+const TAG_RAISED = 15;
 
 /** Whether a value is an error the script raised (as opposed to an error value it returned). */
 export function isRaisedError(v: ScriptValue): v is { err: Buffer; code?: Buffer; meta: RaisedMeta } {

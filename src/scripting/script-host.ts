@@ -9,8 +9,8 @@ import type { Client } from '../net/client.js';
 import type { Reply } from '../protocol/reply.js';
 import type { ScriptValue } from './types.js';
 import type { WasmScriptHost } from './wasm-engine.js';
-import { CaptureReply, type ReplyEncoder } from './script-reply.js';
-import { scriptResp, type EncodingScriptHost } from './lua-runtime.js';
+import { CaptureReply, type EncodingScriptHost, type ReplyEncoder } from './script-reply.js';
+import { scriptResp } from './lua-runtime.js';
 import { MISCONF_ERROR } from '../persistence/snapshot.js';
 import { performance } from 'node:perf_hooks';
 

@@ -7,7 +7,8 @@
 
 import { grownBuffer, type Bytes, type ProtocolVersion, type Reply } from '../protocol/reply.js';
 import { formatDouble } from '../protocol/numbers.js';
-import type { ScriptValue } from './types.js';
+import { TAG_ARRAY, TAG_BOOL, TAG_BULK, TAG_DOUBLE, TAG_ERROR, TAG_INT, TAG_MAP, TAG_NIL, TAG_SET, TAG_STATUS, TAG_VERBATIM } from './wasm-codec.js';
+import type { ScriptHost, ScriptValue } from './types.js';
 
 function bytes(v: Bytes): Buffer {
   return typeof v === 'string' ? Buffer.from(v, 'latin1') : Buffer.from(v.buffer, v.byteOffset, v.byteLength);
@@ -217,20 +218,15 @@ export function reviveBuffers(v: ScriptValue): ScriptValue {
   return v;
 }
 
-// The reply wire format the Lua glue reads (native/lua/keyraft_lua.c describes it):
-// [tag:u8][count or length:u32le] then the payload; integers and doubles are 8 bytes, a boolean
-// 1, arrays/sets count items and maps count pairs.
-const TAG_NULL = 0x00;
-const TAG_INT = 0x01;
-const TAG_BULK = 0x02;
-const TAG_ARRAY = 0x03;
-const TAG_STATUS = 0x04;
-const TAG_ERROR = 0x05;
-const TAG_BOOL = 0x07;
-const TAG_DOUBLE = 0x08;
-const TAG_MAP = 0x09;
-const TAG_SET = 0x0a;
-const TAG_VERBATIM = 0x0c;
+/**
+ * A host that runs a redis.call command straight into a script engine's reply encoding
+ * (CommandHost): the arguments arrive as latin1 strings, the reply is written into `out`.
+ */
+export interface EncodingScriptHost extends ScriptHost {
+  runEncoded(argv: string[], out: ReplyEncoder): void;
+  /** redis.acl_check_cmd: 1 allowed, 0 denied, -1 no such command. */
+  aclCheck?(argv: string[]): number;
+}
 
 /** The encoder's buffer to start with; it grows to the largest reply seen, up to this and then as needed. */
 const ENCODER_INITIAL_BYTES = 4 * 1024;
@@ -241,11 +237,12 @@ const ENCODER_DEPTH_MAX = 1024;
 const TWO_TO_32 = 0x100000000;
 
 /**
- * A Reply that writes a command's reply, run by redis.call, straight into the Lua glue's reply
- * wire format, shaped by the script's RESP version exactly as CaptureReply shapes a ScriptValue
- * (test/scripting/lua-glue.test.ts checks the two agree) — without building the value or the
- * per-node Buffers. Only the first complete top-level value
- * counts, as in CaptureReply.
+ * A Reply that writes a command's reply, run by redis.call from a script, straight into the
+ * value encoding both script engines read (wasm-codec.ts: the WASM function ABI, which the Lua
+ * glue shares), shaped by the script's RESP version exactly as CaptureReply shapes a
+ * ScriptValue (test/scripting/lua-glue.test.ts checks the bytes equal wasm-codec's encoding of
+ * CaptureReply's value) — without building the value or the per-node Buffers. Only the first
+ * complete top-level value counts, as in CaptureReply.
  */
 export class ReplyEncoder implements Reply {
   resp: ProtocolVersion = 2;
@@ -269,7 +266,7 @@ export class ReplyEncoder implements Reply {
 
   /** The encoded reply's length, after writing a nil when the command wrote nothing. */
   finish(): number {
-    if (this.len === 0) this.header(TAG_NULL, 0);
+    if (this.len === 0) this.tag(TAG_NIL);
     return this.len;
   }
 
@@ -278,16 +275,20 @@ export class ReplyEncoder implements Reply {
     if (need > this.buf.length) this.buf = grownBuffer(this.buf, this.len, need);
   }
 
-  private header(tag: number, n: number): void {
-    this.reserve(5);
+  private tag(tag: number): void {
+    this.reserve(1);
+    this.buf[this.len++] = tag;
+  }
+
+  private u32(n: number): void {
+    this.reserve(4);
     const b = this.buf;
-    let l = this.len;
-    b[l] = tag;
-    b[l + 1] = n & 0xff;
-    b[l + 2] = (n >>> 8) & 0xff;
-    b[l + 3] = (n >>> 16) & 0xff;
-    b[l + 4] = (n >>> 24) & 0xff;
-    this.len = l + 5;
+    const l = this.len;
+    b[l] = n & 0xff;
+    b[l + 1] = (n >>> 8) & 0xff;
+    b[l + 2] = (n >>> 16) & 0xff;
+    b[l + 3] = (n >>> 24) & 0xff;
+    this.len = l + 4;
   }
 
   /** One value done: closes every container it completes; the top-level one ends the reply. */
@@ -303,7 +304,8 @@ export class ReplyEncoder implements Reply {
 
   private open(tag: number, count: number, items: number): void {
     if (this.done) return;
-    this.header(tag, count);
+    this.tag(tag);
+    this.u32(count);
     if (items <= 0) {
       this.completed();
       return;
@@ -312,10 +314,9 @@ export class ReplyEncoder implements Reply {
     this.remaining[this.depth++] = items;
   }
 
-  private string(tag: number, s: string): void {
-    if (this.done) return;
+  private latin1(s: string): void {
     const n = s.length;
-    this.header(tag, n);
+    this.u32(n);
     this.reserve(n);
     if (n <= 32) {
       const b = this.buf;
@@ -323,6 +324,12 @@ export class ReplyEncoder implements Reply {
       for (let i = 0; i < n; i++) b[l++] = s.charCodeAt(i);
       this.len = l;
     } else this.len += this.buf.latin1Write(s, this.len, n);
+  }
+
+  private string(tag: number, s: string): void {
+    if (this.done) return;
+    this.tag(tag);
+    this.latin1(s);
     this.completed();
   }
 
@@ -333,22 +340,12 @@ export class ReplyEncoder implements Reply {
     }
     if (this.done) return;
     const n = v.length;
-    this.header(tag, n);
+    this.tag(tag);
+    this.u32(n);
     this.reserve(n);
     this.buf.set(v, this.len);
     this.len += n;
     this.completed();
-  }
-
-  private int64(n: number | bigint): void {
-    this.header(TAG_INT, 8);
-    this.reserve(8);
-    if (typeof n === 'number') {
-      const hi = Math.floor(n / TWO_TO_32);
-      this.buf.writeUInt32LE(n - hi * TWO_TO_32, this.len);
-      this.buf.writeInt32LE(hi | 0, this.len + 4);
-    } else this.buf.writeBigInt64LE(BigInt.asIntN(64, n), this.len);
-    this.len += 8;
   }
 
   ok(): void {
@@ -363,7 +360,14 @@ export class ReplyEncoder implements Reply {
   }
   integer(n: number | bigint): void {
     if (this.done) return;
-    this.int64(n);
+    this.tag(TAG_INT);
+    this.reserve(8);
+    if (typeof n === 'number') {
+      const hi = Math.floor(n / TWO_TO_32);
+      this.buf.writeUInt32LE(n - hi * TWO_TO_32, this.len);
+      this.buf.writeInt32LE(hi | 0, this.len + 4);
+    } else this.buf.writeBigInt64LE(BigInt.asIntN(64, n), this.len);
+    this.len += 8;
     this.completed();
   }
   bulk(value: Bytes): void {
@@ -371,7 +375,7 @@ export class ReplyEncoder implements Reply {
   }
   nullBulk(): void {
     if (this.done) return;
-    this.header(TAG_NULL, 0);
+    this.tag(TAG_NIL);
     this.completed();
   }
   nullArray(): void {
@@ -396,7 +400,7 @@ export class ReplyEncoder implements Reply {
       return;
     }
     if (this.done) return;
-    this.header(TAG_DOUBLE, 8);
+    this.tag(TAG_DOUBLE);
     this.reserve(8);
     this.buf.writeDoubleLE(value, this.len);
     this.len += 8;
@@ -412,7 +416,7 @@ export class ReplyEncoder implements Reply {
       return;
     }
     if (this.done) return;
-    this.header(TAG_BOOL, 1);
+    this.tag(TAG_BOOL);
     this.reserve(1);
     this.buf[this.len++] = value ? 1 : 0;
     this.completed();
@@ -423,18 +427,9 @@ export class ReplyEncoder implements Reply {
       return;
     }
     if (this.done) return;
-    this.header(TAG_VERBATIM, 4 + 3 + text.length);
-    this.reserve(7 + text.length);
-    const b = this.buf;
-    let l = this.len;
-    b[l] = 3;
-    b[l + 1] = 0;
-    b[l + 2] = 0;
-    b[l + 3] = 0;
-    b[l + 4] = 0x74; // "txt"
-    b[l + 5] = 0x78;
-    b[l + 6] = 0x74;
-    this.len = l + 7 + b.latin1Write(text, l + 7, text.length);
+    this.tag(TAG_VERBATIM);
+    this.latin1('txt');
+    this.latin1(text);
     this.completed();
   }
   bulkArray(values: readonly Bytes[]): void {

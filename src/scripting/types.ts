@@ -38,6 +38,9 @@ export interface ScriptHost {
   log(level: number, message: Buffer): void;
 }
 
+/** A KEYS or ARGV element as a script engine takes it: a latin1 string (one char per byte) or bytes. */
+export type ScriptArg = string | Buffer;
+
 /** A function registered by a library (redis.register_function or a WASM export). */
 export interface FunctionInfo {
   name: string;
@@ -53,7 +56,7 @@ export interface CompiledLibrary {
    * Runs one function with KEYS and ARGV. Errors the function raises come back as `{err}`
    * values (never thrown), with Redis's text. `host` is valid only during the call.
    */
-  call(functionName: string, keys: Buffer[], args: Buffer[], host: ScriptHost): ScriptValue;
+  call(functionName: string, keys: readonly ScriptArg[], args: readonly ScriptArg[], host: ScriptHost): ScriptValue;
 }
 
 /** A language FUNCTION LOAD accepts, chosen by the `#!<engine> name=<lib>` first line. */

@@ -170,21 +170,6 @@ export class Encoder {
     throw new CodecError('unknown value shape');
   }
 
-  /** Bytes the input block of KEYS and ARGV takes. */
-  static inputSize(keys: readonly Uint8Array[], args: readonly Uint8Array[]): number {
-    let n = 8 + 4 * (keys.length + args.length);
-    for (const k of keys) n += k.length;
-    for (const a of args) n += a.length;
-    return n;
-  }
-
-  /** The input block: KEYS then ARGV. */
-  input(keys: readonly Uint8Array[], args: readonly Uint8Array[]): void {
-    this.u32(keys.length);
-    this.u32(args.length);
-    for (const k of keys) this.bytes(k);
-    for (const a of args) this.bytes(a);
-  }
 }
 
 /** Copies `len` bytes at `off` into a Buffer the host may keep (module memory is reset after the call). */

@@ -10,6 +10,8 @@
 // replayed FCALL deterministic, like Redis forbidding Lua globals.
 
 import { CodecError, Decoder, Encoder } from './wasm-codec.js';
+import { ReplyEncoder, type EncodingScriptHost } from './script-reply.js';
+import { decodeArgv } from './argv-codec.js';
 import {
   EXPORT_GLOBAL_PREFIX,
   EXPORT_MEMORY,
@@ -20,7 +22,7 @@ import {
   prepareModule,
   type PreparedModule,
 } from './wasm-instrument.js';
-import type { CompiledLibrary, FunctionInfo, LibraryEngine, ScriptHost, ScriptValue } from './types.js';
+import type { CompiledLibrary, FunctionInfo, LibraryEngine, ScriptArg, ScriptHost, ScriptValue } from './types.js';
 
 /**
  * What the WASM engine can use besides ScriptHost; all optional. The command layer passes the
@@ -121,8 +123,8 @@ function decodePayload(code: Buffer, bytesMax: number): Uint8Array<ArrayBuffer> 
 /** What is in flight during one call. */
 interface Run {
   fn: string;
-  keys: Buffer[];
-  args: Buffer[];
+  keys: readonly ScriptArg[];
+  args: readonly ScriptArg[];
   /** null while running the manifest (no data access). */
   host: WasmScriptHost | null;
   pendingLen: number;
@@ -141,7 +143,8 @@ class WasmLibrary implements CompiledLibrary {
   private readonly entryFns = new Map<string, () => void>();
   private exports!: WebAssembly.Exports;
   private memory!: WebAssembly.Memory;
-  private u8!: Uint8Array;
+  /** The module's memory as a Buffer (a new one after the memory grew and detached the old). */
+  private u8!: Buffer;
   private globals: WebAssembly.Global[] = [];
   private globalSnapshot: unknown[] = [];
   private memorySnapshot!: Uint8Array;
@@ -180,8 +183,8 @@ class WasmLibrary implements CompiledLibrary {
     }
     this.exports = instance.exports;
     this.memory = this.exports[EXPORT_MEMORY] as WebAssembly.Memory;
-    this.u8 = new Uint8Array(this.memory.buffer);
-    this.memorySnapshot = this.u8.slice();
+    this.u8 = Buffer.from(this.memory.buffer);
+    this.memorySnapshot = new Uint8Array(this.u8);
     this.globals = [];
     for (let i = 0; i < this.prepared.mutableGlobals; i++) this.globals.push(this.exports[`${EXPORT_GLOBAL_PREFIX}${i}`] as WebAssembly.Global);
     this.globalSnapshot = this.globals.map((g) => g.value);
@@ -201,14 +204,14 @@ class WasmLibrary implements CompiledLibrary {
       }
       return;
     }
-    if (this.u8.byteLength === 0) this.u8 = new Uint8Array(this.memory.buffer);
+    if (this.u8.byteLength === 0) this.u8 = Buffer.from(this.memory.buffer);
     this.u8.set(this.memorySnapshot);
     const globals = this.globals;
     for (let i = 0; i < globals.length; i++) globals[i]!.value = this.globalSnapshot[i];
   }
 
-  private mem(): Uint8Array {
-    if (this.u8.byteLength === 0) this.u8 = new Uint8Array(this.memory.buffer);
+  private mem(): Buffer {
+    if (this.u8.byteLength === 0) this.u8 = Buffer.from(this.memory.buffer);
     return this.u8;
   }
 
@@ -267,7 +270,7 @@ class WasmLibrary implements CompiledLibrary {
     return out;
   }
 
-  call(functionName: string, keys: Buffer[], args: Buffer[], host: ScriptHost): ScriptValue {
+  call(functionName: string, keys: readonly ScriptArg[], args: readonly ScriptArg[], host: ScriptHost): ScriptValue {
     const fn = this.entryFns.get(functionName);
     if (fn === undefined) return errValue('ERR Function not found');
     if (this.broken !== null) return this.broken;
@@ -275,7 +278,7 @@ class WasmLibrary implements CompiledLibrary {
     return this.invoke(functionName, fn, keys, args, host as WasmScriptHost);
   }
 
-  private invoke(name: string, fn: () => void, keys: Buffer[], args: Buffer[], host: WasmScriptHost | null): ScriptValue {
+  private invoke(name: string, fn: () => void, keys: readonly ScriptArg[], args: readonly ScriptArg[], host: WasmScriptHost | null): ScriptValue {
     const run: Run = { fn: name, keys, args, host, pendingLen: 0, units: 0, reply: undefined, killed: undefined };
     this.run = run;
     let result: ScriptValue;
@@ -327,7 +330,7 @@ class WasmLibrary implements CompiledLibrary {
     return run as Run & { host: WasmScriptHost };
   }
 
-  private checkRegion(ptr: number, len: number): Uint8Array {
+  private checkRegion(ptr: number, len: number): Buffer {
     const mem = this.mem();
     // Pointers arrive as i32: reinterpret as unsigned.
     if (ptr < 0 || len < 0 || ptr + len > mem.length) {
@@ -336,28 +339,46 @@ class WasmLibrary implements CompiledLibrary {
     return mem;
   }
 
-  /** Copies the encoder's content to module memory if it fits; returns its length either way. */
+  /** Copies the pending reply to module memory if it fits; returns its length either way. */
   private deliver(dst: number, cap: number): number {
-    const len = this.encoder.len;
+    const { buf, len } = this.pending;
     if (len <= (cap >>> 0)) {
       const mem = this.checkRegion(dst >>> 0, len);
-      mem.set(this.encoder.buf.subarray(0, len), dst >>> 0);
+      mem.set(buf.subarray(0, len), dst >>> 0);
     }
     return len;
   }
 
+  /** The reply `result` hands out: the last call's, in the encoder that wrote it. */
+  private pending: { buf: Uint8Array; len: number } = { buf: new Uint8Array(0), len: 0 };
+  /** Replies a CommandHost writes straight into the encoding (no value in between). */
+  private readonly replyEncoder = new ReplyEncoder();
+
   private doCall(argvPtr: number, argvLen: number, dst: number, cap: number, protectedCall: boolean): number {
     const run = this.current(protectedCall ? 'pcall' : 'call');
     const mem = this.checkRegion(argvPtr >>> 0, argvLen >>> 0);
+    const host = run.host as WasmScriptHost & Partial<EncodingScriptHost>;
+    if (host.runEncoded !== undefined) {
+      // The server's own host: arguments as strings, the reply written in the ABI's encoding.
+      const argv = decodeArgv(mem, argvPtr >>> 0, argvLen >>> 0);
+      if (argv === null) throw new WasmAbort(errValue('ERR WASM function passed a malformed argument vector'));
+      if (argv.length === 0) throw new WasmAbort(errValue('ERR Please specify at least one argument for this redis lib call'));
+      const enc = this.replyEncoder;
+      enc.reset(2);
+      host.runEncoded(argv, enc);
+      if (!protectedCall && enc.errorText !== null) throw new WasmAbort({ err: Buffer.from(enc.errorText, 'latin1') });
+      this.pending = { buf: enc.buf, len: enc.finish() };
+      run.pendingLen = this.pending.len;
+      return this.deliver(dst, cap);
+    }
     let argv: Buffer[];
     try {
-      void mem;
       argv = this.decoder(argvPtr >>> 0, (argvPtr >>> 0) + (argvLen >>> 0)).argv();
     } catch (e) {
       throw new WasmAbort(errValue(`ERR WASM function passed a malformed argument vector: ${(e as Error).message}`));
     }
     if (argv.length === 0) throw new WasmAbort(errValue('ERR Please specify at least one argument for this redis lib call'));
-    const reply = protectedCall ? run.host.pcall(argv) : run.host.call(argv);
+    const reply = protectedCall ? host.pcall(argv) : host.call(argv);
     if (!protectedCall && isError(reply)) throw new WasmAbort(reply);
     const enc = this.encoder;
     enc.reset();
@@ -366,6 +387,7 @@ class WasmLibrary implements CompiledLibrary {
     } catch (e) {
       throw new WasmAbort(errValue(`ERR reply could not be passed to the WASM function: ${(e as Error).message}`));
     }
+    this.pending = { buf: enc.buf, len: enc.len };
     run.pendingLen = enc.len;
     return this.deliver(dst, cap);
   }
@@ -374,7 +396,7 @@ class WasmLibrary implements CompiledLibrary {
     return {
       input: (dst: number, cap: number): number => {
         const run = this.current('input');
-        const len = Encoder.inputSize(run.keys, run.args);
+        const len = inputSize(run.keys, run.args);
         if (len <= (cap >>> 0)) writeInput(this.checkRegion(dst >>> 0, len), dst >>> 0, run.keys, run.args);
         return len;
       },
@@ -426,22 +448,29 @@ class WasmLibrary implements CompiledLibrary {
   }
 }
 
+/** Bytes the input block of KEYS and ARGV takes (wasm-codec.ts). */
+function inputSize(keys: readonly ScriptArg[], args: readonly ScriptArg[]): number {
+  let n = 8 + 4 * (keys.length + args.length);
+  for (const k of keys) n += k.length;
+  for (const a of args) n += a.length;
+  return n;
+}
+
 /** The input block (KEYS then ARGV, see wasm-codec.ts) written straight into module memory. */
-function writeInput(mem: Uint8Array, at: number, keys: readonly Uint8Array[], args: readonly Uint8Array[]): void {
-  const put32 = (v: number) => {
-    mem[at] = v & 255;
-    mem[at + 1] = (v >>> 8) & 255;
-    mem[at + 2] = (v >>> 16) & 255;
-    mem[at + 3] = v >>> 24;
-    at += 4;
-  };
-  put32(keys.length);
-  put32(args.length);
+function writeInput(mem: Buffer, start: number, keys: readonly ScriptArg[], args: readonly ScriptArg[]): void {
+  let at = start;
+  mem.writeUInt32LE(keys.length, at);
+  mem.writeUInt32LE(args.length, at + 4);
+  at += 8;
   for (const list of [keys, args]) {
     for (const item of list) {
-      put32(item.length);
-      mem.set(item, at);
-      at += item.length;
+      mem.writeUInt32LE(item.length, at);
+      at += 4;
+      if (typeof item === 'string') at += mem.latin1Write(item, at, item.length);
+      else {
+        mem.set(item, at);
+        at += item.length;
+      }
     }
   }
 }

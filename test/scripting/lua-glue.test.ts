@@ -1,12 +1,14 @@
-// keyraft's Lua glue (native/lua/keyraft_lua.c) against keyraft's own reply shapes: every reply
-// a command can write reaches the script through redis.call and comes back out of it as the
-// value CaptureReply makes of the same reply (RESP2 and RESP3), and a script keeps only its first
+// keyraft's Lua glue (native/lua/keyraft_lua.c) against keyraft's own reply shapes: ReplyEncoder
+// writes every reply a command can write in the same bytes wasm-codec makes of CaptureReply's
+// value (the encoding both engines read); every such reply reaches a script through redis.call
+// and comes back out of it as that value (RESP2 and RESP3); and a script keeps only its first
 // return value, as Redis does. Redis's own conversions are checked against real Redis in
 // scripting-diff.test.ts; this covers the shapes no Redis command gives a script.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { CaptureReply } from '../../src/scripting/script-reply.js';
-import { runLua, type EncodingScriptHost } from '../../src/scripting/lua-runtime.js';
+import { CaptureReply, ReplyEncoder, type EncodingScriptHost } from '../../src/scripting/script-reply.js';
+import { Encoder } from '../../src/scripting/wasm-codec.js';
+import { runLua } from '../../src/scripting/lua-runtime.js';
 import type { Reply } from '../../src/protocol/reply.js';
 import type { ScriptValue } from '../../src/scripting/types.js';
 
@@ -78,6 +80,24 @@ const replies: ((r: Reply) => void)[] = [
 
 /** Turns RESP2's false (a null reply inside the script) back into the null it came from. */
 const show = (v: ScriptValue) => JSON.stringify(v, (_k, x) => (x && x.type === 'Buffer' ? Buffer.from(x.data).toString('latin1') : typeof x === 'bigint' ? String(x) : x));
+
+test('ReplyEncoder writes what wasm-codec encodes of CaptureReply\'s value, for every reply shape', () => {
+  for (const resp of [2, 3] as const) {
+    replies.forEach((write, i) => {
+      const capture = new CaptureReply();
+      capture.reset(resp);
+      write(capture);
+      const encoder = new ReplyEncoder();
+      encoder.reset(resp);
+      write(encoder);
+      const n = encoder.finish();
+      const codec = new Encoder();
+      codec.value(capture.take());
+      assert.deepEqual(Buffer.from(encoder.buf.subarray(0, n)), Buffer.from(codec.buf.subarray(0, codec.len)), `RESP${resp} case ${i}`);
+      assert.equal(encoder.errorText, capture.errorText, `RESP${resp} case ${i} error text`);
+    });
+  }
+});
 
 /**
  * What a Lua table gives back: numbers are doubles (an integer past 2^53 comes back rounded),
