@@ -10,13 +10,13 @@ import { Db, lfuTracking, lruClock } from '../keyspace/db.js';
 import { CommandTable } from '../commands/registry.js';
 import { ALL_FAMILIES } from '../commands/index.js';
 import { Dispatcher } from '../dispatch/dispatcher.js';
-import { Engine } from '../engine/engine.js';
+import { Engine, type KeyspaceEventListener } from '../engine/engine.js';
 import { BlockingManager } from '../blocking/blocking.js';
 import { WatchRegistry } from '../transactions/watch.js';
 import { PubSub } from '../pubsub/pubsub.js';
 import { CommandObservers } from './observers.js';
 import { ClientPause } from './pause.js';
-import { KeyspaceNotifier } from '../pubsub/notifications.js';
+import { KeyspaceNotifier, parseNotifyFlags } from '../pubsub/notifications.js';
 import { Client } from '../net/client.js';
 import { Logger } from '../util/log.js';
 import { Scripting } from '../scripting/scripting.js';
@@ -121,11 +121,10 @@ export class ServerState {
     this.observers = new CommandObservers(this);
     this.pubsub = new PubSub(this);
     this.notifier = new KeyspaceNotifier(this.pubsub, this.dbs);
-    this.notifier.configure(config.getAsGiven('notify-keyspace-events'));
-    config.onChange((name, value) => {
-      if (name === 'notify-keyspace-events') this.notifier.configure(config.getAsGiven(name));
+    this.configureNotifications();
+    config.onChange((name) => {
+      if (name === 'notify-keyspace-events') this.configureNotifications();
     });
-    this.engine.eventListeners.push((type, event, key, dbIndex) => this.notifier.notify(type, event, key, dbIndex));
     this.engine.modifiedListeners.push((key, db) => {
       this.blocking.keyModified(db.id, key);
       this.watches.keyModified(db.id, key);
@@ -139,6 +138,23 @@ export class ServerState {
       if (name === 'appendfsync') this.aof?.setPolicy(value as FsyncPolicy);
       if (name === 'appendonly') this.switchAppendOnly(value === 'yes');
     });
+  }
+
+  private readonly publishKeyspaceEvent: KeyspaceEventListener = (type, event, key, dbIndex) => this.notifier.notify(type, event, key, dbIndex);
+
+  /**
+   * Applies notify-keyspace-events. The notifier hears the engine's events only while some
+   * class is selected: with none (the default) ctx.notify finds no listener and returns at
+   * once, instead of every write paying a call into the notifier to learn it publishes nothing.
+   */
+  private configureNotifications(): void {
+    const text = this.config.getAsGiven('notify-keyspace-events');
+    this.notifier.configure(text);
+    const listeners = this.engine.eventListeners;
+    const at = listeners.indexOf(this.publishKeyspaceEvent);
+    const selected = (parseNotifyFlags(text) ?? 0) !== 0;
+    if (selected && at < 0) listeners.push(this.publishKeyspaceEvent);
+    else if (!selected && at >= 0) listeners.splice(at, 1);
   }
 
   async listen(): Promise<void> {
