@@ -35,6 +35,13 @@ export function arityError(cmd: Command): string {
 const PUBSUB_MODE_COMMANDS: ReadonlySet<string> = new Set(['subscribe', 'ssubscribe', 'sunsubscribe', 'psubscribe', 'unsubscribe', 'punsubscribe', 'ping', 'quit', 'reset']);
 
 export class Dispatcher {
+  /**
+   * The last name looked up and its command: pipelines repeat one command, and the parser hands
+   * out one string per command name, so this usually answers with one string comparison.
+   */
+  private lastName = '';
+  private lastCommand: Command | undefined = undefined;
+
   constructor(private readonly server: ServerState) {}
 
   /**
@@ -45,7 +52,12 @@ export class Dispatcher {
   dispatch(client: Client, argv: string[], now: number, startedMs: number = performance.now()): number {
     const server = this.server;
     const writer = client.writer;
-    let cmd = server.commands.lookup(argv[0]!);
+    const name = argv[0]!;
+    if (name !== this.lastName) {
+      this.lastCommand = server.commands.lookup(name);
+      this.lastName = name;
+    }
+    let cmd = this.lastCommand;
     if (cmd === undefined) {
       this.reject(client, unknownCommandError(argv));
       return startedMs;
