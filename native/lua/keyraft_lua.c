@@ -996,8 +996,10 @@ static void encode_table(lua_State *l, int depth) {
 
 /* The error on top of the stack as RAISED (luaExtractErrorInformation). */
 static void encode_raised(lua_State *l) {
-  const char *msg = "", *source = "";
-  size_t msg_len = 0, source_len = 0;
+  /* A raised table without a string err (error({})) crashes Redis 7.0.15; Redis later answers
+   * it with a generic error (redis#14163), as this does. */
+  const char *msg = "ERR unknown error", *source = "";
+  size_t msg_len = strlen(msg), source_len = 0;
   int32_t line = -1;
   uint8_t flags = 0;
   if (lua_istable(l, -1)) {

@@ -151,3 +151,14 @@ test('only the first value a script returns counts', () => {
   assert.equal(run('return ...'), 'null');
   assert.equal(run("return unpack({'a', 'b'})"), '"a"');
 });
+
+test('a raised error table without an err field gets a generic error (Redis 7.0.15 crashes on it)', () => {
+  const host = { call: () => null, pcall: () => null, log() {} };
+  for (const s of ['error({})', 'error({err = {}})', 'error({err = true})']) {
+    const r = runLua(Buffer.from(s), [], [], host);
+    assert.ok(r !== null && typeof r === 'object' && 'err' in r, s);
+    assert.equal(r.err.toString(), 'ERR unknown error', s);
+  }
+  // The interpreter carries on.
+  assert.equal(runLua(Buffer.from('return 7'), [], [], host), 7);
+});
