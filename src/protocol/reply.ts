@@ -107,7 +107,7 @@ export class ReplyWriter implements Reply {
 
   private ascii(s: string): void {
     this.reserve(s.length);
-    this.len += this.buf.latin1Write(s, this.len);
+    this.put(s);
   }
 
   /** Copies a latin1 string in; short ones byte by byte (cheaper than a call into C++). */
