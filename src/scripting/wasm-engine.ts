@@ -5,19 +5,25 @@
 // redis.call / redis.pcall. It depends on no server state, so it can be loaded in a worker thread.
 //
 // Every call starts from the module's initial state: after each call (normal end, error or trap)
-// memory and mutable globals are restored from a snapshot taken right after instantiation (or the
+// memory and mutable globals are restored to what they were right after instantiation (or the
 // instance is rebuilt when the call grew memory). Nothing survives between calls, which keeps a
-// replayed FCALL deterministic, like Redis forbidding Lua globals.
+// replayed FCALL deterministic, like Redis forbidding Lua globals. The restore copies back only
+// the bytes the call wrote: the range the instrumented module reports (wasm-instrument.ts) plus
+// the range the host wrote into (input, call/pcall/result); after a trap or abort, all of memory.
 
 import { CodecError, Decoder, Encoder } from './wasm-codec.js';
 import { ReplyEncoder, type EncodingScriptHost } from './script-reply.js';
 import { decodeArgv } from './argv-codec.js';
 import {
-  EXPORT_GLOBAL_PREFIX,
+  EXPORT_DIRTY_END,
+  EXPORT_DIRTY_START,
   EXPORT_MEMORY,
+  EXPORT_RESET,
+  EXPORT_SAVE,
   HOST_MODULE,
   INTERNAL_MODULE,
   MANIFEST_EXPORT,
+  MEMORY_PAGES_LIMIT,
   ModuleRejected,
   prepareModule,
   type PreparedModule,
@@ -90,7 +96,7 @@ export class WasmEngine implements LibraryEngine {
   private readonly initUnitsMax: number;
 
   constructor(options: WasmEngineOptions = {}) {
-    this.memoryPagesMax = options.memoryPagesMax ?? WASM_MEMORY_PAGES_MAX_DEFAULT;
+    this.memoryPagesMax = Math.min(options.memoryPagesMax ?? WASM_MEMORY_PAGES_MAX_DEFAULT, MEMORY_PAGES_LIMIT);
     this.checkEveryUnits = Math.max(1, Math.min(options.checkEveryUnits ?? WASM_CHECK_EVERY_UNITS_DEFAULT, 0x3fffffff));
     this.moduleBytesMax = options.moduleBytesMax ?? WASM_MODULE_BYTES_MAX_DEFAULT;
     this.initUnitsMax = options.initUnitsMax ?? WASM_INIT_UNITS_MAX_DEFAULT;
@@ -145,9 +151,14 @@ class WasmLibrary implements CompiledLibrary {
   private memory!: WebAssembly.Memory;
   /** The module's memory as a Buffer (a new one after the memory grew and detached the old). */
   private u8!: Buffer;
-  private globals: WebAssembly.Global[] = [];
-  private globalSnapshot: unknown[] = [];
   private memorySnapshot!: Uint8Array;
+  /** The instrumentation's exports (wasm-instrument.ts): the module's dirty range, and the globals' reset. */
+  private dirtyStart!: () => number;
+  private dirtyEnd!: () => number;
+  private resetGlobals!: () => void;
+  /** [hostStart, hostEnd): what the host wrote into module memory during this call (empty: hostEnd 0). */
+  private hostStart = 0;
+  private hostEnd = 0;
   private run: Run | null = null;
   private dec: Decoder | null = null;
   /** Set when the instance could not be reset; every call then returns it. */
@@ -185,15 +196,23 @@ class WasmLibrary implements CompiledLibrary {
     this.memory = this.exports[EXPORT_MEMORY] as WebAssembly.Memory;
     this.u8 = Buffer.from(this.memory.buffer);
     this.memorySnapshot = new Uint8Array(this.u8);
-    this.globals = [];
-    for (let i = 0; i < this.prepared.mutableGlobals; i++) this.globals.push(this.exports[`${EXPORT_GLOBAL_PREFIX}${i}`] as WebAssembly.Global);
-    this.globalSnapshot = this.globals.map((g) => g.value);
+    this.dirtyStart = this.exports[EXPORT_DIRTY_START] as () => number;
+    this.dirtyEnd = this.exports[EXPORT_DIRTY_END] as () => number;
+    this.resetGlobals = this.exports[EXPORT_RESET] as () => void;
+    // Records the mutable globals as the start function left them; empties the dirty range.
+    (this.exports[EXPORT_SAVE] as () => void)();
+    this.hostStart = this.hostEnd = 0;
     // Exports of a fresh instance are new functions.
     for (const name of this.entryFns.keys()) this.entryFns.set(name, this.exports[name] as () => void);
   }
 
-  /** Back to the state right after instantiation. */
-  private reset(): void {
+  /**
+   * Back to the state right after instantiation. After a call that ended normally only what it
+   * wrote is copied back from the snapshot: one range from the lowest to the highest byte the
+   * module wrote (its instrumentation keeps it) or the host wrote (hostWrote). After a trap or an
+   * abort the module's functions did not hand their range over, so all of memory is copied.
+   */
+  private reset(endedNormally: boolean): void {
     if (this.memory.buffer.byteLength !== this.memorySnapshot.length) {
       try {
         this.instantiate();
@@ -204,10 +223,33 @@ class WasmLibrary implements CompiledLibrary {
       }
       return;
     }
-    if (this.u8.byteLength === 0) this.u8 = Buffer.from(this.memory.buffer);
-    this.u8.set(this.memorySnapshot);
-    const globals = this.globals;
-    for (let i = 0; i < globals.length; i++) globals[i]!.value = this.globalSnapshot[i];
+    const mem = this.mem();
+    if (endedNormally) {
+      let start = this.dirtyStart() >>> 0;
+      let end = this.dirtyEnd() >>> 0;
+      if (this.hostEnd !== 0) {
+        if (this.hostStart < start) start = this.hostStart;
+        if (this.hostEnd > end) end = this.hostEnd;
+      }
+      if (start < end) mem.set(this.memorySnapshot.subarray(start, end), start);
+    } else {
+      mem.set(this.memorySnapshot);
+    }
+    this.hostStart = this.hostEnd = 0;
+    this.resetGlobals(); // also empties the module's dirty range
+  }
+
+  /** Notes that the host wrote [start, start + len) of module memory (reset copies it back). */
+  private hostWrote(start: number, len: number): void {
+    if (len === 0) return;
+    const end = start + len;
+    if (this.hostEnd === 0) {
+      this.hostStart = start;
+      this.hostEnd = end;
+      return;
+    }
+    if (start < this.hostStart) this.hostStart = start;
+    if (end > this.hostEnd) this.hostEnd = end;
   }
 
   private mem(): Buffer {
@@ -282,8 +324,10 @@ class WasmLibrary implements CompiledLibrary {
     const run: Run = { fn: name, keys, args, host, pendingLen: 0, units: 0, reply: undefined, killed: undefined };
     this.run = run;
     let result: ScriptValue;
+    let endedNormally = false;
     try {
       fn();
+      endedNormally = true;
       result = run.reply === undefined ? null : run.reply;
     } catch (e) {
       if (run.killed !== undefined) result = run.killed;
@@ -295,7 +339,7 @@ class WasmLibrary implements CompiledLibrary {
       }
     } finally {
       this.run = null;
-      this.reset();
+      this.reset(endedNormally);
     }
     return result;
   }
@@ -345,6 +389,7 @@ class WasmLibrary implements CompiledLibrary {
     if (len <= (cap >>> 0)) {
       const mem = this.checkRegion(dst >>> 0, len);
       mem.set(buf.subarray(0, len), dst >>> 0);
+      this.hostWrote(dst >>> 0, len);
     }
     return len;
   }
@@ -397,7 +442,10 @@ class WasmLibrary implements CompiledLibrary {
       input: (dst: number, cap: number): number => {
         const run = this.current('input');
         const len = inputSize(run.keys, run.args);
-        if (len <= (cap >>> 0)) writeInput(this.checkRegion(dst >>> 0, len), dst >>> 0, run.keys, run.args);
+        if (len <= (cap >>> 0)) {
+          writeInput(this.checkRegion(dst >>> 0, len), dst >>> 0, run.keys, run.args);
+          this.hostWrote(dst >>> 0, len);
+        }
         return len;
       },
       call: (argv: number, argvLen: number, dst: number, cap: number): number => this.doCall(argv, argvLen, dst, cap, false),

@@ -9,8 +9,19 @@
 // The rewrite adds a fuel counter: one unit is taken at every function entry and loop header and
 // when the counter goes negative `keyraft_internal.refuel()` gives the next allowance or a
 // negative number, on which the code executes `unreachable` — a trap no wasm code can catch.
-// That is what stops a `while (true) {}`. The module's memory, the fuel counter and its mutable
-// globals get exports of our own so the engine can restore the initial state after every call.
+// That is what stops a `while (true) {}`.
+// It also makes the module keep a dirty range of its memory so the per-call reset costs what the
+// call wrote, not the whole memory: every instruction that writes memory (the stores 0x36-0x3e,
+// v128.store and the store-lane ops, memory.fill, memory.copy) is followed by code that widens
+// [dirty start, dirty end) to cover the bytes it wrote (only after it executed: a trapping store
+// writes nothing). Like the fuel counter, a function keeps the range in two locals and hands it
+// over through two globals at calls and on the way out; a trap skips that hand-over, so after a
+// call that did not end normally the engine restores the whole memory. Added exports:
+//   __kr_memory, __kr_fuel: the memory and the fuel counter;
+//   __kr_dirty_start(), __kr_dirty_end() -> i32: the range written since the last reset;
+//   __kr_save(): records the mutable globals' current values (called once after instantiation)
+//     and empties the range; __kr_reset(): puts the mutable globals back to the recorded values
+//     and empties the range (one call instead of a JS setter per global).
 //
 // This is a small single-pass binary rewriter rather than binaryen (which assemblyscript brings
 // in as a devDependency): binaryen costs ~75 MB of RSS and ~250 ms to import, is not a runtime
@@ -34,7 +45,10 @@ export const HOST_MODULE = 'keyraft';
 export const INTERNAL_MODULE = 'keyraft_internal';
 export const EXPORT_MEMORY = '__kr_memory';
 export const EXPORT_FUEL = '__kr_fuel';
-export const EXPORT_GLOBAL_PREFIX = '__kr_g';
+export const EXPORT_DIRTY_START = '__kr_dirty_start';
+export const EXPORT_DIRTY_END = '__kr_dirty_end';
+export const EXPORT_SAVE = '__kr_save';
+export const EXPORT_RESET = '__kr_reset';
 export const MANIFEST_EXPORT = '__keyraft_manifest';
 
 export interface EntryExport {
@@ -46,11 +60,17 @@ export interface PreparedModule {
   /** The instrumented binary. */
   binary: Uint8Array<ArrayBuffer>;
   entries: EntryExport[];
-  /** Number of mutable globals exported as `__kr_g<i>`. */
+  /** Number of mutable globals the module defines (`__kr_reset` restores them). */
   mutableGlobals: number;
   memoryPagesInitial: number;
   memoryPagesMax: number;
 }
+
+/**
+ * The largest memory maximum accepted whatever the limits say: one page short of 4 GiB, so the
+ * end of any write that succeeded (at most the memory size) fits in the i32 dirty range.
+ */
+export const MEMORY_PAGES_LIMIT = 65535;
 
 export interface PrepareLimits {
   memoryPagesMax: number;
@@ -130,6 +150,20 @@ class Writer {
     } while (v !== 0);
   }
 
+  /** A signed LEB128 of a 32-bit value (`i32.const`'s immediate); v is taken as int32. */
+  s32(v: number): void {
+    v |= 0;
+    for (;;) {
+      const b = v & 0x7f;
+      v >>= 7;
+      if ((v === 0 && (b & 0x40) === 0) || (v === -1 && (b & 0x40) !== 0)) {
+        this.u8(b);
+        return;
+      }
+      this.u8(b | 0x80);
+    }
+  }
+
   bytes(b: Uint8Array): void {
     if (this.cur.length > 0) {
       this.chunks.push(Uint8Array.from(this.cur));
@@ -170,7 +204,34 @@ interface WalkSink {
   ret(start: number): void;
   /** After a `loop` and its block type. */
   loop(reader: Reader): void;
+  /**
+   * A store of `width` bytes of a `valtype` value at (address operand + `offset`): the
+   * instruction is [start, reader.pos).
+   */
+  store(reader: Reader, start: number, offset: number, width: number, valtype: number): void;
+  /** memory.fill or memory.copy (operands: destination, value or source, length): [start, reader.pos). */
+  bulk(reader: Reader, start: number): void;
 }
+
+const I32 = 0x7f;
+const I64 = 0x7e;
+const F32 = 0x7d;
+const F64 = 0x7c;
+const V128 = 0x7b;
+/** Opcodes 0x36-0x3e: [bytes written, type of the stored value]. */
+const STORES: Record<number, [number, number]> = {
+  0x36: [4, I32],
+  0x37: [8, I64],
+  0x38: [4, F32],
+  0x39: [8, F64],
+  0x3a: [1, I32],
+  0x3b: [2, I32],
+  0x3c: [1, I64],
+  0x3d: [2, I64],
+  0x3e: [4, I64],
+};
+/** SIMD (0xfd) v128.store and v128.store{8,16,32,64}_lane: bytes written. */
+const SIMD_STORES: Record<number, number> = { 11: 16, 88: 1, 89: 2, 90: 4, 91: 8 };
 
 /**
  * Walks instructions from r.pos until the `end` closing depth 0 (inclusive). Refuses opcodes
@@ -225,9 +286,12 @@ function walkExpr(r: Reader, sink: WalkSink | null): void {
       case op >= 0x20 && op <= 0x24:
         r.u32();
         break;
-      case op >= 0x28 && op <= 0x3e:
-        memarg(r);
+      case op >= 0x28 && op <= 0x3e: {
+        const offset = memarg(r);
+        const store = STORES[op];
+        if (store) sink?.store(r, start, offset, store[0], store[1]);
         break;
+      }
       case op === 0x3f || op === 0x40:
         if (r.u32() !== 0) throw new ModuleRejected('multiple memories are not supported');
         break;
@@ -249,24 +313,31 @@ function walkExpr(r: Reader, sink: WalkSink | null): void {
         const sub = r.u32();
         if (sub <= 7) break; // saturating float->int
         if (sub === 10) {
+          // memory.copy
           if (r.u32() !== 0 || r.u32() !== 0) throw new ModuleRejected('multiple memories are not supported');
+          sink?.bulk(r, start);
           break;
         }
         if (sub === 11) {
+          // memory.fill
           if (r.u32() !== 0) throw new ModuleRejected('multiple memories are not supported');
+          sink?.bulk(r, start);
           break;
         }
         throw new ModuleRejected(`unsupported instruction 0xfc ${sub} (passive segments and table operations are not supported)`);
       }
       case op === 0xfd: {
         const sub = r.u32();
-        if (sub <= 11 || sub === 92 || sub === 93) memarg(r);
+        let offset = -1;
+        if (sub <= 11 || sub === 92 || sub === 93) offset = memarg(r);
         else if (sub === 12 || sub === 13) r.skip(16);
         else if (sub >= 21 && sub <= 34) r.skip(1);
         else if (sub >= 84 && sub <= 91) {
-          memarg(r);
-          r.skip(1);
+          offset = memarg(r);
+          r.skip(1); // lane
         }
+        const width = SIMD_STORES[sub];
+        if (width !== undefined && offset >= 0) sink?.store(r, start, offset, width, V128);
         break;
       }
       case op === 0x06 || op === 0x07 || op === 0x08 || op === 0x09 || op === 0x0a || op === 0x18 || op === 0x19 || op === 0x1f:
@@ -283,10 +354,11 @@ function walkExpr(r: Reader, sink: WalkSink | null): void {
   }
 }
 
-function memarg(r: Reader): void {
+/** Reads a memarg; returns its offset. */
+function memarg(r: Reader): number {
   const align = r.u32();
   if (align & 0x40) throw new ModuleRejected('multiple memories are not supported');
-  r.u32();
+  return r.u32();
 }
 
 function readValtypes(r: Reader): number[] {
@@ -402,12 +474,13 @@ export function prepareModule(bytes: Uint8Array<ArrayBuffer>, limits: PrepareLim
     throw new ModuleRejected(`module memory declares no maximum; declare one of at most ${limits.memoryPagesMax} pages (asc --maximumMemory)`);
   }
   const memMax = memR.u32();
-  if (memMax > limits.memoryPagesMax) {
-    throw new ModuleRejected(`module memory maximum ${memMax} pages exceeds the limit of ${limits.memoryPagesMax} pages`);
+  if (memMax > Math.min(limits.memoryPagesMax, MEMORY_PAGES_LIMIT)) {
+    throw new ModuleRejected(`module memory maximum ${memMax} pages exceeds the limit of ${Math.min(limits.memoryPagesMax, MEMORY_PAGES_LIMIT)} pages`);
   }
 
-  // Globals: count them, export the mutable ones.
+  // Globals: count them, note the mutable ones (with their types) for __kr_save/__kr_reset.
   const mutableGlobals: number[] = [];
+  const mutableTypes: number[] = [];
   let globalCount = 0;
   const globalR = reader(6);
   if (globalR) {
@@ -421,11 +494,17 @@ export function prepareModule(bytes: Uint8Array<ArrayBuffer>, limits: PrepareLim
           throw new ModuleRejected(`mutable ${VALTYPE_NAMES[type] ?? 'reference'} globals are not supported`);
         }
         mutableGlobals.push(i);
+        mutableTypes.push(type);
       }
       globalCount++;
     }
   }
+  // Ours, after the module's: the fuel counter, the dirty range's start and end, then one copy
+  // per mutable global of its value right after instantiation (set by __kr_save).
   const fuelGlobal = globalCount;
+  const dirtyStartGlobal = globalCount + 1;
+  const dirtyEndGlobal = globalCount + 2;
+  const savedGlobal = (i: number) => globalCount + 3 + i;
 
   // Types we need: the refuel hook's () -> i32, and () -> (results) for the block wrapping each
   // function with several results; existing ones are reused, missing ones appended.
@@ -436,6 +515,12 @@ export function prepareModule(bytes: Uint8Array<ArrayBuffer>, limits: PrepareLim
     if (results.length > 1) blockTypes.indexFor(results);
   }
   const refuelFunc = importedFuncs;
+  const voidType = blockTypes.indexFor([]);
+  // Functions we add after the module's own (whose indices moved up by one for refuel).
+  const definedFuncs = funcTypes.length - importedFuncs;
+  const added = addedFunctions(mutableGlobals, savedGlobal, dirtyStartGlobal, dirtyEndGlobal);
+  const addedTypes = added.map((f) => (f.returnsI32 ? refuelType : voidType));
+  const addedIndex = (k: number) => importedFuncs + 1 + definedFuncs + k;
 
   const out = new Writer();
   out.bytes(bytes.subarray(0, 8));
@@ -484,24 +569,51 @@ export function prepareModule(bytes: Uint8Array<ArrayBuffer>, limits: PrepareLim
     w.u32(refuelType);
     section(2, w);
   }
-  original(3);
-  original(4);
-  original(5);
-  // 6 global: the module's, then the fuel counter.
+  // 3 function: the module's, then ours.
   {
     const w = new Writer();
-    w.u32(globalCount + 1);
+    w.u32(definedFuncs + added.length);
+    if (functionR) {
+      const s = sections.get(3)!;
+      const r = new Reader(bytes, s.start, s.end);
+      r.u32();
+      w.bytes(bytes.subarray(r.pos, s.end));
+    }
+    for (const t of addedTypes) w.u32(t);
+    section(3, w);
+  }
+  original(4);
+  original(5);
+  // 6 global: the module's, then the fuel counter, the dirty range (empty: start 0xffffffff,
+  // end 0) and the saved values of the mutable globals.
+  {
+    const w = new Writer();
+    w.u32(globalCount + 3 + mutableGlobals.length);
     if (globalR) {
       const s = sections.get(6)!;
       const r = new Reader(bytes, s.start, s.end);
       r.u32();
       w.bytes(bytes.subarray(r.pos, s.end));
     }
-    w.u8(0x7f);
-    w.u8(1);
-    w.u8(0x41);
-    w.u8(0);
-    w.u8(0x0b);
+    const mutableGlobal = (type: number, zeroOrAllOnes: 0 | -1) => {
+      w.u8(type);
+      w.u8(1);
+      if (type === I32) {
+        w.u8(0x41);
+        w.s32(zeroOrAllOnes);
+      } else if (type === I64) {
+        w.u8(0x42);
+        w.u8(0);
+      } else {
+        w.u8(type === F32 ? 0x43 : 0x44);
+        w.bytes(new Uint8Array(type === F32 ? 4 : 8));
+      }
+      w.u8(0x0b);
+    };
+    mutableGlobal(I32, 0); // fuel
+    mutableGlobal(I32, -1); // dirty start
+    mutableGlobal(I32, 0); // dirty end
+    for (const t of mutableTypes) mutableGlobal(t, 0);
     section(6, w);
   }
   // 7 export: function indices remapped; entries collected; ours added.
@@ -510,7 +622,7 @@ export function prepareModule(bytes: Uint8Array<ArrayBuffer>, limits: PrepareLim
     const w = new Writer();
     const exportR = reader(7);
     const n = exportR ? exportR.u32() : 0;
-    w.u32(n + 2 + mutableGlobals.length);
+    w.u32(n + 2 + added.length);
     for (let i = 0; i < n; i++) {
       const name = exportR!.name();
       const kind = exportR!.u8();
@@ -530,10 +642,10 @@ export function prepareModule(bytes: Uint8Array<ArrayBuffer>, limits: PrepareLim
     w.name(EXPORT_FUEL);
     w.u8(3);
     w.u32(fuelGlobal);
-    mutableGlobals.forEach((g, i) => {
-      w.name(`${EXPORT_GLOBAL_PREFIX}${i}`);
-      w.u8(3);
-      w.u32(g);
+    added.forEach((f, k) => {
+      w.name(f.name);
+      w.u8(0);
+      w.u32(addedIndex(k));
     });
     section(7, w);
   }
@@ -577,82 +689,124 @@ export function prepareModule(bytes: Uint8Array<ArrayBuffer>, limits: PrepareLim
     }
   }
   original(12);
-  // 10 code: fuel checks at entry and in every loop; call targets remapped. Each function
-  // keeps the counter in a local of its own (a register in the loop), and hands it over through
-  // the global around calls to other module functions and on the way out: its body is wrapped in
-  // a block so every exit but `return` (which syncs first) and a trap goes through the sync.
+  // 10 code: fuel checks at entry and in every loop; call targets remapped; the dirty range
+  // widened after every memory write. Each function keeps the fuel counter (and, when it writes
+  // memory, the dirty range) in locals of its own (registers in a loop), and hands them over
+  // through the globals around calls to other module functions and on the way out: its body is
+  // wrapped in a block so every exit but `return` (which syncs first) and a trap goes through the
+  // sync. Then the bodies of our functions.
   {
     const codeR = reader(10);
-    if (codeR) {
-      const w = new Writer();
-      const n = codeR.u32();
-      w.u32(n);
-      for (let i = 0; i < n; i++) {
-        const type = types[funcTypes[importedFuncs + i]!]!;
-        const size = codeR.u32();
-        const bodyEnd = codeR.pos + size;
-        const r = new Reader(bytes, codeR.pos, bodyEnd);
-        const body = new Writer();
-        const localGroups = r.u32();
-        let locals = 0;
-        for (let j = 0; j < localGroups; j++) {
-          locals += r.u32();
-          r.u8();
-        }
-        const fuelLocal = type.params.length + locals;
-        if (fuelLocal >= LOCALS_MAX) throw new ModuleRejected('too many locals');
-        // Locals: the module's groups, then one i32 for the counter.
-        body.u32(localGroups + 1);
-        body.bytes(bytes.subarray(codeR.pos + lebLength(bytes, codeR.pos), r.pos));
-        body.u32(1);
-        body.u8(0x7f);
-        const ops = fuelOps(fuelGlobal, fuelLocal, refuelFunc);
-        body.bytes(ops.entry);
-        body.bytes(blockOf(type.results, blockTypes));
-        let copied = r.pos;
-        const flush = (to: number) => {
-          body.bytes(bytes.subarray(copied, to));
-          copied = to;
-        };
-        walkExpr(r, {
-          call(rr, start) {
-            const idx = rr.u32();
-            flush(start);
-            const local = idx >= importedFuncs;
-            if (local) body.bytes(ops.sync);
-            body.u8(0x10);
-            body.u32(remap(idx));
-            if (local) body.bytes(ops.reload);
-            copied = rr.pos;
-          },
-          callIndirect(rr, start) {
-            flush(start);
-            body.bytes(ops.sync);
-            flush(rr.pos);
-            body.bytes(ops.reload);
-          },
-          ret(start) {
-            flush(start);
-            body.bytes(ops.sync);
-          },
-          loop(rr) {
-            flush(rr.pos);
-            body.bytes(ops.loop);
-          },
-        });
-        if (r.pos !== bodyEnd) throw new ModuleRejected('function body has trailing bytes');
-        // Everything but the function's final `end`, then: end of the wrapping block, sync, end.
-        flush(bodyEnd - 1);
-        body.u8(0x0b);
-        body.bytes(ops.sync);
-        body.u8(0x0b);
-        const content = body.finish();
-        w.u32(content.length);
-        w.bytes(content);
-        codeR.pos = bodyEnd;
+    const w = new Writer();
+    const n = codeR ? codeR.u32() : 0;
+    w.u32(n + added.length);
+    for (let i = 0; i < n; i++) {
+      const type = types[funcTypes[importedFuncs + i]!]!;
+      const size = codeR!.u32();
+      const bodyStart = codeR!.pos;
+      const bodyEnd = bodyStart + size;
+      const r = new Reader(bytes, bodyStart, bodyEnd);
+      const localGroups = r.u32();
+      let locals = 0;
+      for (let j = 0; j < localGroups; j++) {
+        locals += r.u32();
+        r.u8();
       }
-      section(10, w);
+      const writes = scanWrites(bytes, r.pos, bodyEnd);
+      const L = functionLocals(type.params.length + locals, writes);
+      if (L.next > LOCALS_MAX) throw new ModuleRejected('too many locals');
+      const body = new Writer();
+      // Locals: the module's groups, then ours.
+      body.u32(localGroups + L.groups.length);
+      body.bytes(bytes.subarray(bodyStart + lebLength(bytes, bodyStart), r.pos));
+      for (const [count, t] of L.groups) {
+        body.u32(count);
+        body.u8(t);
+      }
+      const fuel = fuelOps(fuelGlobal, L.fuel, refuelFunc);
+      const marks = writes.any ? markOps(dirtyStartGlobal, dirtyEndGlobal, L) : null;
+      const sync = marks ? concat(fuel.sync, marks.sync) : fuel.sync;
+      const reload = marks ? concat(fuel.reload, marks.load) : fuel.reload;
+      body.bytes(fuel.entry);
+      if (marks) body.bytes(marks.load);
+      body.bytes(blockOf(type.results, blockTypes));
+      let copied = r.pos;
+      const flush = (to: number) => {
+        body.bytes(bytes.subarray(copied, to));
+        copied = to;
+      };
+      walkExpr(r, {
+        call(rr, start) {
+          const idx = rr.u32();
+          flush(start);
+          const local = idx >= importedFuncs;
+          if (local) body.bytes(sync);
+          body.u8(0x10);
+          body.u32(remap(idx));
+          if (local) body.bytes(reload);
+          copied = rr.pos;
+        },
+        callIndirect(rr, start) {
+          flush(start);
+          body.bytes(sync);
+          flush(rr.pos);
+          body.bytes(reload);
+        },
+        ret(start) {
+          flush(start);
+          body.bytes(sync);
+        },
+        loop(rr) {
+          flush(rr.pos);
+          body.bytes(fuel.loop);
+        },
+        store(rr, start, offset, width, valtype) {
+          // (address, value) -> value in a local, address kept, the store, then the range.
+          flush(start);
+          const v = L.value.get(valtype)!;
+          body.u8(0x21); // local.set v
+          body.u32(v);
+          body.u8(0x22); // local.tee addr
+          body.u32(L.addr);
+          body.u8(0x20); // local.get v
+          body.u32(v);
+          flush(rr.pos);
+          widenRange(body, L, offset, width);
+        },
+        bulk(rr, start) {
+          // (destination, value or source, length): all three kept, the fill/copy, the range.
+          flush(start);
+          const v = L.value.get(I32)!;
+          body.u8(0x21); // local.set length
+          body.u32(L.length);
+          body.u8(0x21); // local.set v
+          body.u32(v);
+          body.u8(0x22); // local.tee addr
+          body.u32(L.addr);
+          body.u8(0x20); // local.get v
+          body.u32(v);
+          body.u8(0x20); // local.get length
+          body.u32(L.length);
+          flush(rr.pos);
+          widenRange(body, L, 0, -1);
+        },
+      });
+      if (r.pos !== bodyEnd) throw new ModuleRejected('function body has trailing bytes');
+      // Everything but the function's final `end`, then: end of the wrapping block, sync, end.
+      flush(bodyEnd - 1);
+      body.u8(0x0b);
+      body.bytes(sync);
+      body.u8(0x0b);
+      const content = body.finish();
+      w.u32(content.length);
+      w.bytes(content);
+      codeR!.pos = bodyEnd;
     }
+    for (const f of added) {
+      w.u32(f.body.length);
+      w.bytes(f.body);
+    }
+    section(10, w);
   }
   // 11 data: active segments only.
   {
@@ -778,4 +932,190 @@ function fuelOps(fuel: number, local: number, refuel: number): FuelOps {
   reload.u8(0x21); // local.set f
   reload.u32(local);
   return { entry: entry.finish(), loop: loop.finish(), sync: sync.finish(), reload: reload.finish() };
+}
+
+function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
+  const out = new Uint8Array(a.length + b.length);
+  out.set(a, 0);
+  out.set(b, a.length);
+  return out;
+}
+
+/** What a function body writes to memory: whether anything, and the types of stored values. */
+interface Writes {
+  any: boolean;
+  valtypes: Set<number>;
+}
+
+/** A first walk over a function body (from its first instruction) collecting its Writes. */
+function scanWrites(bytes: Uint8Array, start: number, end: number): Writes {
+  const writes: Writes = { any: false, valtypes: new Set() };
+  walkExpr(new Reader(bytes, start, end), {
+    call: (rr) => void rr.u32(),
+    callIndirect: () => {},
+    ret: () => {},
+    loop: () => {},
+    store(_rr, _start, _offset, _width, valtype) {
+      writes.any = true;
+      writes.valtypes.add(valtype);
+    },
+    bulk() {
+      writes.any = true;
+      writes.valtypes.add(I32);
+    },
+  });
+  return writes;
+}
+
+/**
+ * The locals we add to a function, after its own: the fuel counter; when the function writes
+ * memory also the dirty range's start and end, the written address, a bulk operation's length and
+ * one local per type of stored value (the value waits there while the address is kept).
+ */
+interface FunctionLocals {
+  /** [count, valtype] groups to declare. */
+  groups: [number, number][];
+  fuel: number;
+  start: number;
+  end: number;
+  addr: number;
+  length: number;
+  value: Map<number, number>;
+  /** One past the last local. */
+  next: number;
+}
+
+function functionLocals(first: number, writes: Writes): FunctionLocals {
+  if (!writes.any) return { groups: [[1, I32]], fuel: first, start: -1, end: -1, addr: -1, length: -1, value: new Map(), next: first + 1 };
+  const value = new Map<number, number>([[I32, first + 5]]);
+  const groups: [number, number][] = [[6, I32]]; // fuel, start, end, addr, length, i32 value
+  let next = first + 6;
+  for (const t of [I64, F32, F64, V128]) {
+    if (!writes.valtypes.has(t)) continue;
+    value.set(t, next++);
+    groups.push([1, t]);
+  }
+  return { groups, fuel: first, start: first + 1, end: first + 2, addr: first + 3, length: first + 4, value, next };
+}
+
+/** load: the dirty range from the globals into the locals; sync: back. */
+function markOps(startGlobal: number, endGlobal: number, L: FunctionLocals): { load: Uint8Array; sync: Uint8Array } {
+  const load = new Writer();
+  const sync = new Writer();
+  for (const [g, l] of [
+    [startGlobal, L.start],
+    [endGlobal, L.end],
+  ] as const) {
+    load.u8(0x23); // global.get
+    load.u32(g);
+    load.u8(0x21); // local.set
+    load.u32(l);
+    sync.u8(0x20); // local.get
+    sync.u32(l);
+    sync.u8(0x24); // global.set
+    sync.u32(g);
+  }
+  return { load: load.finish(), sync: sync.finish() };
+}
+
+/**
+ * After a write that succeeded at address local `addr` + `offset` of `width` bytes (-1: the
+ * length local), extends the range:
+ *   addr = addr + offset; if (addr <u start) start = addr
+ *   addr = addr + width;  if (addr >u end) end = addr
+ * A write that succeeded ends within memory, below 2^32 (memory is capped at 65535 pages), so
+ * the i32 additions do not wrap.
+ */
+function widenRange(w: Writer, L: FunctionLocals, offset: number, width: number): void {
+  const update = (compare: number, mark: number) => {
+    w.u8(0x22); // local.tee addr
+    w.u32(L.addr);
+    w.u8(0x20); // local.get mark
+    w.u32(mark);
+    w.u8(compare);
+    w.u8(0x04); // if
+    w.u8(0x40);
+    w.u8(0x20); // local.get addr
+    w.u32(L.addr);
+    w.u8(0x21); // local.set mark
+    w.u32(mark);
+    w.u8(0x0b);
+  };
+  w.u8(0x20); // local.get addr
+  w.u32(L.addr);
+  if (offset !== 0) {
+    w.u8(0x41); // i32.const offset
+    w.s32(offset);
+    w.u8(0x6a); // i32.add
+  }
+  update(0x49, L.start); // i32.lt_u
+  w.u8(0x20); // local.get addr
+  w.u32(L.addr);
+  if (width >= 0) {
+    w.u8(0x41); // i32.const width
+    w.s32(width);
+  } else {
+    w.u8(0x20); // local.get length
+    w.u32(L.length);
+  }
+  w.u8(0x6a); // i32.add
+  update(0x4b, L.end); // i32.gt_u
+}
+
+/** The functions we add (exported under their names), in order, with their code-section bodies. */
+function addedFunctions(
+  mutableGlobals: number[],
+  savedGlobal: (i: number) => number,
+  startGlobal: number,
+  endGlobal: number,
+): { name: string; returnsI32: boolean; body: Uint8Array }[] {
+  const fn = (ops: (w: Writer) => void) => {
+    const w = new Writer();
+    w.u32(0); // no locals
+    ops(w);
+    w.u8(0x0b);
+    return w.finish();
+  };
+  const get = (w: Writer, g: number) => {
+    w.u8(0x23);
+    w.u32(g);
+  };
+  const set = (w: Writer, g: number) => {
+    w.u8(0x24);
+    w.u32(g);
+  };
+  const emptyRange = (w: Writer) => {
+    w.u8(0x41); // i32.const -1 (0xffffffff)
+    w.s32(-1);
+    set(w, startGlobal);
+    w.u8(0x41);
+    w.u8(0);
+    set(w, endGlobal);
+  };
+  return [
+    { name: EXPORT_DIRTY_START, returnsI32: true, body: fn((w) => get(w, startGlobal)) },
+    { name: EXPORT_DIRTY_END, returnsI32: true, body: fn((w) => get(w, endGlobal)) },
+    {
+      name: EXPORT_SAVE,
+      returnsI32: false,
+      body: fn((w) => {
+        mutableGlobals.forEach((g, i) => {
+          get(w, g);
+          set(w, savedGlobal(i));
+        });
+        emptyRange(w);
+      }),
+    },
+    {
+      name: EXPORT_RESET,
+      returnsI32: false,
+      body: fn((w) => {
+        mutableGlobals.forEach((g, i) => {
+          get(w, savedGlobal(i));
+          set(w, g);
+        });
+        emptyRange(w);
+      }),
+    },
+  ];
 }
