@@ -26,17 +26,22 @@ function intern(seen: (string | undefined)[], buf: Buffer, start: number, len: n
   return s;
 }
 
+/** A little-endian u32 (inside bounds the caller checked; cheaper than Buffer's checked readUInt32LE). */
+function u32(b: Buffer, at: number): number {
+  return (b[at]! | (b[at + 1]! << 8) | (b[at + 2]! << 16) | (b[at + 3]! << 24)) >>> 0;
+}
+
 /** The vector at [ptr, ptr + len) of `mem` as latin1 strings; null when it is malformed. */
 export function decodeArgv(mem: Buffer, ptr: number, len: number): string[] | null {
   const end = ptr + len;
   if (len < 4 || end > mem.length) return null;
-  const count = mem.readUInt32LE(ptr);
+  const count = u32(mem, ptr);
   if (count > len / 4) return null;
   const argv = new Array<string>(count);
   let at = ptr + 4;
   for (let i = 0; i < count; i++) {
     if (at + 4 > end) return null;
-    const n = mem.readUInt32LE(at);
+    const n = u32(mem, at);
     at += 4;
     if (n > end - at) return null;
     argv[i] = n <= INTERNED_BYTES_MAX ? intern(i === 0 ? namesSeen : argsSeen, mem, at, n) : mem.latin1Slice(at, at + n);
