@@ -19,6 +19,13 @@
 #include "lauxlib.h"
 #include "lualib.h"
 
+#if defined(KEYRAFT_WASM)
+/* keyraft: unsigned long is 64-bit on Redis's LP64, 32-bit on wasm32 (native/lua/README.md). */
+#define KR_STRTOUL strtoull
+#else
+#define KR_STRTOUL strtoul
+#endif
+
 
 
 
@@ -62,9 +69,13 @@ static int luaB_tonumber (lua_State *L) {
   else {
     const char *s1 = luaL_checkstring(L, 1);
     char *s2;
+#if defined(KEYRAFT_WASM)
+    unsigned long long n;
+#else
     unsigned long n;
+#endif
     luaL_argcheck(L, 2 <= base && base <= 36, 2, "base out of range");
-    n = strtoul(s1, &s2, base);
+    n = KR_STRTOUL(s1, &s2, base);
     if (s1 != s2) {  /* at least one valid digit? */
       while (isspace((unsigned char)(*s2))) s2++;  /* skip trailing spaces */
       if (*s2 == '\0') {  /* no invalid trailing characters? */

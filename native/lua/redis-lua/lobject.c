@@ -22,6 +22,13 @@
 #include "lstring.h"
 #include "lvm.h"
 
+#if defined(KEYRAFT_WASM)
+/* keyraft: unsigned long is 64-bit on Redis's LP64, 32-bit on wasm32 (native/lua/README.md). */
+#define KR_STRTOUL strtoull
+#else
+#define KR_STRTOUL strtoul
+#endif
+
 
 
 const TValue luaO_nilobject_ = {{NULL}, LUA_TNIL};
@@ -92,7 +99,7 @@ int luaO_str2d (const char *s, lua_Number *result) {
   *result = lua_str2number(s, &endptr);
   if (endptr == s) return 0;  /* conversion failed */
   if (*endptr == 'x' || *endptr == 'X')  /* maybe an hexadecimal constant? */
-    *result = cast_num(strtoul(s, &endptr, 16));
+    *result = cast_num(KR_STRTOUL(s, &endptr, 16));
   if (*endptr == '\0') return 1;  /* most common case */
   while (isspace(cast(unsigned char, *endptr))) endptr++;
   if (*endptr != '\0') return 0;  /* invalid trailing characters? */

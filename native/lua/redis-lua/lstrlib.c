@@ -33,6 +33,15 @@ static int str_len (lua_State *L) {
 }
 
 
+#if defined(KEYRAFT_WASM)
+/* keyraft: string positions are 64-bit, as ptrdiff_t and size_t are on Redis's LP64
+** (native/lua/README.md); wasm32's are 32-bit. */
+#define ptrdiff_t lua_Integer
+#define size_t_pos unsigned long long
+#else
+#define size_t_pos size_t
+#endif
+
 static ptrdiff_t posrelat (ptrdiff_t pos, size_t len) {
   /* relative string position: negative means back from end */
   if (pos < 0) pos += (ptrdiff_t)len + 1;
@@ -110,7 +119,7 @@ static int str_byte (lua_State *L) {
   ptrdiff_t pose = posrelat(luaL_optinteger(L, 3, posi), l);
   int n, i;
   if (posi <= 0) posi = 1;
-  if ((size_t)pose > l) pose = l;
+  if ((size_t_pos)pose > l) pose = l;
   if (posi > pose) return 0;  /* empty interval; return no values */
   n = (int)(pose -  posi + 1);
   if (posi + n <= pose)  /* overflow? */
@@ -498,7 +507,7 @@ static int str_find_aux (lua_State *L, int find) {
   const char *p = luaL_checklstring(L, 2, &l2);
   ptrdiff_t init = posrelat(luaL_optinteger(L, 3, 1), l1) - 1;
   if (init < 0) init = 0;
-  else if ((size_t)(init) > l1) init = (ptrdiff_t)l1;
+  else if ((size_t_pos)(init) > l1) init = (ptrdiff_t)l1;
   if (find && (lua_toboolean(L, 4) ||  /* explicit request? */
       strpbrk(p, SPECIALS) == NULL)) {  /* or no special characters? */
     /* do a plain search */

@@ -45,6 +45,16 @@
 
 
 /* basic integer type */
+#if defined(KEYRAFT_WASM)
+/* keyraft: long and size_t are 64-bit on Redis's LP64, 32-bit on wasm32 (native/lua/README.md). */
+#define STRUCT_INT	long long
+#define STRUCT_LONG_SIZE	8
+#define STRUCT_SIZE_T_SIZE	8
+#else
+#define STRUCT_LONG_SIZE	sizeof(long)
+#define STRUCT_SIZE_T_SIZE	sizeof(size_t)
+#endif
+
 #if !defined(STRUCT_INT)
 #define STRUCT_INT	long
 #endif
@@ -112,8 +122,8 @@ static size_t optsize (lua_State *L, char opt, const char **fmt) {
   switch (opt) {
     case 'B': case 'b': return sizeof(char);
     case 'H': case 'h': return sizeof(short);
-    case 'L': case 'l': return sizeof(long);
-    case 'T': return sizeof(size_t);
+    case 'L': case 'l': return STRUCT_LONG_SIZE;
+    case 'T': return STRUCT_SIZE_T_SIZE;
     case 'f':  return sizeof(float);
     case 'd':  return sizeof(double);
     case 'x': return 1;

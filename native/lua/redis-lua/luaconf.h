@@ -140,7 +140,14 @@
 ** CHANGE that if ptrdiff_t is not adequate on your machine. (On most
 ** machines, ptrdiff_t gives a good choice between int or long.)
 */
+#if defined(KEYRAFT_WASM)
+/* keyraft: Redis runs on LP64 (x86-64), where ptrdiff_t, long and size_t are 64 bits; on
+** wasm32 they are 32. lua_Integer is 64 bits here so that integers past 32 bits (positions,
+** counts, string.format's %d) convert as they do in Redis (native/lua/README.md). */
+#define LUA_INTEGER	long long
+#else
 #define LUA_INTEGER	ptrdiff_t
+#endif
 
 
 /*
@@ -749,7 +756,7 @@ extern int kr_invoke(void (*fn)(void *, void *), void *L, void *ud);
 ** CHANGE them if your system supports long long or does not support long.
 */
 
-#if defined(LUA_USELONGLONG)
+#if defined(LUA_USELONGLONG) || defined(KEYRAFT_WASM)  /* keyraft: LP64 long */
 
 #define LUA_INTFRMLEN		"ll"
 #define LUA_INTFRM_T		long long
