@@ -159,6 +159,10 @@ class WasmLibrary implements CompiledLibrary {
   /** [hostStart, hostEnd): what the host wrote into module memory during this call (empty: hostEnd 0). */
   private hostStart = 0;
   private hostEnd = 0;
+  /** The snapshot's [restoreStart, restoreEnd) as a view: a function usually writes the same range every call. */
+  private restoreView: Uint8Array | null = null;
+  private restoreStart = 0;
+  private restoreEnd = 0;
   private run: Run | null = null;
   private dec: Decoder | null = null;
   /** Set when the instance could not be reset; every call then returns it. */
@@ -202,6 +206,7 @@ class WasmLibrary implements CompiledLibrary {
     // Records the mutable globals as the start function left them; empties the dirty range.
     (this.exports[EXPORT_SAVE] as () => void)();
     this.hostStart = this.hostEnd = 0;
+    this.restoreView = null;
     // Exports of a fresh instance are new functions.
     for (const name of this.entryFns.keys()) this.entryFns.set(name, this.exports[name] as () => void);
   }
@@ -231,7 +236,14 @@ class WasmLibrary implements CompiledLibrary {
         if (this.hostStart < start) start = this.hostStart;
         if (this.hostEnd > end) end = this.hostEnd;
       }
-      if (start < end) mem.set(this.memorySnapshot.subarray(start, end), start);
+      if (start < end) {
+        if (this.restoreView === null || start !== this.restoreStart || end !== this.restoreEnd) {
+          this.restoreView = this.memorySnapshot.subarray(start, end);
+          this.restoreStart = start;
+          this.restoreEnd = end;
+        }
+        mem.set(this.restoreView, start);
+      }
     } else {
       mem.set(this.memorySnapshot);
     }
