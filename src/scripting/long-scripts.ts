@@ -19,7 +19,7 @@ import type { ExecContext } from '../commands/types.js';
 import type { Client } from '../net/client.js';
 import { NullReply } from '../protocol/reply.js';
 import { CommandHost } from './script-host.js';
-import { errorMessage, isRaisedError, scriptErrorText } from './lua-runtime.js';
+import { errorMessage, isRaisedError, scriptErrorText, scriptResp, setScriptResp } from './lua-runtime.js';
 import { reviveBuffers, writeScriptValue } from './script-reply.js';
 import type { WorkerJob, WorkerMessage } from './script-worker.js';
 import type { ScriptValue } from './types.js';
@@ -131,11 +131,16 @@ export class LongScripts {
     }
     const args = m.args.map((a) => Buffer.from(a.buffer, a.byteOffset, a.byteLength));
     let value: ScriptValue;
+    // The reply is shaped in the RESP version the script chose on the worker (redis.setresp).
+    const resp = scriptResp();
+    setScriptResp(m.resp);
     try {
       value = m.type === 'call' ? running.host.call(args) : running.host.pcall(args);
     } catch (e) {
       // The worker waits for an answer whatever happens here; a failure becomes an error reply.
       value = { err: Buffer.from(`ERR ${(e as Error).message}`) };
+    } finally {
+      setScriptResp(resp);
     }
     this.replies!.postMessage(value);
     Atomics.store(this.flag!, 0, 1);

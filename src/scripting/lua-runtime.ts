@@ -213,6 +213,14 @@ export function resetScriptResp(): void {
   currentResp = 2;
 }
 
+/**
+ * The RESP version for a redis.call the main thread runs for a script finishing on the worker
+ * (long-scripts.ts): that script's redis.setresp happened in the worker's interpreter.
+ */
+export function setScriptResp(resp: 2 | 3): void {
+  currentResp = resp;
+}
+
 // ---- the time budget ----
 
 /**

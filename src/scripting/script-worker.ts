@@ -7,7 +7,7 @@
 // seconds of Lua); killing the script is terminating the worker.
 
 import { parentPort, receiveMessageOnPort, workerData, type MessagePort } from 'node:worker_threads';
-import { FUEL_UNITS_MAX, runLua, setFuelLimit } from './lua-runtime.js';
+import { FUEL_UNITS_MAX, runLua, scriptResp, setFuelLimit } from './lua-runtime.js';
 import { LuaLibraryEngine } from './lua-library.js';
 import { WasmEngine, type WasmScriptHost } from './wasm-engine.js';
 import { reviveBuffers } from './script-reply.js';
@@ -20,7 +20,7 @@ export type WorkerJob =
   | { kind: 'function'; engine: string; library: string; code: Buffer; fn: string; keys: string[]; args: string[]; now: number; seed: number };
 
 /** Worker → main messages. */
-export type WorkerMessage = { type: 'call' | 'pcall'; args: Uint8Array[] } | { type: 'log'; level: number; message: Uint8Array } | { type: 'done'; result: ScriptValue };
+export type WorkerMessage = { type: 'call' | 'pcall'; args: Uint8Array[]; resp: 2 | 3 } | { type: 'log'; level: number; message: Uint8Array } | { type: 'done'; result: ScriptValue };
 
 interface WorkerSetup {
   signal: SharedArrayBuffer;
@@ -37,7 +37,8 @@ function main(): void {
 
   const request = (type: 'call' | 'pcall', args: Buffer[]): ScriptValue => {
     Atomics.store(flag, 0, 0);
-    port.postMessage({ type, args } satisfies WorkerMessage);
+    // The RESP version the script chose (redis.setresp), in which the main thread shapes the reply.
+    port.postMessage({ type, args, resp: scriptResp() } satisfies WorkerMessage);
     Atomics.wait(flag, 0, 0);
     const reply = receiveMessageOnPort(replies);
     return reviveBuffers(reply?.message as ScriptValue);
