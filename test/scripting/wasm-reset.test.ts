@@ -248,6 +248,17 @@ describe('WASM per-call reset', () => {
     assert.deepEqual(g.call('bump', [], [], h), { double: 109 });
   });
 
+  test('stores in unreachable code are instrumented validly; memory maxima above 65535 pages are refused', () => {
+    const dead = engine.create('dead', lib('dead', wat(`(module (memory 1 1)
+      (func (export "f") (unreachable) (i64.store (i64.const 1)) (v128.store8_lane 3 (v128.const i64x2 0 0)) (memory.fill)))`)));
+    assert.match(errText(dead.call('f', [], [], h)), /trapped: unreachable/);
+    const huge = new WasmEngine({ memoryPagesMax: 70_000 });
+    assert.throws(
+      () => huge.create('m', lib('m', wat(`(module (memory 1 65536) (func (export "f")))`))),
+      /module memory maximum 65536 pages exceeds the limit of 65535 pages/,
+    );
+  });
+
   test('random writes of every kind, in several functions, leave no trace in the next call', () => {
     // scribble: up to 40 writes of random kinds at random places (some in a callee), a global
     // changed, then a normal end, a trap, a fail or an out-of-bounds store. hash: an FNV-style
