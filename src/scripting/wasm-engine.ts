@@ -518,21 +518,34 @@ function inputSize(keys: readonly ScriptArg[], args: readonly ScriptArg[]): numb
 
 /** The input block (KEYS then ARGV, see wasm-codec.ts) written straight into module memory. */
 function writeInput(mem: Buffer, start: number, keys: readonly ScriptArg[], args: readonly ScriptArg[]): void {
-  let at = start;
-  mem.writeUInt32LE(keys.length, at);
-  mem.writeUInt32LE(args.length, at + 4);
-  at += 8;
-  for (const list of [keys, args]) {
-    for (const item of list) {
-      mem.writeUInt32LE(item.length, at);
-      at += 4;
-      if (typeof item === 'string') at += mem.latin1Write(item, at, item.length);
-      else {
-        mem.set(item, at);
-        at += item.length;
-      }
-    }
+  writeU32(mem, start, keys.length);
+  writeU32(mem, start + 4, args.length);
+  writeItems(mem, writeItems(mem, start + 8, keys), args);
+}
+
+/** Strings up to this many characters are copied by a loop, cheaper than a call into latin1Write. */
+const INPUT_LOOP_CHARS_MAX = 32;
+
+/** Each item as `u32 len`, bytes; returns the offset after the last. The caller checked the bounds. */
+function writeItems(mem: Buffer, at: number, items: readonly ScriptArg[]): number {
+  for (let i = 0; i < items.length; i++) {
+    const item = items[i]!;
+    const n = item.length;
+    writeU32(mem, at, n);
+    at += 4;
+    if (typeof item !== 'string') mem.set(item, at);
+    else if (n > INPUT_LOOP_CHARS_MAX) mem.latin1Write(item, at, n);
+    else for (let j = 0; j < n; j++) mem[at + j] = item.charCodeAt(j); // latin1: one byte per char
+    at += n;
   }
+  return at;
+}
+
+function writeU32(mem: Buffer, at: number, v: number): void {
+  mem[at] = v;
+  mem[at + 1] = v >>> 8;
+  mem[at + 2] = v >>> 16;
+  mem[at + 3] = v >>> 24;
 }
 
 function errorText(v: ScriptValue): string {

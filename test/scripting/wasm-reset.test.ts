@@ -248,6 +248,33 @@ describe('WASM per-call reset', () => {
     assert.deepEqual(g.call('bump', [], [], h), { double: 109 });
   });
 
+  test('input: string and Buffer KEYS/ARGV, short and long, every byte value, arrive byte for byte', () => {
+    // Replies with the raw input block as a bulk string.
+    const echo = engine.create('echo', lib('echo', wat(`(module
+      (import "keyraft" "reply" (func $reply (param i32 i32)))
+      (import "keyraft" "input" (func $input (param i32 i32) (result i32)))
+      (memory 1 1)
+      (func (export "raw") (local $n i32)
+        (local.set $n (call $input (i32.const 5) (i32.const 60000)))
+        (i32.store8 (i32.const 0) (i32.const 2))
+        (i32.store (i32.const 1) (local.get $n))
+        (call $reply (i32.const 0) (i32.add (local.get $n) (i32.const 5)))))`)));
+    const all = Buffer.from(Array.from({ length: 256 }, (_, i) => i));
+    const keys = ['', 'k', all.toString('latin1').slice(200, 232), all.toString('latin1'), all];
+    const args = ['100', all.subarray(0, 31).toString('latin1'), Buffer.alloc(0), 'x'.repeat(33)];
+    const encode = (list: (string | Buffer)[]) =>
+      list.flatMap((x) => {
+        const b = typeof x === 'string' ? Buffer.from(x, 'latin1') : x;
+        const len = Buffer.alloc(4);
+        len.writeUInt32LE(b.length);
+        return [len, b];
+      });
+    const head = Buffer.alloc(8);
+    head.writeUInt32LE(keys.length, 0);
+    head.writeUInt32LE(args.length, 4);
+    assert.deepEqual(echo.call('raw', keys, args, h), Buffer.concat([head, ...encode(keys), ...encode(args)]));
+  });
+
   test('stores in unreachable code are instrumented validly; memory maxima above 65535 pages are refused', () => {
     const dead = engine.create('dead', lib('dead', wat(`(module (memory 1 1)
       (func (export "f") (unreachable) (i64.store (i64.const 1)) (v128.store8_lane 3 (v128.const i64x2 0 0)) (memory.fill)))`)));
