@@ -26,6 +26,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "lauxlib.h"
 #include "lua.h"
@@ -662,6 +663,222 @@ static void set_field_num(lua_State *l, const char *name, lua_Number v) {
   lua_setfield(l, -2, name);
 }
 
+/* ---- function libraries: Redis 7.0's function_lua.c ---- */
+
+/* Set while a library's loading chunk runs (MODE_LOAD). */
+static int loading = 0;
+/* What a loading library sees (Redis's LIBRARY_API): only {redis = {register_function, log,
+ * LOG_*, REDIS_VERSION, REDIS_VERSION_NUM}}; anything else is a nonexistent global. */
+static int lib_api_ref = LUA_NOREF;
+/* The environment of every library chunk, and so of the functions it defines: an empty
+ * readonly table whose __index is the library API while loading and the globals after it, as
+ * Redis swaps the __index of its functions' globals. */
+static int fn_env_ref = LUA_NOREF;
+/* The loading library's registrations ({name, description, has description, flags, callback
+ * reference} each, kr_run's result) and the names taken (a library's names are case-sensitive). */
+static int load_regs_ref = LUA_NOREF;
+static int load_names_ref = LUA_NOREF;
+
+/* Redis's scripts_flags_def, in its order (FUNCTION LIST shows a function's flags in it). */
+static const char *const function_flags[] = {"no-writes", "allow-oom", "allow-stale", "no-cluster", "allow-cross-slot-keys", NULL};
+
+/* __index of the libraries' environment. The error is raised here, so its position is the
+ * library's line that read the name (luaL_where(1)), as Redis's luaProtectedTableError. */
+static int fn_env_index(lua_State *l) {
+  if (loading) lua_rawgeti(l, LUA_REGISTRYINDEX, lib_api_ref);
+  else lua_pushvalue(l, LUA_GLOBALSINDEX);
+  lua_pushvalue(l, 2);
+  lua_rawget(l, -2);
+  /* Functions run in their own Lua state in Redis, which has no KEYS or ARGV (EVAL's). */
+  int hidden = !loading && lua_type(l, 2) == LUA_TSTRING && (strcmp(lua_tostring(l, 2), "KEYS") == 0 || strcmp(lua_tostring(l, 2), "ARGV") == 0);
+  if (!lua_isnil(l, -1) && !hidden) return 1;
+  if (!lua_isstring(l, 2)) return luaL_error(l, "Second argument to luaProtectedTableError must be a string or number");
+  return luaL_error(l, "Script attempted to access nonexistent global variable '%s'", lua_tostring(l, 2));
+}
+
+/* Redis's functionsVerifyName. */
+static int function_name_valid(const char *s, size_t n) {
+  if (n == 0) return 0;
+  for (size_t i = 0; i < n; i++) {
+    char c = s[i];
+    if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_')) return 0;
+  }
+  return 1;
+}
+
+static int register_fail(lua_State *l, int ref, const char *err) {
+  if (ref != LUA_NOREF) luaL_unref(l, LUA_REGISTRYINDEX, ref);
+  return raise_error(l, err);
+}
+
+/* Redis's luaRegisterFunctionReadFlags on the table on top: the flags as a bit set, -1 for an
+ * unknown flag. */
+static int read_flags(lua_State *l) {
+  int flags = 0;
+  for (int j = 1;; j++) {
+    lua_pushnumber(l, j);
+    lua_gettable(l, -2);
+    if (lua_isnil(l, -1)) {
+      lua_pop(l, 1);
+      return flags;
+    }
+    if (!lua_isstring(l, -1)) {
+      lua_pop(l, 1);
+      return -1;
+    }
+    const char *flag = lua_tostring(l, -1);
+    int found = 0;
+    for (int f = 0; function_flags[f] != NULL; f++) {
+      if (strcasecmp(function_flags[f], flag) == 0) {
+        flags |= 1 << f;
+        found = 1;
+        break;
+      }
+    }
+    lua_pop(l, 1);
+    if (!found) return -1;
+  }
+}
+
+/* redis.register_function while a library loads (Redis's luaRegisterFunction and the checks of
+ * functionLibCreateFunction): the registration is added to load_regs. */
+static int redis_register_function(lua_State *l) {
+  if (!loading) return raise_error(l, "redis.register_function can only be called on FUNCTION LOAD command");
+  int argc = lua_gettop(l);
+  if (argc < 1 || argc > 2) return raise_error(l, "wrong number of arguments to redis.register_function");
+  int ref = LUA_NOREF, flags = 0, has_desc = 0;
+  /* Slots 3 and 4 keep the name and the description (converted to strings in place). */
+  lua_settop(l, 4);
+  if (argc == 1) {
+    if (!lua_istable(l, 1)) return raise_error(l, "calling redis.register_function with a single argument is only applicable to Lua table (representing named arguments).");
+    lua_pushnil(l);
+    while (lua_next(l, 1)) {
+      if (!lua_isstring(l, -2)) return register_fail(l, ref, "named argument key given to redis.register_function is not a string");
+      const char *key = lua_tostring(l, -2);
+      if (strcasecmp(key, "function_name") == 0) {
+        if (!lua_isstring(l, -1)) return register_fail(l, ref, "function_name argument given to redis.register_function must be a string");
+        lua_replace(l, 3);
+        continue;
+      } else if (strcasecmp(key, "description") == 0) {
+        if (!lua_isstring(l, -1)) return register_fail(l, ref, "description argument given to redis.register_function must be a string");
+        has_desc = 1;
+        lua_replace(l, 4);
+        continue;
+      } else if (strcasecmp(key, "callback") == 0) {
+        if (!lua_isfunction(l, -1)) return register_fail(l, ref, "callback argument given to redis.register_function must be a function");
+        if (ref != LUA_NOREF) luaL_unref(l, LUA_REGISTRYINDEX, ref);
+        ref = luaL_ref(l, LUA_REGISTRYINDEX);
+        continue;
+      } else if (strcasecmp(key, "flags") == 0) {
+        if (!lua_istable(l, -1)) return register_fail(l, ref, "flags argument to redis.register_function must be a table representing function flags");
+        if ((flags = read_flags(l)) < 0) return register_fail(l, ref, "unknown flag given");
+      } else {
+        return register_fail(l, ref, "unknown argument given to redis.register_function");
+      }
+      lua_pop(l, 1);
+    }
+    if (lua_isnil(l, 3)) return register_fail(l, ref, "redis.register_function must get a function name argument");
+    if (ref == LUA_NOREF) return raise_error(l, "redis.register_function must get a callback argument");
+  } else {
+    if (!lua_isstring(l, 1)) return raise_error(l, "first argument to redis.register_function must be a string");
+    if (!lua_isfunction(l, 2)) return raise_error(l, "second argument to redis.register_function must be a function");
+    lua_pushvalue(l, 1);
+    lua_replace(l, 3);
+    lua_pushvalue(l, 2);
+    ref = luaL_ref(l, LUA_REGISTRYINDEX);
+  }
+  size_t name_len;
+  const char *name = lua_tolstring(l, 3, &name_len);
+  if (!function_name_valid(name, name_len)) return register_fail(l, ref, "Library names can only contain letters, numbers, or underscores(_) and must be at least one character long");
+  lua_rawgeti(l, LUA_REGISTRYINDEX, load_names_ref);
+  lua_pushvalue(l, 3);
+  lua_rawget(l, -2);
+  if (!lua_isnil(l, -1)) return register_fail(l, ref, "Function already exists in the library");
+  lua_pop(l, 1);
+  lua_pushvalue(l, 3);
+  lua_pushboolean(l, 1);
+  lua_rawset(l, -3);
+  lua_pop(l, 1);
+  /* {name, description, has description, flags, callback reference} */
+  lua_rawgeti(l, LUA_REGISTRYINDEX, load_regs_ref);
+  lua_createtable(l, 5, 0);
+  lua_pushvalue(l, 3);
+  lua_rawseti(l, -2, 1);
+  if (has_desc) lua_tolstring(l, 4, NULL);
+  else lua_pushliteral(l, ""), lua_replace(l, 4);
+  lua_pushvalue(l, 4);
+  lua_rawseti(l, -2, 2);
+  lua_pushstring(l, has_desc ? "1" : "0");
+  lua_rawseti(l, -2, 3);
+  luaL_Buffer b;
+  luaL_buffinit(l, &b);
+  for (int f = 0, n = 0; function_flags[f] != NULL; f++) {
+    if (!(flags & (1 << f))) continue;
+    if (n++ > 0) luaL_addchar(&b, ',');
+    luaL_addstring(&b, function_flags[f]);
+  }
+  luaL_pushresult(&b);
+  lua_rawseti(l, -2, 4);
+  lua_pushnumber(l, ref);
+  lua_rawseti(l, -2, 5);
+  lua_rawseti(l, -2, (int)lua_objlen(l, -2) + 1);
+  return 0;
+}
+
+/* The library API table and the libraries' environment (init_state, after the globals are
+ * locked). */
+static void init_library_env(lua_State *l) {
+  lua_newtable(l); /* the library API */
+  lua_newtable(l); /* its redis */
+  set_field_fn(l, "register_function", redis_register_function);
+  set_field_fn(l, "log", redis_log);
+  set_field_num(l, "LOG_DEBUG", 0);
+  set_field_num(l, "LOG_VERBOSE", 1);
+  set_field_num(l, "LOG_NOTICE", 2);
+  set_field_num(l, "LOG_WARNING", 3);
+  set_field_num(l, "REDIS_VERSION_NUM", 0x07000f);
+  lua_pushliteral(l, "7.0.15");
+  lua_setfield(l, -2, "REDIS_VERSION");
+  lua_newtable(l);
+  lua_pushcfunction(l, globals_index);
+  lua_setfield(l, -2, "__index");
+  lua_setmetatable(l, -2);
+  lua_setfield(l, -2, "redis");
+  protect_recursively(l);
+  lib_api_ref = luaL_ref(l, LUA_REGISTRYINDEX);
+
+  lua_newtable(l); /* the environment */
+  lua_newtable(l);
+  lua_pushcfunction(l, fn_env_index);
+  lua_setfield(l, -2, "__index");
+  lua_setmetatable(l, -2);
+  protect_recursively(l);
+  fn_env_ref = luaL_ref(l, LUA_REGISTRYINDEX);
+}
+
+/* After a loading run: loading is over; a failed load gives its callbacks back. */
+static void end_load(lua_State *l, int failed) {
+  loading = 0;
+  if (load_regs_ref == LUA_NOREF) return;
+  if (failed) {
+    lua_rawgeti(l, LUA_REGISTRYINDEX, load_regs_ref);
+    for (int i = 1;; i++) {
+      lua_rawgeti(l, -1, i);
+      if (!lua_istable(l, -1)) {
+        lua_pop(l, 1);
+        break;
+      }
+      lua_rawgeti(l, -1, 5);
+      luaL_unref(l, LUA_REGISTRYINDEX, (int)lua_tonumber(l, -1));
+      lua_pop(l, 2);
+    }
+    lua_pop(l, 1);
+  }
+  luaL_unref(l, LUA_REGISTRYINDEX, load_regs_ref);
+  luaL_unref(l, LUA_REGISTRYINDEX, load_names_ref);
+  load_regs_ref = load_names_ref = LUA_NOREF;
+}
+
 static const char ERROR_HANDLER[] =
   "local dbg = debug\n"
   "debug = nil\n"
@@ -753,6 +970,7 @@ static int init_state(lua_State *l) {
   protect_recursively(l);
   lua_pop(l, 1);
   protect_basic_type_metatables(l);
+  init_library_env(l);
   return 1;
 }
 
@@ -1026,27 +1244,6 @@ static void encode_raised(lua_State *l) {
   put_bytes(&out, source, sl);
 }
 
-/* After a library's loading chunk returned its registrations ({name, description, has
- * description, flags, callback} each): each callback is kept in the registry and replaced by
- * its reference, which FCALL then runs. */
-static void keep_callbacks(lua_State *l) {
-  if (!lua_istable(l, -1)) return;
-  for (int i = 1;; i++) {
-    lua_rawgeti(l, -1, i);
-    if (!lua_istable(l, -1)) {
-      lua_pop(l, 1);
-      return;
-    }
-    lua_rawgeti(l, -1, 5);
-    if (lua_isfunction(l, -1)) {
-      int ref = luaL_ref(l, LUA_REGISTRYINDEX);
-      lua_pushnumber(l, ref);
-      lua_rawseti(l, -2, 5);
-    } else lua_pop(l, 1);
-    lua_pop(l, 1);
-  }
-}
-
 static unsigned runs_since_gc = 0;
 
 /* What kr_run asked for, read by run_protected. */
@@ -1069,22 +1266,35 @@ static int run_protected(lua_State *l) {
     const uint8_t *p = push_array(l, job.block, job.nkeys);
     push_array(l, p, job.nargs);
     nparams = 2;
+  } else {
+    /* A library: its chunk (and the functions it defines) in the libraries' environment; what
+     * it returns is ignored, its registrations are the result (Redis's luaEngineCreate). */
+    lua_rawgeti(l, LUA_REGISTRYINDEX, fn_env_ref);
+    lua_setfenv(l, -2);
+    lua_newtable(l);
+    load_regs_ref = luaL_ref(l, LUA_REGISTRYINDEX);
+    lua_newtable(l);
+    load_names_ref = luaL_ref(l, LUA_REGISTRYINDEX);
+    loading = 1;
   }
   if (fuel_budget > 0) {
     fuel_deadline = host_clock_us() + fuel_budget;
     lua_sethook(l, fuel_hook, LUA_MASKCOUNT, FUEL_STEP);
   }
   /* One result: only the first value a script returns counts. */
-  lua_call(l, nparams, 1);
+  lua_call(l, nparams, job.mode == MODE_LOAD ? 0 : 1);
   lua_sethook(l, NULL, 0, 0);
   running = 0;
-  if (job.mode == MODE_LOAD) keep_callbacks(l);
+  if (job.mode == MODE_LOAD) {
+    loading = 0;
+    lua_rawgeti(l, LUA_REGISTRYINDEX, load_regs_ref);
+  }
   encode_value(l, 0);
   return 0;
 }
 
 /* Runs a compiled chunk (MODE_EVAL: KEYS and ARGV as globals, MODE_FUNCTION: as the callback's
- * two arguments, MODE_LOAD: none, registrations kept). `block` holds nkeys then nargs strings
+ * two arguments, MODE_LOAD: none; the result is the registrations). `block` holds nkeys then nargs strings
  * as [len:u32][bytes]. The result (one value, or RAISED) is in kr_out; returns its length. */
 EXPORT(kr_run) uint32_t kr_run(int ref, int mode, const uint8_t *block, uint32_t nkeys, uint32_t nargs) {
   buf_shrink(&out);
@@ -1102,6 +1312,7 @@ EXPORT(kr_run) uint32_t kr_run(int ref, int mode, const uint8_t *block, uint32_t
   int status = lua_pcall(L, 0, 0, 1);
   lua_sethook(L, NULL, 0, 0);
   running = 0;
+  if (mode == MODE_LOAD) end_load(L, status != 0 || out_failed);
   if (++runs_since_gc == 50) {
     lua_gc(L, LUA_GCSTEP, 50);
     runs_since_gc = 0;

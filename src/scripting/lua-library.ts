@@ -1,9 +1,9 @@
 // The LUA engine of FUNCTION LOAD: a `#!lua name=<lib>` library whose code calls
-// redis.register_function. Loading runs the library once, inside a small prelude that gives it a
-// `redis` with a checking register_function (and without call/pcall, as Redis does while
-// loading); the callbacks it registers are kept compiled in the interpreter (LuaFunctions), so
-// FCALL only calls one, and a library's local state lives from call to call, as in Redis. The
-// prelude takes the place of the shebang line, so line numbers in errors stay the library's.
+// redis.register_function. Loading runs the library once in the environment Redis 7.0 gives it
+// (the glue's MODE_LOAD: only redis.register_function, redis.log and the version, with Redis's
+// argument checks); the callbacks it registers are kept compiled in the interpreter
+// (LuaFunctions), so FCALL only calls one, and a library's local state lives from call to call,
+// as in Redis.
 
 import type { CompiledLibrary, FunctionInfo, LibraryEngine, ScriptArg, ScriptHost, ScriptValue } from './types.js';
 import { errorMessage, FUEL_UNITS_PER_MS, fuelLimitUnits, isFuelExhausted, isRaisedError, LuaFunctions, scriptErrorText, setFuelLimit } from './lua-runtime.js';
@@ -15,51 +15,15 @@ export const LOAD_TIMEOUT_MS = 500;
 /** Most functions one library may register. */
 export const LIBRARY_FUNCTIONS_MAX = 10_000;
 
-// Line 1 when loading: a `redis` that adds a checking register_function and hides call/pcall
-// (as Redis does while loading), then the library's code inside a do-block.
-const PRELUDE = [
-  'local __kr_real = redis local __kr_fns = {} local __kr_regs = {} local __kr_loading = true',
-  'local function __kr_fail(msg) error(msg, 0) end',
-  'local function __kr_register(a, b)',
-  ' local name, cb, flags, desc',
-  " if type(a) == 'table' then",
-  '  if b ~= nil then __kr_fail("wrong number of arguments to redis.register_function") end',
-  '  for k, v in pairs(a) do',
-  '   if type(k) ~= "string" then __kr_fail("named argument key given to redis.register_function is not a string")',
-  '   elseif k == "function_name" then if type(v) ~= "string" then __kr_fail("function_name argument given to redis.register_function must be a string") end name = v',
-  '   elseif k == "callback" then if type(v) ~= "function" then __kr_fail("callback argument given to redis.register_function must be a function") end cb = v',
-  '   elseif k == "description" then if type(v) ~= "string" then __kr_fail("description argument given to redis.register_function must be a string") end desc = v',
-  '   elseif k == "flags" then if type(v) ~= "table" then __kr_fail("flags argument to redis.register_function must be a table representing function flags") end flags = v',
-  '   else __kr_fail("unknown argument given to redis.register_function") end',
-  '  end',
-  '  if name == nil then __kr_fail("redis.register_function must get a function name argument") end',
-  '  if cb == nil then __kr_fail("redis.register_function must get a callback argument") end',
-  ' else',
-  '  if type(a) ~= "string" and type(a) ~= "number" then __kr_fail("first argument to redis.register_function must be a string") end',
-  '  if type(b) ~= "function" then __kr_fail("second argument to redis.register_function must be a function") end',
-  '  name = tostring(a) cb = b',
-  ' end',
-  ' if __kr_fns[name] ~= nil then __kr_fail("Function already exists in the library") end',
-  ' local fl = {}',
-  ' if flags ~= nil then for _, f in ipairs(flags) do if type(f) ~= "string" then __kr_fail("unknown flag given") end fl[#fl + 1] = f end end',
-  ' __kr_fns[name] = cb',
-  ' __kr_regs[#__kr_regs + 1] = {name, desc or "", desc and "1" or "0", table.concat(fl, ","), cb}',
-  'end',
-  'local redis = setmetatable({register_function = __kr_register}, {__index = function(_, k)',
-  ' if __kr_loading and (k == "call" or k == "pcall") then error("Script attempted to access nonexistent global variable \'" .. tostring(k) .. "\'", 2) end',
-  ' return __kr_real[k] end})',
-  'local server = redis do ',
-].join(' ');
-
 /**
- * After the library's code: loading is over, and `redis` now reads straight through to the real
- * one (which has no register_function, as at FCALL time in Redis).
+ * The chunk a library is loaded from: its code after the shebang line, the newline kept so
+ * line numbers in errors are the library's. The glue runs it in the libraries' environment
+ * (keyraft_lua.c, MODE_LOAD): while it loads it sees only Redis 7.0's library API
+ * (redis.register_function, redis.log, redis.LOG_*, redis.REDIS_VERSION(_NUM)); the functions it
+ * registers see the globals when called, without EVAL's KEYS and ARGV.
  */
-const LOAD_SUFFIX = Buffer.from('\nend __kr_loading = false redis.register_function = nil setmetatable(redis, {__index = __kr_real}) return __kr_regs');
-const LOAD_PRELUDE = Buffer.from(PRELUDE);
-
 function loadingChunk(body: Buffer): Buffer {
-  return Buffer.concat([LOAD_PRELUDE, body, LOAD_SUFFIX]);
+  return body;
 }
 
 /** The host used while loading: a library may not run commands then. */

@@ -66,3 +66,91 @@ test('string positions and counts past 32 bits behave as on Redis', { skip }, as
     ]),
   );
 });
+
+/** FUNCTION LOAD of a library named `name` whose code (after the shebang line) is `body`. */
+const load = (name: string, body: string): Argv => ['FUNCTION', 'LOAD', `#!lua name=${name}\n${body}`];
+const reg = "redis.register_function('f', function() return 1 end)";
+
+test('what a library sees while it loads is what Redis 7.0 gives it: redis.register_function, log and the version', { skip }, async () => {
+  const bodies = [
+    "error('boom')",
+    "error({err='MY boom'})",
+    `local s = string.format('%d', 1) ${reg}`,
+    `local t = type(1) ${reg}`,
+    `local m = math ${reg}`,
+    `local j = cjson ${reg}`,
+    `local p = pcall ${reg}`,
+    `local x = undefined_var ${reg}`,
+    `local k = KEYS ${reg}`,
+    `local g = _G ${reg}`,
+    `x = 1 ${reg}`,
+    `redis.log(redis.LOG_NOTICE, 'loading') ${reg}`,
+    `local v = redis.REDIS_VERSION .. redis.REDIS_VERSION_NUM ${reg}`,
+    `redis.setresp(3) ${reg}`,
+    `redis.sha1hex('x') ${reg}`,
+    `local e = redis.error_reply ${reg}`,
+    `local c = redis.call ${reg}`,
+    `server.register_function('f', function() return 1 end)`,
+    `redis.x = 1 ${reg}`,
+    'return 1',
+    `${reg} return {1, 2}`,
+    `${reg} error('after')`,
+    `local n = nil + 1 ${reg}`,
+  ];
+  const stream: Argv[] = [];
+  bodies.forEach((body, i) => stream.push(['FUNCTION', 'FLUSH'], load(`lib${i}`, body), ['FCALL', 'f', '0']));
+  await pair.assertSame('library load environment', stream);
+});
+
+test('redis.register_function checks its arguments as Redis 7.0 does', { skip }, async () => {
+  const bodies = [
+    "redis.register_function{function_name='f', callback=function() return 1 end, description=5}",
+    "redis.register_function{function_name=4, callback=function() return 1 end}",
+    "redis.register_function{FUNCTION_NAME='f', Callback=function() return 1 end}",
+    "redis.register_function{function_name='f', callback=function() return 1 end, flags={'NO-WRITES'}}",
+    "redis.register_function{function_name='f', callback=function() return 1 end, flags={'bad'}}",
+    "redis.register_function{function_name='f', callback=function() return 1 end, flags='no-writes'}",
+    "redis.register_function{function_name='f', callback=function() return 1 end, flags={1}}",
+    "redis.register_function{function_name='f', callback=function() return 1 end, foo=5}",
+    "redis.register_function{callback=function() return 1 end}",
+    "redis.register_function{function_name='f'}",
+    "redis.register_function{function_name='f', callback=5}",
+    "redis.register_function({function_name='f', callback=function() return 1 end}, 1)",
+    'redis.register_function()',
+    "redis.register_function('f')",
+    "redis.register_function('f', function() return 1 end, 3)",
+    "redis.register_function({[1]='x'})",
+    "redis.register_function('', function() return 1 end)",
+    "redis.register_function('f-2', function() return 1 end)",
+    'redis.register_function(1, function() return 1 end)',
+    "redis.register_function('f', 'notfn')",
+    "redis.register_function('f', function() return 1 end) redis.register_function('f', function() return 2 end)",
+    "redis.register_function('f-2', function() return 1 end) error('not reached')",
+  ];
+  const stream: Argv[] = [];
+  bodies.forEach((body, i) => stream.push(['FUNCTION', 'FLUSH'], load(`lib${i}`, body), ['FCALL', 'f', '0'], ['FCALL', '4', '0']));
+  await pair.assertSame('register_function arguments', stream);
+});
+
+test('a function sees the full environment at call time, but no KEYS or ARGV globals', { skip }, async () => {
+  await pair.assertSame('function call environment', [
+    ['EVAL', 'return 1', '1', 'evalkey', 'evalarg'],
+    load('envlib', [
+      "redis.register_function('keys', function() return KEYS end)",
+      "redis.register_function('argv', function() return ARGV end)",
+      "redis.register_function('fmt', function(k, a) return string.format('%s:%d', a[1], #k) end)",
+      "redis.register_function('reg', function() return type(redis.register_function) end)",
+      "redis.register_function('set', function(k) return redis.call('set', k[1], 'v') end)",
+      "redis.register_function('glob', function() x = 1 end)",
+      "redis.register_function('g', function() return type(_G) end)",
+    ].join('\n')),
+    ['FCALL', 'keys', '0'],
+    ['FCALL', 'argv', '0'],
+    ['FCALL', 'fmt', '1', 'k', 'a'],
+    ['FCALL', 'reg', '0'],
+    ['FCALL', 'set', '1', 'fk'],
+    ['FCALL', 'glob', '0'],
+    ['FCALL', 'g', '0'],
+    ['EVAL', 'return {KEYS[1], ARGV[1]}', '1', 'k2', 'a2'],
+  ]);
+});
