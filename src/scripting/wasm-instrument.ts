@@ -14,18 +14,21 @@
 // call wrote, not the whole memory: every instruction that writes memory (the stores 0x36-0x3e,
 // v128.store and the store-lane ops, memory.fill, memory.copy) is followed by code that widens
 // [dirty start, dirty end) to cover the bytes it wrote (only after it executed: a trapping store
-// writes nothing). Like the fuel counter, a function keeps the range in two locals and hands it
-// over through two globals at calls and on the way out; a trap skips that hand-over, so after a
-// call that did not end normally the engine restores the whole memory. Added exports:
+// writes nothing; nothing else walkExpr accepts writes memory: atomics, memory.init and the table
+// ops are refused, memory.grow makes the engine re-instantiate). Like the fuel counter, a
+// function keeps the range in two locals and hands it over through two globals at calls and on
+// the way out; a trap skips that hand-over, so after a call that did not end normally the engine
+// restores the whole memory. Added exports:
 //   __kr_memory, __kr_fuel: the memory and the fuel counter;
 //   __kr_dirty_start(), __kr_dirty_end() -> i32: the range written since the last reset;
 //   __kr_save(): records the mutable globals' current values (called once after instantiation)
 //     and empties the range; __kr_reset(): puts the mutable globals back to the recorded values
 //     and empties the range (one call instead of a JS setter per global).
 //
-// This is a small single-pass binary rewriter rather than binaryen (which assemblyscript brings
-// in as a devDependency): binaryen costs ~75 MB of RSS and ~250 ms to import, is not a runtime
-// dependency, and we need only to walk instructions. V8 validates the module before (so the walk
+// This is a small binary rewriter (each function body is walked twice: to see what it writes, so
+// only functions that write get the range locals, then to rewrite it) rather than binaryen
+// (which assemblyscript brings in as a devDependency): binaryen costs ~75 MB of RSS and ~250 ms
+// to import, is not a runtime dependency, and we need only to walk instructions. V8 validates the module before (so the walk
 // sees well-formed code) and after the rewrite.
 
 /** The host functions a module may import from "keyraft", with their wasm signatures. */
