@@ -295,16 +295,30 @@ function decode(p: usize): Value {
   return decodeAt();
 }
 
-// Replies of up to SCRATCH_BYTES land here without an allocation.
+// Replies of up to SCRATCH_BYTES land in one buffer, and argument vectors of up to
+// ARGV_SCRATCH_BYTES in another, without an allocation each. Both are taken from the heap on
+// first use in a call rather than from static data: keyraft restores the module's memory after
+// every call by copying back the range the call wrote, and buffers next to the call's other
+// allocations keep that range to what was used (static buffers below the heap made it span all
+// the static data in between). The pointers are globals, which keyraft resets too.
 const SCRATCH_BYTES: i32 = 4096;
-const SCRATCH: usize = memory.data(SCRATCH_BYTES);
-// Argument vectors of up to ARGV_SCRATCH_BYTES are encoded here.
 const ARGV_SCRATCH_BYTES: i32 = 4096;
-const ARGV_SCRATCH: usize = memory.data(ARGV_SCRATCH_BYTES);
+let scratchAt: usize = 0;
+let argvScratchAt: usize = 0;
+
+function scratch(): usize {
+  if (scratchAt == 0) scratchAt = heap.alloc(<usize>SCRATCH_BYTES);
+  return scratchAt;
+}
+
+function argvScratch(): usize {
+  if (argvScratchAt == 0) argvScratchAt = heap.alloc(<usize>ARGV_SCRATCH_BYTES);
+  return argvScratchAt;
+}
 
 /** Fetches the reply of the last call/pcall, `len` bytes long, into memory and decodes it. */
 function fetchReply(len: i32): Value {
-  if (len <= SCRATCH_BYTES) return decode(SCRATCH);
+  if (len <= SCRATCH_BYTES) return decode(scratch());
   const buf = heap.alloc(<usize>len);
   host_result(buf, len);
   return decode(buf);
@@ -321,8 +335,8 @@ let ARGV: Uint8Array[] = [];
 function loadInput(): void {
   if (inputLoaded) return;
   inputLoaded = true;
-  let p = SCRATCH;
-  const len = host_input(SCRATCH, SCRATCH_BYTES);
+  let p = scratch();
+  const len = host_input(p, SCRATCH_BYTES);
   if (len > SCRATCH_BYTES) {
     p = heap.alloc(<usize>len);
     host_input(p, len);
@@ -412,8 +426,7 @@ function parseI64(b: Uint8Array): i64 {
 function invoke(args: string[], protectedCall: bool): Value {
   let size = 4;
   for (let i = 0; i < args.length; i++) size += 4 + String.UTF8.byteLength(args[i]);
-  let buf = ARGV_SCRATCH;
-  if (size > ARGV_SCRATCH_BYTES) buf = heap.alloc(<usize>size);
+  const buf = size > ARGV_SCRATCH_BYTES ? heap.alloc(<usize>size) : argvScratch();
   store<u32>(buf, args.length);
   let p = buf + 4;
   for (let i = 0; i < args.length; i++) {
@@ -422,19 +435,20 @@ function invoke(args: string[], protectedCall: bool): Value {
     store<u32>(p, <u32>n);
     p += 4 + n;
   }
-  const len = protectedCall ? host_pcall(buf, size, SCRATCH, SCRATCH_BYTES) : host_call(buf, size, SCRATCH, SCRATCH_BYTES);
+  const out = scratch();
+  const len = protectedCall ? host_pcall(buf, size, out, SCRATCH_BYTES) : host_call(buf, size, out, SCRATCH_BYTES);
   return fetchReply(len);
 }
 
 function invokeBytes(args: Uint8Array[], protectedCall: bool): Value {
   let size = 4;
   for (let i = 0; i < args.length; i++) size += 4 + args[i].length;
-  let buf = ARGV_SCRATCH;
-  if (size > ARGV_SCRATCH_BYTES) buf = heap.alloc(<usize>size);
+  const buf = size > ARGV_SCRATCH_BYTES ? heap.alloc(<usize>size) : argvScratch();
   store<u32>(buf, args.length);
   let p = buf + 4;
   for (let i = 0; i < args.length; i++) p = putBytes(p, args[i]);
-  const len = protectedCall ? host_pcall(buf, size, SCRATCH, SCRATCH_BYTES) : host_call(buf, size, SCRATCH, SCRATCH_BYTES);
+  const out = scratch();
+  const len = protectedCall ? host_pcall(buf, size, out, SCRATCH_BYTES) : host_call(buf, size, out, SCRATCH_BYTES);
   return fetchReply(len);
 }
 
@@ -462,14 +476,15 @@ export function pcallBytes(args: Uint8Array[]): Value {
 /** Sets the function's reply (the last one set wins; no reply = nil). */
 export function reply(v: Value): void {
   const size = encodedSize(v);
-  const buf = size <= SCRATCH_BYTES ? SCRATCH : heap.alloc(<usize>size);
+  const buf = size <= SCRATCH_BYTES ? scratch() : heap.alloc(<usize>size);
   encodeAt(buf, v);
   host_reply(buf, size);
 }
 export function replyInt(v: i64): void {
-  store<u8>(SCRATCH, <u8>Kind.Int);
-  store<i64>(SCRATCH + 1, v);
-  host_reply(SCRATCH, 9);
+  const buf = scratch();
+  store<u8>(buf, <u8>Kind.Int);
+  store<i64>(buf + 1, v);
+  host_reply(buf, 9);
 }
 export function replyString(s: string): void {
   reply(Value.str(s));
@@ -478,8 +493,9 @@ export function replyStatus(s: string): void {
   reply(Value.status(s));
 }
 export function replyNil(): void {
-  store<u8>(SCRATCH, <u8>Kind.Nil);
-  host_reply(SCRATCH, 1);
+  const buf = scratch();
+  store<u8>(buf, <u8>Kind.Nil);
+  host_reply(buf, 1);
 }
 /** Replies with an error value (like `return redis.error_reply(s)`). */
 export function replyError(s: string): void {
