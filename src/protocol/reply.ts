@@ -47,6 +47,11 @@ export interface Reply {
 /** Strings up to this long are copied byte by byte rather than through latin1Write. */
 const SHORT_STRING_CHARS = 32;
 const INITIAL_BYTES = 16 * 1024;
+/**
+ * Output up to this many bytes (a reply or a short pipeline's) is copied out byte by byte:
+ * Buffer.copy's checks and the typed-array view it makes cost more than the copy itself.
+ */
+const SHORT_COPY_BYTES = 128;
 /** Replies smaller than this are copied out of the buffer on flush; bigger ones hand it off. */
 const COPY_OUT_BYTES_MAX = 64 * 1024;
 
@@ -87,7 +92,10 @@ export class ReplyWriter implements Reply {
     this.len = 0;
     if (len <= COPY_OUT_BYTES_MAX) {
       const out = Buffer.allocUnsafe(len);
-      this.buf.copy(out, 0, 0, len);
+      if (len <= SHORT_COPY_BYTES) {
+        const b = this.buf;
+        for (let i = 0; i < len; i++) out[i] = b[i]!;
+      } else this.buf.copy(out, 0, 0, len);
       return out;
     }
     const out = this.buf.subarray(0, len);
