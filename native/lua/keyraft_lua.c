@@ -67,10 +67,18 @@ static Buf out;   /* a run's result, or a compile error's text */
 static Buf args;  /* a redis.call argument block */
 static Buf reply; /* where the host writes a redis.call reply */
 
+/* Buffers past this size are given back after each use (buf_shrink, and at the end of a run). */
+#define BUF_KEPT_BYTES_MAX (1024 * 1024)
+
+/* Grows by doubling, but a big buffer by at most a quarter more than it needs: the module's
+ * memory is the script's too (a 130 MB reply must not take 256 MB). */
 static int buf_reserve(Buf *b, uint32_t extra) {
-  if ((uint64_t)b->len + extra <= b->cap) return 1;
+  uint64_t need = (uint64_t)b->len + extra;
+  if (need <= b->cap) return 1;
   uint64_t cap = b->cap ? b->cap : 256;
-  while (cap < (uint64_t)b->len + extra) cap *= 2;
+  while (cap < need) cap *= 2;
+  uint64_t slack = need / 4 > BUF_KEPT_BYTES_MAX ? need / 4 : BUF_KEPT_BYTES_MAX;
+  if (cap > need + slack) cap = need + slack;
   if (cap > 0x7fffffff) return 0;
   uint8_t *p = realloc(b->p, (size_t)cap);
   if (p == NULL) return 0;
@@ -79,9 +87,21 @@ static int buf_reserve(Buf *b, uint32_t extra) {
   return 1;
 }
 
+/* Room for exactly n bytes from the start (len 0): a big one is allocated at its size, after
+ * the old one is given back (never both at once). */
+static int buf_exact(Buf *b, uint32_t n) {
+  b->len = 0;
+  if (n <= b->cap && (n <= BUF_KEPT_BYTES_MAX || b->cap - n <= n / 4)) return 1;
+  if (n <= BUF_KEPT_BYTES_MAX && b->cap <= BUF_KEPT_BYTES_MAX) return buf_reserve(b, n);
+  free(b->p);
+  b->p = malloc(n);
+  b->cap = b->p != NULL ? n : 0;
+  return b->p != NULL;
+}
+
 /* A buffer that grew large for one reply is given back afterwards. */
 static void buf_shrink(Buf *b) {
-  if (b->cap > 1024 * 1024) {
+  if (b->cap > BUF_KEPT_BYTES_MAX) {
     free(b->p);
     b->p = NULL;
     b->cap = 0;
@@ -181,9 +201,16 @@ static int build_args(lua_State *l) {
     push_error(l, "Please specify at least one argument for this redis lib call");
     return 0;
   }
-  args.len = 0;
+  /* The block's size first, so it is allocated once, at its size. */
+  uint64_t total = 4;
+  for (int j = 1; j <= argc; j++) {
+    size_t n = 0;
+    if (lua_type(l, j) == LUA_TNUMBER) n = 64;
+    else if (lua_tolstring(l, j, &n) == NULL) break; /* the error is found below */
+    total += 4 + (uint64_t)n;
+  }
+  if (total > 0x7fffffff || !buf_exact(&args, (uint32_t)total)) luaL_error(l, "not enough memory");
   uint32_t count = (uint32_t)argc;
-  if (!buf_reserve(&args, 4)) luaL_error(l, "not enough memory");
   memcpy(args.p, &count, 4);
   args.len = 4;
   for (int j = 1; j <= argc; j++) {
@@ -1005,9 +1032,8 @@ EXPORT(kr_free) void kr_free(void *p) { free(p); }
 
 /* Where the host writes a redis.call reply of n bytes (NULL when memory is short). */
 EXPORT(kr_reply_area) uint8_t *kr_reply_area(uint32_t n) {
-  reply.len = 0;
-  if (reply.cap > 1024 * 1024 && n <= 64 * 1024) buf_shrink(&reply);
-  return buf_reserve(&reply, n) ? reply.p : NULL;
+  if (reply.cap > BUF_KEPT_BYTES_MAX && n <= 64 * 1024) buf_shrink(&reply);
+  return buf_exact(&reply, n) ? reply.p : NULL;
 }
 
 EXPORT(kr_out) const uint8_t *kr_out(void) { return out.p; }
@@ -1312,6 +1338,9 @@ EXPORT(kr_run) uint32_t kr_run(int ref, int mode, const uint8_t *block, uint32_t
   int status = lua_pcall(L, 0, 0, 1);
   lua_sethook(L, NULL, 0, 0);
   running = 0;
+  /* What grew big for one redis.call (or failed to) is given back to the next script. */
+  buf_shrink(&args);
+  buf_shrink(&reply);
   if (mode == MODE_LOAD) end_load(L, status != 0 || out_failed);
   if (++runs_since_gc == 50) {
     lua_gc(L, LUA_GCSTEP, 50);
