@@ -31,6 +31,9 @@
 #include "lauxlib.h"
 #include "lua.h"
 #include "lualib.h"
+/* Lua's internals, for its string buffer (kr_run gives a big one back). */
+#include "lstate.h"
+#include "lzio.h"
 
 #define EXPORT(name) __attribute__((export_name(#name)))
 #define IMPORT(name) __attribute__((import_module("env"), import_name(#name)))
@@ -1352,6 +1355,10 @@ EXPORT(kr_run) uint32_t kr_run(int ref, int mode, const uint8_t *block, uint32_t
     encode_raised(L);
   }
   lua_settop(L, 0);
+  /* The buffer Lua concatenates strings in keeps the size of the longest concatenation (a GC
+   * cycle only halves it) wherever it was allocated; a big one is freed, so it does not split
+   * the module's memory for the scripts after this one. */
+  if (luaZ_sizebuffer(&G(L)->buff) > BUF_KEPT_BYTES_MAX) luaZ_resizebuffer(L, &G(L)->buff, 0);
   /* Lua 5.1 does not collect when an allocation fails, and the module's memory is capped: after
    * a run that ran out of memory, or one that left the heap big, collect everything now. */
   if (status == LUA_ERRMEM || lua_gc(L, LUA_GCCOUNT, 0) > 64 * 1024) lua_gc(L, LUA_GCCOLLECT, 0);

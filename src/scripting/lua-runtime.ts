@@ -366,8 +366,28 @@ function run(
   }
   const sameModule = generation === generationBefore;
   if (block !== argsArea && sameModule) x.kr_free(block);
-  if (n === 0) return { err: Buffer.from(sameModule ? ERR_SCRIPT_OOM : ERR_INTERPRETER_RESET), meta: { line: -1, source: '', plain: true } as RaisedMeta };
-  return decodeResult(x.kr_out(), n);
+  if (n === 0) {
+    if (sameModule) renewAfterOutOfMemory();
+    return { err: Buffer.from(sameModule ? ERR_SCRIPT_OOM : ERR_INTERPRETER_RESET), meta: { line: -1, source: '', plain: true } as RaisedMeta };
+  }
+  const result = decodeResult(x.kr_out(), n);
+  if (isRaisedError(result) && result.meta.plain === true && result.err.equals(OOM_TEXT)) renewAfterOutOfMemory();
+  return result;
+}
+
+/** The module memory past which a run that ran out of memory replaces the module. */
+const RENEW_AFTER_OOM_BYTES = 256 * 1024 * 1024;
+const OOM_TEXT = Buffer.from('not enough memory');
+
+/**
+ * After a run that used the heap up: the module's memory never shrinks, and what such a run
+ * leaves allocated in the middle of it (Lua's string buffer, tables) can split the free space
+ * for good, so that a big value (a 130 MB GET) no longer fits in any later script. A fresh
+ * module gets the whole cap back; scripts and libraries are compiled again on their next run
+ * (a library's local variables and math.random's sequence start over, docs/SCRIPTING.md).
+ */
+function renewAfterOutOfMemory(): void {
+  if (x.memory.buffer.byteLength >= RENEW_AFTER_OOM_BYTES) instantiate();
 }
 
 function writeArgs(view: Buffer, start: number, list: readonly ScriptArg[], from: number, to: number): number {
