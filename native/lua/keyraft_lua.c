@@ -1341,6 +1341,8 @@ EXPORT(kr_run) uint32_t kr_run(int ref, int mode, const uint8_t *block, uint32_t
   int status = lua_pcall(L, 0, 0, 1);
   lua_sethook(L, NULL, 0, 0);
   running = 0;
+  /* Building KEYS and ARGV unlocks the globals for a moment: locked again whatever happened. */
+  lua_enablereadonlytable(L, LUA_GLOBALSINDEX, 1);
   /* What grew big for one redis.call (or failed to) is given back to the next script. */
   buf_shrink(&args);
   buf_shrink(&reply);
