@@ -38,6 +38,20 @@ static int str_len (lua_State *L) {
 ** (native/lua/README.md); wasm32's are 32-bit. */
 #define ptrdiff_t lua_Integer
 #define size_t_pos unsigned long long
+
+/* keyraft: a double converted to unsigned long long as gcc does it on x86-64 (cvttsd2si, whose
+** out-of-range and NaN result is INT64_MIN, on x or on x - 2^63): string.format's %x of -1 is
+** ffffffffffffffff there; wasm32's conversion gives 0 for anything out of [0, 2^64). */
+static long long kr_double_to_ll (double x) {
+  if (x != x || x >= 9223372036854775808.0 || x < -9223372036854775808.0)
+    return (long long)(-9223372036854775807LL - 1);
+  return (long long)x;
+}
+
+static unsigned long long kr_double_to_ull (double x) {
+  if (!(x >= 9223372036854775808.0)) return (unsigned long long)kr_double_to_ll(x);
+  return (unsigned long long)kr_double_to_ll(x - 9223372036854775808.0) ^ 0x8000000000000000ULL;
+}
 #else
 #define size_t_pos size_t
 #endif
@@ -793,7 +807,11 @@ static int str_format (lua_State *L) {
         }
         case 'o':  case 'u':  case 'x':  case 'X': {
           addintlen(form);
+#if defined(KEYRAFT_WASM)
+          sprintf(buff, form, kr_double_to_ull(luaL_checknumber(L, arg)));
+#else
           sprintf(buff, form, (unsigned LUA_INTFRM_T)luaL_checknumber(L, arg));
+#endif
           break;
         }
         case 'e':  case 'E': case 'f':
