@@ -2,7 +2,7 @@
 // busy-reply-threshold, and SCRIPT KILL / FUNCTION KILL stop it if it has not written.
 //
 // Node cannot serve sockets while the main thread is inside a script, so keyraft runs every
-// script on the main thread first with an instruction budget worth busy-reply-threshold (the
+// script on the main thread first with a time budget worth busy-reply-threshold (the
 // fast path: no thread hop per redis.call). A script that uses the budget up without having
 // written anything is discarded — nothing changed, nothing else ran meanwhile — and started
 // again on a worker thread (script-worker.ts), with no budget. From then on this module owns it:

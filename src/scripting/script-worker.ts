@@ -3,8 +3,8 @@
 // (and WASM engine) and no data: every redis.call is sent to the main thread, which runs it and
 // answers through a message port; the worker waits for that answer synchronously (Atomics.wait
 // on a shared flag, then receiveMessageOnPort), so the script sees redis.call as synchronous,
-// exactly as on the main thread. Its interpreter gets the largest instruction budget (about ten
-// seconds of Lua); killing the script is terminating the worker.
+// exactly as on the main thread. Its interpreter gets the largest time budget (FUEL_UNITS_MAX,
+// about eleven days); killing the script is terminating the worker.
 
 import { parentPort, receiveMessageOnPort, workerData, type MessagePort } from 'node:worker_threads';
 import { FUEL_UNITS_MAX, runLua, scriptResp, setFuelLimit } from './lua-runtime.js';
