@@ -19,13 +19,22 @@ import type { ExecContext } from '../commands/types.js';
 import type { Client } from '../net/client.js';
 import { NullReply } from '../protocol/reply.js';
 import { CommandHost } from './script-host.js';
-import { errorMessage, isRaisedError, scriptErrorText, scriptResp, setScriptResp } from './lua-runtime.js';
+import { errorMessage, FUEL_EXHAUSTED_ERROR, isRaisedError, scriptErrorText, scriptResp, setScriptResp } from './lua-runtime.js';
 import { reviveBuffers, writeScriptValue } from './script-reply.js';
 import type { WorkerJob, WorkerMessage } from './script-worker.js';
 import type { ScriptValue } from './types.js';
 
 export const BUSY_SCRIPT_ERROR = 'BUSY Redis is busy running a script. You can only call SCRIPT KILL or SHUTDOWN NOSAVE.';
 export const BUSY_FUNCTION_ERROR = 'BUSY Redis is busy running a script. You can only call FUNCTION KILL or SHUTDOWN NOSAVE.';
+/**
+ * What a killed script fails with. Redis 7.0 says SCRIPT KILL for FUNCTION KILL too, and adds
+ * where the script was ("script: <name>, on @user_script:<line>.").
+ */
+const KILLED = 'ERR Script killed by user with SCRIPT KILL...';
+/** A WASM function (which has no clock check on the worker) is stopped by terminating the worker. */
+const WASM_KILLED = 'ERR Script killed by user with FUNCTION KILL...';
+/** How long a killed Lua script may take to reach its next clock check before the worker is terminated. */
+const KILL_GRACE_MS = 500;
 const UNKILLABLE =
   'UNKILLABLE Sorry the script already executed write commands against the dataset. You can either wait the script termination or kill the server in a hard way using the SHUTDOWN NOSAVE command.';
 
@@ -39,6 +48,10 @@ export interface LongScript {
   host: CommandHost;
   parent: ExecContext;
   startDb: number;
+  /** A Lua script or function: KILL stops it where it is (the worker's kill switch), not by terminating the worker. */
+  cooperative: boolean;
+  /** KILL was answered OK: the script's end is the kill error, and it may run no more commands. */
+  killed: boolean;
 }
 
 const nullReply = new NullReply();
@@ -48,6 +61,7 @@ export class LongScripts {
   private worker: Worker | null = null;
   private replies: MessagePort | null = null;
   private flag: Int32Array | null = null;
+  private killTimer: ReturnType<typeof setTimeout> | null = null;
 
   /**
    * The -BUSY error for a command while a script runs on the worker, or null. SHUTDOWN is
@@ -68,10 +82,13 @@ export class LongScripts {
     const server = ctx.server;
     const parent = server.engine.openDetached(client, client.dbIndex, nullReply, ctx.now, ctx.seed);
     const host = new CommandHost(parent, readOnly, (cmd, argv, c, dbIndex, reply, now, seed) => server.engine.executeChild(parent, cmd, argv, c, dbIndex, reply, now, seed));
-    this.current = { kind, name, argv, startedMs: Date.now(), client, host, parent, startDb: client.dbIndex }; // deterministic-ok: FUNCTION STATS duration
+    const cooperative = job.kind === 'eval' || job.engine.toUpperCase() === 'LUA';
+    this.current = { kind, name, argv, startedMs: Date.now(), client, host, parent, startDb: client.dbIndex, cooperative, killed: false }; // deterministic-ok: FUNCTION STATS duration
     client.waitingForScript = true;
     server.log.verbose(`Script ${name} ran past busy-reply-threshold; finishing it on a worker thread`);
-    this.ensureWorker().postMessage(job);
+    const worker = this.ensureWorker();
+    Atomics.store(this.flag!, 1, 0);
+    worker.postMessage(job);
   }
 
   /** SCRIPT KILL (kind 'script') / FUNCTION KILL (kind 'function'): the reply for the killer. */
@@ -80,11 +97,27 @@ export class LongScripts {
     if (running === null) return 'NOTBUSY No scripts in execution right now.';
     if (running.kind !== kind) return running.kind === 'script' ? BUSY_SCRIPT_ERROR : BUSY_FUNCTION_ERROR;
     if (running.host.wrote) return UNKILLABLE;
+    if (!running.cooperative) {
+      this.terminate(WASM_KILLED);
+      return 'OK';
+    }
+    if (running.killed) return 'OK';
+    // As Redis's hook does: the script stops where it is, and its error says where that was.
+    running.killed = true;
+    Atomics.store(this.flag!, 1, 1);
+    // One stuck in a long C call (a huge string.rep) is stopped the hard way.
+    this.killTimer = setTimeout(() => {
+      if (this.current === running) this.terminate(KILLED);
+    }, KILL_GRACE_MS);
+    this.killTimer.unref();
+    return 'OK';
+  }
+
+  /** Ends the running script by terminating the worker. */
+  private terminate(text: string): void {
     void this.worker?.terminate();
     this.worker = null;
-    const text = kind === 'script' ? 'ERR Script killed by user with SCRIPT KILL...' : 'ERR Script killed by user with FUNCTION KILL...';
     this.finish({ err: Buffer.from(text) });
-    return 'OK';
   }
 
   /** Stops the worker (server shutdown). */
@@ -95,7 +128,8 @@ export class LongScripts {
 
   private ensureWorker(): Worker {
     if (this.worker !== null) return this.worker;
-    const signal = new SharedArrayBuffer(4);
+    // Slot 0: a redis.call reply is ready; slot 1: the kill switch (script-worker.ts).
+    const signal = new SharedArrayBuffer(8);
     const channel = new MessageChannel();
     const worker = new Worker(new URL('./script-worker.js', import.meta.url), {
       workerData: { signal, replies: channel.port2 },
@@ -122,7 +156,8 @@ export class LongScripts {
     const running = this.current;
     if (running === null || worker !== this.worker) return;
     if (m.type === 'done') {
-      this.finish(reviveBuffers(m.result));
+      const result = reviveBuffers(m.result);
+      this.finish(running.killed ? killedResult(result) : result);
       return;
     }
     if (m.type === 'log') {
@@ -135,7 +170,9 @@ export class LongScripts {
     const resp = scriptResp();
     setScriptResp(m.resp);
     try {
-      value = m.type === 'call' ? running.host.call(args) : running.host.pcall(args);
+      // A killed script runs nothing more (it stops at its next clock check).
+      if (running.killed) value = { err: Buffer.from(KILLED) };
+      else value = m.type === 'call' ? running.host.call(args) : running.host.pcall(args);
     } catch (e) {
       // The worker waits for an answer whatever happens here; a failure becomes an error reply.
       value = { err: Buffer.from(`ERR ${(e as Error).message}`) };
@@ -152,6 +189,10 @@ export class LongScripts {
     const running = this.current;
     if (running === null) return;
     this.current = null;
+    if (this.killTimer !== null) {
+      clearTimeout(this.killTimer);
+      this.killTimer = null;
+    }
     const { client, parent } = running;
     const server = client.server;
     if (client.dbIndex !== running.startDb) {
@@ -167,4 +208,19 @@ export class LongScripts {
     client.flush();
     setImmediate(() => client.processInput());
   }
+}
+
+/**
+ * The end of a killed script: Redis's kill error, where the script stopped (the budget error its
+ * kill switch raised, or the kill error a redis.call got, carries that) or without a place.
+ */
+function killedResult(result: ScriptValue): ScriptValue {
+  if (isRaisedError(result)) return { err: Buffer.from(KILLED), meta: result.meta };
+  if (result !== null && typeof result === 'object' && !Array.isArray(result) && 'err' in result) {
+    // A function's error arrives as its final text ("… script: <name>, on @user_function:<line>.").
+    const text = result.err.toString('latin1');
+    if (text.startsWith(FUEL_EXHAUSTED_ERROR)) return { err: Buffer.from(KILLED + text.slice(FUEL_EXHAUSTED_ERROR.length), 'latin1') };
+    if (text.startsWith(KILLED)) return result;
+  }
+  return { err: Buffer.from(KILLED) };
 }

@@ -89,7 +89,8 @@ function imports(): WebAssembly.Imports {
         }
       },
       host_call: hostCall,
-      host_clock_us: (): number => performance.now() * 1000,
+      // A killed script (worker thread) reads a clock past any budget: it stops at the next check.
+      host_clock_us: (): number => (killSwitch !== null && Atomics.load(killSwitch, killSwitchIndex) !== 0 ? Infinity : performance.now() * 1000),
       host_log: (level: number, ptr: number, len: number): void => {
         const message = Buffer.from(heap().subarray(ptr, ptr + len));
         try {
@@ -230,6 +231,23 @@ export function setScriptResp(resp: 2 | 3): void {
  */
 export const FUEL_UNITS_PER_MS = 1000;
 const FUEL_EXHAUSTED = 'Script killed by fuel limit';
+
+/** A worker thread's kill switch (long-scripts.ts): slot killSwitchIndex of this array, set to 1 by SCRIPT KILL. */
+let killSwitch: Int32Array | null = null;
+let killSwitchIndex = 0;
+
+/**
+ * Makes `flag[index]` this thread's kill switch: while it is 1, the running script's budget is
+ * used up, so it stops with isFuelExhausted's error at the interpreter's next clock check (every
+ * 10,000 VM instructions), where it is, as Redis's SCRIPT KILL stops a script in its hook.
+ */
+export function setKillSwitch(flag: Int32Array, index: number): void {
+  killSwitch = flag;
+  killSwitchIndex = index;
+}
+
+/** The text of the error a budget that ran out raises (isFuelExhausted). */
+export const FUEL_EXHAUSTED_ERROR = `ERR ${FUEL_EXHAUSTED}`;
 
 /** The largest budget (about eleven days): what "no limit" means here. */
 export const FUEL_UNITS_MAX = 1e12;

@@ -7,7 +7,7 @@
 // about eleven days); killing the script is terminating the worker.
 
 import { parentPort, receiveMessageOnPort, workerData, type MessagePort } from 'node:worker_threads';
-import { FUEL_UNITS_MAX, runLua, scriptResp, setFuelLimit } from './lua-runtime.js';
+import { FUEL_UNITS_MAX, runLua, scriptResp, setFuelLimit, setKillSwitch } from './lua-runtime.js';
 import { LuaLibraryEngine } from './lua-library.js';
 import { WasmEngine, type WasmScriptHost } from './wasm-engine.js';
 import { reviveBuffers } from './script-reply.js';
@@ -23,6 +23,7 @@ export type WorkerJob =
 export type WorkerMessage = { type: 'call' | 'pcall'; args: Uint8Array[]; resp: 2 | 3 } | { type: 'log'; level: number; message: Uint8Array } | { type: 'done'; result: ScriptValue };
 
 interface WorkerSetup {
+  /** Two Int32 slots: 0 says a redis.call reply is ready, 1 is the kill switch (SCRIPT KILL). */
   signal: SharedArrayBuffer;
   replies: MessagePort;
 }
@@ -34,6 +35,7 @@ function main(): void {
   const flag = new Int32Array(signal);
   const engines: Record<string, LibraryEngine> = { LUA: new LuaLibraryEngine(), WASM: new WasmEngine() };
   setFuelLimit(FUEL_UNITS_MAX);
+  setKillSwitch(flag, 1);
 
   const request = (type: 'call' | 'pcall', args: Buffer[]): ScriptValue => {
     Atomics.store(flag, 0, 0);
