@@ -702,8 +702,10 @@ static int loading = 0;
 static int lib_api_ref = LUA_NOREF;
 /* The environment of every library chunk, and so of the functions it defines: an empty
  * readonly table whose __index is the library API while loading and the globals after it, as
- * Redis swaps the __index of its functions' globals. */
+ * Redis swaps the __index of its functions' globals. The globals hold no KEYS or ARGV outside
+ * an EVAL run (kr_run clears them): Redis runs functions in a Lua state without them. */
 static int fn_env_ref = LUA_NOREF;
+static int fn_meta_ref = LUA_NOREF; /* its metatable */
 /* The loading library's registrations ({name, description, has description, flags, callback
  * reference} each, kr_run's result) and the names taken (a library's names are case-sensitive). */
 static int load_regs_ref = LUA_NOREF;
@@ -712,18 +714,18 @@ static int load_names_ref = LUA_NOREF;
 /* Redis's scripts_flags_def, in its order (FUNCTION LIST shows a function's flags in it). */
 static const char *const function_flags[] = {"no-writes", "allow-oom", "allow-stale", "no-cluster", "allow-cross-slot-keys", NULL};
 
-/* __index of the libraries' environment. The error is raised here, so its position is the
- * library's line that read the name (luaL_where(1)), as Redis's luaProtectedTableError. */
-static int fn_env_index(lua_State *l) {
-  if (loading) lua_rawgeti(l, LUA_REGISTRYINDEX, lib_api_ref);
+/* Points the libraries' environment at the library API (loading) or at the globals (calls), as
+ * Redis swaps the __index of its functions' globals; a table __index, as there, so reading a
+ * global costs a table lookup, and a missing name fails in globals_index with the caller's line. */
+static void set_library_env(lua_State *l, int for_loading) {
+  lua_rawgeti(l, LUA_REGISTRYINDEX, fn_meta_ref);
+  lua_enablereadonlytable(l, -1, 0);
+  lua_pushliteral(l, "__index");
+  if (for_loading) lua_rawgeti(l, LUA_REGISTRYINDEX, lib_api_ref);
   else lua_pushvalue(l, LUA_GLOBALSINDEX);
-  lua_pushvalue(l, 2);
-  lua_rawget(l, -2);
-  /* Functions run in their own Lua state in Redis, which has no KEYS or ARGV (EVAL's). */
-  int hidden = !loading && lua_type(l, 2) == LUA_TSTRING && (strcmp(lua_tostring(l, 2), "KEYS") == 0 || strcmp(lua_tostring(l, 2), "ARGV") == 0);
-  if (!lua_isnil(l, -1) && !hidden) return 1;
-  if (!lua_isstring(l, 2)) return luaL_error(l, "Second argument to luaProtectedTableError must be a string or number");
-  return luaL_error(l, "Script attempted to access nonexistent global variable '%s'", lua_tostring(l, 2));
+  lua_rawset(l, -3);
+  lua_enablereadonlytable(l, -1, 1);
+  lua_pop(l, 1);
 }
 
 /* Redis's functionsVerifyName. */
@@ -874,13 +876,19 @@ static void init_library_env(lua_State *l) {
   lua_setfield(l, -2, "__index");
   lua_setmetatable(l, -2);
   lua_setfield(l, -2, "redis");
+  lua_newtable(l);
+  lua_pushcfunction(l, globals_index);
+  lua_setfield(l, -2, "__index");
+  lua_setmetatable(l, -2);
   protect_recursively(l);
   lib_api_ref = luaL_ref(l, LUA_REGISTRYINDEX);
 
   lua_newtable(l); /* the environment */
   lua_newtable(l);
-  lua_pushcfunction(l, fn_env_index);
+  lua_pushvalue(l, LUA_GLOBALSINDEX);
   lua_setfield(l, -2, "__index");
+  lua_pushvalue(l, -1);
+  fn_meta_ref = luaL_ref(l, LUA_REGISTRYINDEX);
   lua_setmetatable(l, -2);
   protect_recursively(l);
   fn_env_ref = luaL_ref(l, LUA_REGISTRYINDEX);
@@ -889,6 +897,7 @@ static void init_library_env(lua_State *l) {
 /* After a loading run: loading is over; a failed load gives its callbacks back. */
 static void end_load(lua_State *l, int failed) {
   loading = 0;
+  set_library_env(l, 0);
   if (load_regs_ref == LUA_NOREF) return;
   if (failed) {
     lua_rawgeti(l, LUA_REGISTRYINDEX, load_regs_ref);
@@ -1305,6 +1314,7 @@ static int run_protected(lua_State *l) {
     lua_newtable(l);
     load_names_ref = luaL_ref(l, LUA_REGISTRYINDEX);
     loading = 1;
+    set_library_env(l, 1);
   }
   if (fuel_budget > 0) {
     fuel_deadline = host_clock_us() + fuel_budget;
@@ -1316,6 +1326,7 @@ static int run_protected(lua_State *l) {
   running = 0;
   if (job.mode == MODE_LOAD) {
     loading = 0;
+    set_library_env(l, 0);
     lua_rawgeti(l, LUA_REGISTRYINDEX, load_regs_ref);
   }
   encode_value(l, 0);
@@ -1341,7 +1352,18 @@ EXPORT(kr_run) uint32_t kr_run(int ref, int mode, const uint8_t *block, uint32_t
   int status = lua_pcall(L, 0, 0, 1);
   lua_sethook(L, NULL, 0, 0);
   running = 0;
-  /* Building KEYS and ARGV unlocks the globals for a moment: locked again whatever happened. */
+  /* An EVAL's KEYS and ARGV are gone after its run (functions must not see them; the next
+   * EVAL sets its own). Building them unlocks the globals for a moment: locked again whatever
+   * happened. */
+  if (mode == MODE_EVAL) {
+    lua_enablereadonlytable(L, LUA_GLOBALSINDEX, 0);
+    lua_pushliteral(L, "KEYS");
+    lua_pushnil(L);
+    lua_rawset(L, LUA_GLOBALSINDEX);
+    lua_pushliteral(L, "ARGV");
+    lua_pushnil(L);
+    lua_rawset(L, LUA_GLOBALSINDEX);
+  }
   lua_enablereadonlytable(L, LUA_GLOBALSINDEX, 1);
   /* What grew big for one redis.call (or failed to) is given back to the next script. */
   buf_shrink(&args);
