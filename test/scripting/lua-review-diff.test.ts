@@ -159,3 +159,12 @@ test("string.format's unsigned conversions of negative and huge numbers are x86-
   const values = ['-1', '2^64', '-2^63', '2^63', '1e300', '-1e300', '0/0', '2^63+2^11', '-0.5', '-2^64', '4294967296.5', '-2^40'];
   await pair.assertSame('lua format unsigned', evals(values.map((v) => `return string.format('%x %u %o %X', ${v}, ${v}, ${v}, ${v})`)));
 });
+
+test('FUNCTION LIST shows registered flags in Redis\'s order, once each, and the description', { skip }, async () => {
+  await pair.assertSame('function list flags', [
+    ['FUNCTION', 'FLUSH'],
+    load('flaglib', "redis.register_function{function_name='ff', callback=function() return 1 end, flags={'allow-stale','no-writes','NO-WRITES','No-Cluster'}, description=42}"),
+    ['FUNCTION', 'LIST'],
+    ['FUNCTION', 'LIST', 'WITHCODE'],
+  ]);
+});
