@@ -370,7 +370,8 @@ function run(
     argsArea = block = x.kr_alloc(argsAreaBytes);
     if (block === 0) argsAreaBytes = 0;
   } else block = x.kr_alloc(argBytes);
-  if (block === 0) return { err: Buffer.from(ERR_SCRIPT_OOM), meta: { line: -1, source: '', plain: true } as RaisedMeta };
+  // (A run without arguments reads no block: a kept area lost to a failed allocation is not its error.)
+  if (block === 0 && argBytes > 0) return { err: Buffer.from(ERR_SCRIPT_OOM), meta: { line: -1, source: '', plain: true } as RaisedMeta };
   const h = heap();
   const at = writeArgs(h, block, keys, keysFrom, keysTo);
   writeArgs(h, at, args, argsFrom, argsTo);
