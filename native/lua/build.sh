@@ -15,7 +15,7 @@ SYMS
   -Wall -Wno-unused-function -Wno-unused-but-set-variable -Wno-string-plus-int -Iredis-lua \
   redis-lua/*.c keyraft_lua.c \
   -Wl,--export=__stack_pointer -Wl,--allow-undefined-file=/tmp/keyraft-lua-imports.syms \
-  -Wl,-z,stack-size=4194304 -Wl,--initial-memory=33554432 -Wl,--max-memory=536870912 \
+  -Wl,-z,stack-size=4194304 -Wl,--stack-first -Wl,--initial-memory=33554432 -Wl,--max-memory=536870912 \
   -Wl,--export-table -Wl,--strip-all \
   -o keyraft-lua.wasm
 ls -l keyraft-lua.wasm
