@@ -138,17 +138,33 @@ function imports(): WebAssembly.Imports {
 
 /** A fresh module and Lua state (at import, and after the old one failed beyond repair). */
 function instantiate(): void {
+  // Whatever happens below, what was compiled before is gone; until this completes the module
+  // is not usable (pendingReset: the next compile or run instantiates again).
+  generation++;
+  pendingReset = true;
   const instance = new WebAssembly.Instance(wasmModule, imports());
   x = instance.exports as unknown as GlueExports;
-  generation++;
   tableEntries.length = 0;
   heapView = Buffer.alloc(0);
   x._initialize();
   if (x.kr_init() !== 1) throw new Error('the Lua interpreter failed to initialise');
-  fuelUnits = -1;
+  // The budget the caller set holds for the new module too (a run may follow at once).
+  if (fuelUnits > 0) x.kr_set_fuel(fuelUnits);
   argsAreaBytes = 256;
   argsArea = x.kr_alloc(argsAreaBytes);
   scratch = x.kr_alloc(8);
+  pendingReset = false;
+}
+
+/**
+ * Set while a module replacement has not completed: one started where the failure happened
+ * (deep in the JavaScript stack, say, after a stack overflow) can fail itself and leave a
+ * half-initialised interpreter, so the next compile or run starts again from a fresh one.
+ */
+let pendingReset = false;
+
+function ensureModule(): void {
+  if (pendingReset) instantiate();
 }
 
 /** Scratch space for kr_compile's error length. */
@@ -292,6 +308,7 @@ interface Compiled {
 
 /** Compiles; returns the chunk, or the compiler's message ("user_script:1: …"). */
 function compile(source: Buffer, chunk: ChunkName): Compiled | string {
+  ensureModule();
   const ptr = x.kr_alloc(source.length);
   if (ptr === 0) return 'not enough memory';
   heap().set(source, ptr);
@@ -320,7 +337,11 @@ function guarded(call: () => number): number {
     return call();
   } catch (e) {
     if (e === LUA_THROW || e instanceof ModuleExit || e instanceof WebAssembly.RuntimeError || e instanceof RangeError) {
-      instantiate();
+      try {
+        instantiate();
+      } catch {
+        // pendingReset stays set: the next compile or run instantiates again.
+      }
       return 0;
     }
     throw e;
@@ -359,6 +380,8 @@ function run(
   host: ScriptHost,
 ): ScriptValue {
   if (current !== null) return { err: Buffer.from('ERR a script is already running') };
+  // Compiled by a module that has been replaced since (the callers look first, so only after a failure).
+  if (c.generation !== generation || pendingReset) return { err: Buffer.from(ERR_INTERPRETER_RESET), meta: { line: -1, source: '', plain: true } as RaisedMeta };
   let argBytes = 0;
   for (let i = keysFrom; i < keysTo; i++) argBytes += 4 + keys[i]!.length;
   for (let i = argsFrom; i < argsTo; i++) argBytes += 4 + args[i]!.length;
@@ -438,6 +461,7 @@ const compiledScripts = new WeakMap<Buffer, Compiled>();
 
 /** The compiled chunk of a cached script body (compiled on its first run, or again after a module reset). */
 function scriptChunkFor(body: Buffer, resident: boolean): Compiled | string {
+  ensureModule();
   if (resident) {
     const known = compiledScripts.get(body);
     if (known !== undefined && known.generation === generation) return known;
@@ -533,6 +557,7 @@ export class LuaFunctions {
 
   /** Whether the module still holds these functions (false after it was replaced). */
   get alive(): boolean {
+    ensureModule();
     for (const c of this.refs.values()) return c.generation === generation;
     return true;
   }
