@@ -88,7 +88,7 @@ function evalshaCommand(readOnly: boolean) {
 
 function fcallCommand(readOnlyCommand: boolean) {
   return (ctx: ExecContext, argv: string[]): void => {
-    const fn = ctx.server.scripting.functions.functions.get(argv[1]!);
+    const fn = ctx.server.scripting.functions.lookup(argv[1]!);
     if (fn === undefined) {
       ctx.reply.error('ERR Function not found');
       return;

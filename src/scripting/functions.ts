@@ -24,6 +24,7 @@ export const LIBRARIES_MAX = 100_000;
 
 export class FunctionRegistry {
   readonly libraries = new Map<string, Library>();
+  /** Every library's functions by lowercased name (FCALL finds them case-insensitively: lookup). */
   readonly functions = new Map<string, RegisteredFunction>();
   private readonly engines = new Map<string, LibraryEngine>();
 
@@ -45,8 +46,18 @@ export class FunctionRegistry {
     return { name: shebang.name, engine, code, compiled };
   }
 
+  /** FCALL's lookup: function names are case-insensitive, as in Redis (library names are not). */
+  lookup(name: string): RegisteredFunction | undefined {
+    return this.functions.get(name.toLowerCase());
+  }
+
   /** FUNCTION LOAD: compiles and installs; returns the library name. Throws with Redis's error text. */
   load(code: Buffer, replace: boolean): string {
+    if (!replace) {
+      // Redis refuses an existing library before running the new code.
+      const shebang = parseLibraryShebang(code);
+      if (typeof shebang !== 'string' && this.libraries.has(shebang.name)) throw new Error(`ERR Library '${shebang.name}' already exists`);
+    }
     const lib = this.compile(code);
     this.install([lib], replace);
     return lib.name;
@@ -65,23 +76,24 @@ export class FunctionRegistry {
         replacing.add(lib.name);
       }
       for (const fn of lib.compiled.functions) {
-        const owner = this.functions.get(fn.name);
-        if ((owner !== undefined && !replacing.has(owner.library.name)) || newFunctions.has(fn.name)) throw new Error(`ERR Function ${fn.name} already exists`);
-        newFunctions.add(fn.name);
+        const key = fn.name.toLowerCase();
+        const owner = this.functions.get(key);
+        if ((owner !== undefined && !replacing.has(owner.library.name)) || newFunctions.has(key)) throw new Error(`ERR Function ${fn.name} already exists`);
+        newFunctions.add(key);
       }
     }
     if (this.libraries.size - replacing.size + libs.length > LIBRARIES_MAX) throw new Error(`ERR Too many libraries (at most ${LIBRARIES_MAX})`);
     for (const name of replacing) this.delete(name);
     for (const lib of libs) {
       this.libraries.set(lib.name, lib);
-      for (const info of lib.compiled.functions) this.functions.set(info.name, { library: lib, info });
+      for (const info of lib.compiled.functions) this.functions.set(info.name.toLowerCase(), { library: lib, info });
     }
   }
 
   delete(name: string): boolean {
     const lib = this.libraries.get(name);
     if (lib === undefined) return false;
-    for (const fn of lib.compiled.functions) this.functions.delete(fn.name);
+    for (const fn of lib.compiled.functions) this.functions.delete(fn.name.toLowerCase());
     this.libraries.delete(name);
     return true;
   }

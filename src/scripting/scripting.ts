@@ -101,7 +101,7 @@ export class Scripting {
   mayWrite(cmd: Command, argv: readonly string[]): boolean {
     const name = cmd.name;
     if (name === 'fcall') {
-      const fn = this.functions.functions.get(argv[1]!);
+      const fn = this.functions.lookup(argv[1]!);
       return fn === undefined || !fn.info.flags.includes('no-writes');
     }
     if (name !== 'eval' && name !== 'evalsha') return false;

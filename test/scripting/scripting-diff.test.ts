@@ -350,3 +350,18 @@ test("a library's local state lives from one FCALL to the next, as in Redis", { 
     ['FUNCTION', 'FLUSH'],
   ]);
 });
+
+test('function names are case-insensitive for FCALL and clashes, library names are not; an existing library is refused before its new code runs', { skip }, async () => {
+  await pair.assertSame('names', [
+    ['FUNCTION', 'LOAD', "#!lua name=caselib\nredis.register_function('MyFunc', function() return 1 end)"],
+    ['FCALL', 'myfunc', '0'],
+    ['FCALL', 'MYFUNC', '0'],
+    ['FCALL_RO', 'myfunc', '0'],
+    ['FUNCTION', 'LOAD', '#!lua name=caselib\nthis is broken'],
+    ['FUNCTION', 'LOAD', "#!lua name=otherlib\nredis.register_function('myfunc', function() return 2 end)"],
+    ['FUNCTION', 'DELETE', 'CASELIB'],
+    ['FUNCTION', 'LOAD', 'REPLACE', "#!lua name=caselib\nredis.register_function('myFUNC', function() return 3 end)"],
+    ['FCALL', 'MyFunc', '0'],
+    ['FUNCTION', 'FLUSH'],
+  ]);
+});
