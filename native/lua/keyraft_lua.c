@@ -40,7 +40,8 @@
 
 /* Runs one command for redis.call (pcall = 0) or redis.pcall (1), its reply shaped for the
  * script's RESP version: the arguments are the block at args ([count:u32] then [len:u32][bytes]
- * each); the host writes the reply into the area kr_reply_area gave it, returns its length. */
+ * each); the host writes the reply into small_reply when it fits (SMALL_REPLY_BYTES), else into
+ * the area kr_reply_area gave it, and returns its length. */
 IMPORT(host_call) uint32_t host_call(int pcall, int resp, const uint8_t *args, uint32_t len);
 IMPORT(host_log) void host_log(int level, const char *msg, uint32_t len);
 IMPORT(host_sha1hex) void host_sha1hex(const char *data, uint32_t len, char *out40);
@@ -65,6 +66,11 @@ static int running = 0;
 /* ---- growable buffers (bounded by the module's memory, which the linker caps) ---- */
 
 typedef struct { uint8_t *p; uint32_t len, cap; } Buf;
+
+/* Where the host writes a redis.call reply of up to SMALL_REPLY_BYTES (most replies) with no
+ * call into the module first; its address is fixed for the module's life (kr_small_reply). */
+#define SMALL_REPLY_BYTES 4096
+static uint8_t small_reply[SMALL_REPLY_BYTES];
 
 static Buf out;   /* a run's result, or a compile error's text */
 static Buf args;  /* a redis.call argument block */
@@ -397,14 +403,16 @@ static int redis_generic_call(lua_State *l, int raise) {
   if (!running) return raise_error(l, "redis.call/pcall can only be called inside a script invocation");
   if (!build_args(l)) return raise ? lua_error(l) : 1;
   uint32_t n = host_call(!raise, script_resp, args.p, args.len);
-  if (n > reply.cap) return raise_error(l, "ERR reply too large for the script interpreter");
-  const uint8_t *end = reply.p + n;
-  if (n == 0 || push_reply(l, reply.p, end) == NULL) {
+  /* A reply that fits is in small_reply (the host writes it there without asking), a bigger
+   * one in the area kr_reply_area gave for it. */
+  const uint8_t *src = n <= SMALL_REPLY_BYTES ? small_reply : reply.p;
+  if (n > SMALL_REPLY_BYTES && n > reply.cap) return raise_error(l, "ERR reply too large for the script interpreter");
+  if (n == 0 || push_reply(l, src, src + n) == NULL) {
     lua_settop(l, 0);
     return raise_error(l, "ERR malformed reply from the server");
   }
   buf_shrink(&args);
-  if (raise && reply.p[0] == TAG_ERROR) return lua_error(l);
+  if (raise && src[0] == TAG_ERROR) return lua_error(l);
   return 1;
 }
 
@@ -1043,6 +1051,8 @@ EXPORT(kr_alloc) void *kr_alloc(uint32_t n) { return malloc(n ? n : 1); }
 EXPORT(kr_free) void kr_free(void *p) { free(p); }
 
 /* Where the host writes a redis.call reply of n bytes (NULL when memory is short). */
+EXPORT(kr_small_reply) uint8_t *kr_small_reply(void) { return small_reply; }
+
 EXPORT(kr_reply_area) uint8_t *kr_reply_area(uint32_t n) {
   if (reply.cap > BUF_KEPT_BYTES_MAX && n <= 64 * 1024) buf_shrink(&reply);
   return buf_exact(&reply, n) ? reply.p : NULL;

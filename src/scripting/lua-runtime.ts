@@ -38,6 +38,7 @@ interface GlueExports {
   kr_alloc(n: number): number;
   kr_free(ptr: number): void;
   kr_reply_area(n: number): number;
+  kr_small_reply(): number;
   kr_out(): number;
   kr_memory(): number;
   kr_set_fuel(units: number): void;
@@ -153,6 +154,7 @@ function instantiate(): void {
   argsAreaBytes = 256;
   argsArea = x.kr_alloc(argsAreaBytes);
   scratch = x.kr_alloc(8);
+  smallReply = x.kr_small_reply();
   pendingReset = false;
 }
 
@@ -166,6 +168,10 @@ let pendingReset = false;
 function ensureModule(): void {
   if (pendingReset) instantiate();
 }
+
+/** The glue's fixed area for redis.call replies of up to SMALL_REPLY_BYTES (keyraft_lua.c). */
+let smallReply = 0;
+const SMALL_REPLY_BYTES = 4096;
 
 /** Scratch space for kr_compile's error length. */
 let scratch = 0;
@@ -200,7 +206,8 @@ function hostCall(pcall: number, resp: number, ptr: number, len: number): number
     encoder.error(err instanceof Error ? err.message : String(err));
   }
   const n = encoder.finish();
-  const area = x.kr_reply_area(n);
+  // Most replies fit the glue's fixed small area: no call into the module to ask for room.
+  const area = n <= SMALL_REPLY_BYTES ? smallReply : x.kr_reply_area(n);
   if (area === 0) return 0xffffffff; // more than the glue can take: it answers with an error
   const h = heap();
   const src = encoder.buf;
