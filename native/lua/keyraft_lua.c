@@ -270,6 +270,14 @@ static const uint8_t *take_bytes(const uint8_t **p, const uint8_t *end, uint32_t
   return take(p, end, *n);
 }
 
+/* Pushes {field = <n bytes at s>}: a status reply ({ok=}) or a big number ({big_number=}). */
+static void push_string_field_table(lua_State *l, const char *field, const uint8_t *s, uint32_t n) {
+  lua_createtable(l, 0, 1);
+  lua_pushstring(l, field);
+  lua_pushlstring(l, (const char *)s, n);
+  lua_rawset(l, -3);
+}
+
 /* Redis's redisProtocolToLuaType over the wire format: pushes one value, returns where the
  * next begins (NULL on a malformed reply). */
 static const uint8_t *push_reply(lua_State *l, const uint8_t *p, const uint8_t *end) {
@@ -296,10 +304,7 @@ static const uint8_t *push_reply(lua_State *l, const uint8_t *p, const uint8_t *
       return p;
     case TAG_STATUS:
       if ((s = take_bytes(&p, end, &n)) == NULL) return NULL;
-      lua_newtable(l);
-      lua_pushliteral(l, "ok");
-      lua_pushlstring(l, (const char *)s, n);
-      lua_rawset(l, -3);
+      push_string_field_table(l, "ok", s, n);
       return p;
     case TAG_ERROR: {
       if ((s = take_bytes(&p, end, &n)) == NULL) return NULL;
@@ -333,10 +338,7 @@ static const uint8_t *push_reply(lua_State *l, const uint8_t *p, const uint8_t *
     }
     case TAG_BIGNUM:
       if ((s = take_bytes(&p, end, &n)) == NULL) return NULL;
-      lua_newtable(l);
-      lua_pushliteral(l, "big_number");
-      lua_pushlstring(l, (const char *)s, n);
-      lua_rawset(l, -3);
+      push_string_field_table(l, "big_number", s, n);
       return p;
     case TAG_VERBATIM: {
       uint32_t fn;
