@@ -6,7 +6,7 @@
 
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import binaryen from 'binaryen';
+import { lib, wat } from '../helpers/wasm-modules.js';
 import { Worker } from 'node:worker_threads';
 import { WasmEngine, type WasmScriptHost } from '../../src/scripting/wasm-engine.js';
 import type { CompiledLibrary, ScriptValue } from '../../src/scripting/types.js';
@@ -124,21 +124,6 @@ const text = (v: ScriptValue) => {
   assert.ok(v !== null && typeof v === 'object' && 'err' in v, `expected an error, got ${JSON.stringify(v)}`);
   return (v as { err: Buffer }).err.toString();
 };
-
-/** Assembles WebAssembly text to a binary. */
-function wat(source: string): Uint8Array {
-  const mod = binaryen.parseText(source);
-  try {
-    mod.setFeatures(binaryen.Features.All);
-    return mod.emitBinary();
-  } finally {
-    mod.dispose();
-  }
-}
-
-function lib(name: string, wasm: Uint8Array): Buffer {
-  return Buffer.from(`#!wasm name=${name}\n${Buffer.from(wasm).toString('base64')}`);
-}
 
 function compileErr(fn: () => unknown, re: RegExp): void {
   assert.throws(fn, (e: Error) => {

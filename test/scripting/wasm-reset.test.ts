@@ -8,23 +8,9 @@
 
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import binaryen from 'binaryen';
+import { lib, wat } from '../helpers/wasm-modules.js';
 import { WasmEngine, type WasmScriptHost } from '../../src/scripting/wasm-engine.js';
 import type { ScriptValue } from '../../src/scripting/types.js';
-
-function wat(source: string): Uint8Array {
-  const mod = binaryen.parseText(source);
-  try {
-    mod.setFeatures(binaryen.Features.All);
-    return mod.emitBinary();
-  } finally {
-    mod.dispose();
-  }
-}
-
-function lib(name: string, wasm: Uint8Array): Buffer {
-  return Buffer.from(`#!wasm name=${name}\n${Buffer.from(wasm).toString('base64')}`);
-}
 
 /** A host whose commands all reply with a 300-byte bulk, with a settable random sequence. */
 function host(random: () => number = () => 0.5): WasmScriptHost {
