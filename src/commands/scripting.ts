@@ -8,7 +8,7 @@ import { parseInt64 } from '../protocol/numbers.js';
 import { ERR_NOT_INTEGER, ERR_SYNTAX } from '../protocol/errors.js';
 import { globMatch } from '../util/glob.js';
 import { replyHelp } from './server.js';
-import { compileError, runLuaArgv, scriptChunk, sha1hex } from '../scripting/lua-runtime.js';
+import { compileError, runLuaArgv, sha1hex } from '../scripting/lua-runtime.js';
 import { parseEvalShebang, withoutFirstLine } from '../scripting/shebang.js';
 import { FunctionRegistry, type Library } from '../scripting/functions.js';
 import type { CachedScript } from '../scripting/scripting.js';
@@ -38,8 +38,7 @@ function cacheScript(ctx: ExecContext, source: Buffer, pinned: boolean): { sha: 
   const body = shebang.flags === null ? source : withoutFirstLine(source);
   const error = compileError(body);
   if (error !== null) return `ERR Error compiling script (new function): ${error.replace(/^ERR /, '')}`;
-  // Only the first value a script returns counts, as in Redis (which calls it for one result).
-  const script: CachedScript = { body: scriptChunk(body), flags: shebang.flags, pinned };
+  const script: CachedScript = { body, flags: shebang.flags, pinned };
   if (!scripting.cache(sha, script)) return 'ERR the script cache is full; SCRIPT FLUSH first';
   return { sha, script };
 }
@@ -56,8 +55,8 @@ function runCached(ctx: ExecContext, argv: string[], sha: string, script: Cached
     'script',
     sha,
     readOnly,
-    (host) => runLuaArgv(script.body, argv, 3, n, host, sha, true),
-    () => ({ kind: 'eval', source: script.body, sha, keys: argv.slice(3, 3 + n), args: argv.slice(3 + n), now: ctx.now, seed: ctx.seed }),
+    (host) => runLuaArgv(script.body, argv, 3, n, host, true),
+    () => ({ kind: 'eval', source: script.body, keys: argv.slice(3, 3 + n), args: argv.slice(3 + n), now: ctx.now, seed: ctx.seed }),
   );
 }
 

@@ -200,8 +200,7 @@ export class LongScripts {
       server.engine.executeChild(parent, select, ['select', String(running.startDb)], client, running.startDb, nullReply, parent.now, parent.seed);
     }
     server.engine.closeDetached(parent);
-    const chunk = running.kind === 'script' ? 'user_script' : 'user_function';
-    if (isRaisedError(result)) client.writer.error(scriptErrorText(result, running.name, chunk));
+    if (isRaisedError(result)) client.writer.error(scriptErrorText(result, running.name));
     else writeScriptValue(client.writer, result, errorMessage);
     client.waitingForScript = false;
     if (server.blocking.hasReady) server.blocking.handleReady(parent.now);

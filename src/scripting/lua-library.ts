@@ -15,17 +15,6 @@ export const LOAD_TIMEOUT_MS = 500;
 /** Most functions one library may register. */
 export const LIBRARY_FUNCTIONS_MAX = 10_000;
 
-/**
- * The chunk a library is loaded from: its code after the shebang line, the newline kept so
- * line numbers in errors are the library's. The glue runs it in the libraries' environment
- * (keyraft_lua.c, MODE_LOAD): while it loads it sees only Redis 7.0's library API
- * (redis.register_function, redis.log, redis.LOG_*, redis.REDIS_VERSION(_NUM)); the functions it
- * registers see the globals when called, without EVAL's KEYS and ARGV.
- */
-function loadingChunk(body: Buffer): Buffer {
-  return body;
-}
-
 /** The host used while loading: a library may not run commands then. */
 const LOADING_HOST: ScriptHost = {
   call: () => ({ err: Buffer.from('ERR redis.call is not allowed while loading a library') }),
@@ -43,7 +32,7 @@ class LuaLibrary implements CompiledLibrary {
   call(functionName: string, keys: readonly ScriptArg[], args: readonly ScriptArg[], host: ScriptHost): ScriptValue {
     if (!this.compiled.alive) {
       // The interpreter was replaced after a failure: load the library into the new one.
-      const again = LuaFunctions.load(loadingChunk(this.body), LOADING_HOST);
+      const again = LuaFunctions.load(this.body, LOADING_HOST);
       if (again.functions === null) return { err: Buffer.from('ERR the library could not be loaded again') };
       this.compiled = again.functions;
     }
@@ -65,13 +54,18 @@ export class LuaLibraryEngine implements LibraryEngine {
   readonly name = 'LUA';
 
   create(_libraryName: string, code: Buffer): CompiledLibrary {
+    // The chunk is the code after the shebang line, its newline kept so that line numbers in
+    // errors are the library's. The glue runs it in the libraries' environment (keyraft_lua.c,
+    // MODE_LOAD): while it loads it sees only Redis 7.0's library API (redis.register_function,
+    // redis.log, redis.LOG_*, redis.REDIS_VERSION(_NUM)); the functions it registers see the
+    // globals when called, without EVAL's KEYS and ARGV.
     const body = withoutFirstLine(code);
     // Its own budget, whatever the last script had (up to ten seconds); the caller's is put back.
     const previousFuel = fuelLimitUnits();
     setFuelLimit(LOAD_TIMEOUT_MS * FUEL_UNITS_PER_MS);
     let loaded: ReturnType<typeof LuaFunctions.load>;
     try {
-      loaded = LuaFunctions.load(loadingChunk(body), LOADING_HOST);
+      loaded = LuaFunctions.load(body, LOADING_HOST);
     } finally {
       if (previousFuel > 0) setFuelLimit(previousFuel);
     }

@@ -19,9 +19,6 @@ import { ReplyEncoder, writeScriptValue, type EncodingScriptHost } from './scrip
 import { Decoder } from './wasm-codec.js';
 import { decodeArgv } from './argv-codec.js';
 
-/** The Redis release whose scripting behaviour keyraft follows (redis.REDIS_VERSION, set in the glue). */
-export const SCRIPT_REDIS_VERSION = '7.0.15';
-
 /** The host of the run in progress; the interpreter's imports reach it through this slot. */
 let current: ScriptHost | null = null;
 /** The RESP version the running script asked for with redis.setresp (2 until it does). */
@@ -299,13 +296,12 @@ export function isFuelExhausted(v: ScriptValue): boolean {
 
 // ---- compiling and running ----
 
-
 /** How the glue runs a chunk (keyraft_lua.c's MODE_*). */
 const MODE_EVAL = 0;
 const MODE_FUNCTION = 1;
 const MODE_LOAD = 2;
 /** The chunk names errors show: @user_script (EVAL) or @user_function (a library). */
-export type ChunkName = 'user_script' | 'user_function';
+type ChunkName = 'user_script' | 'user_function';
 
 /** A chunk compiled in the module: a reference into the Lua registry, valid for its generation. */
 interface Compiled {
@@ -388,7 +384,7 @@ function run(
 ): ScriptValue {
   if (current !== null) return { err: Buffer.from('ERR a script is already running') };
   // Compiled by a module that has been replaced since (the callers look first, so only after a failure).
-  if (c.generation !== generation || pendingReset) return { err: Buffer.from(ERR_INTERPRETER_RESET), meta: { line: -1, source: '', plain: true } as RaisedMeta };
+  if (c.generation !== generation || pendingReset) return plainError(ERR_INTERPRETER_RESET);
   let argBytes = 0;
   for (let i = keysFrom; i < keysTo; i++) argBytes += 4 + keys[i]!.length;
   for (let i = argsFrom; i < argsTo; i++) argBytes += 4 + args[i]!.length;
@@ -401,7 +397,7 @@ function run(
     if (block === 0) argsAreaBytes = 0;
   } else block = x.kr_alloc(argBytes);
   // (A run without arguments reads no block: a kept area lost to a failed allocation is not its error.)
-  if (block === 0 && argBytes > 0) return { err: Buffer.from(ERR_SCRIPT_OOM), meta: { line: -1, source: '', plain: true } as RaisedMeta };
+  if (block === 0 && argBytes > 0) return plainError(ERR_SCRIPT_OOM);
   const h = heap();
   const at = writeArgs(h, block, keys, keysFrom, keysTo);
   writeArgs(h, at, args, argsFrom, argsTo);
@@ -417,7 +413,7 @@ function run(
   if (block !== argsArea && sameModule) x.kr_free(block);
   if (n === 0) {
     if (sameModule) renewAfterOutOfMemory();
-    return { err: Buffer.from(sameModule ? ERR_SCRIPT_OOM : ERR_INTERPRETER_RESET), meta: { line: -1, source: '', plain: true } as RaisedMeta };
+    return plainError(sameModule ? ERR_SCRIPT_OOM : ERR_INTERPRETER_RESET);
   }
   const result = decodeResult(x.kr_out(), n);
   if (isRaisedError(result) && result.meta.plain === true && result.err.equals(OOM_TEXT)) renewAfterOutOfMemory();
@@ -426,7 +422,6 @@ function run(
 
 /** The module memory past which a run that ran out of memory replaces the module. */
 const RENEW_AFTER_OOM_BYTES = 256 * 1024 * 1024;
-const OOM_TEXT = Buffer.from('not enough memory');
 
 /**
  * After a run that used the heap up: the module's memory never shrinks, and what such a run
@@ -458,10 +453,16 @@ function writeArgs(view: Buffer, start: number, list: readonly ScriptArg[], from
   return at;
 }
 
-/** keyraft's interpreter has a memory cap (native/lua/build.sh, --max-memory) where Redis has none. */
+/** Lua's out-of-memory message. keyraft's interpreter has a memory cap (native/lua/build.sh, --max-memory) where Redis has none. */
 const OOM = 'not enough memory';
+const OOM_TEXT = Buffer.from(OOM);
 const ERR_SCRIPT_OOM = `${OOM} (keyraft scripts have a 512 MB interpreter heap)`;
 const ERR_INTERPRETER_RESET = 'the Lua interpreter failed and was restarted';
+
+/** An error that did not come out of the script (the interpreter itself failed): scriptErrorText words it. */
+function plainError(text: string): ScriptValue {
+  return { err: Buffer.from(text), meta: { line: -1, source: '', plain: true } as RaisedMeta };
+}
 
 /** Compiled EVAL scripts by the identity of the cached body they were compiled from. */
 const compiledScripts = new WeakMap<Buffer, Compiled>();
@@ -490,25 +491,33 @@ function compileFailure(message: string): ScriptValue {
  * an `{err, meta}` value for an error it raised (see scriptErrorText). `resident`: `source`
  * is a cached script's own (unchanging) body, compiled once and kept while that Buffer lives.
  */
-export function runLua(source: Buffer, keys: readonly ScriptArg[], args: readonly ScriptArg[], host: ScriptHost, _sha = '', resident = false): ScriptValue {
-  const c = scriptChunkFor(source, resident);
-  if (typeof c === 'string') return compileFailure(c);
-  try {
-    return run(c, MODE_EVAL, keys, 0, keys.length, args, 0, args.length, host);
-  } finally {
-    if (!resident) release(c);
-  }
+export function runLua(source: Buffer, keys: readonly ScriptArg[], args: readonly ScriptArg[], host: ScriptHost, resident = false): ScriptValue {
+  return runScript(source, keys, 0, keys.length, args, 0, args.length, host, resident);
 }
 
 /**
  * runLua for EVAL/EVALSHA's own argv: KEYS are argv[first, first + keyCount), ARGV the rest
  * (no copies of the lists).
  */
-export function runLuaArgv(source: Buffer, argv: readonly string[], first: number, keyCount: number, host: ScriptHost, _sha: string, resident: boolean): ScriptValue {
+export function runLuaArgv(source: Buffer, argv: readonly string[], first: number, keyCount: number, host: ScriptHost, resident: boolean): ScriptValue {
+  return runScript(source, argv, first, first + keyCount, argv, first + keyCount, argv.length, host, resident);
+}
+
+function runScript(
+  source: Buffer,
+  keys: readonly ScriptArg[],
+  keysFrom: number,
+  keysTo: number,
+  args: readonly ScriptArg[],
+  argsFrom: number,
+  argsTo: number,
+  host: ScriptHost,
+  resident: boolean,
+): ScriptValue {
   const c = scriptChunkFor(source, resident);
   if (typeof c === 'string') return compileFailure(c);
   try {
-    return run(c, MODE_EVAL, argv, first, first + keyCount, argv, first + keyCount, argv.length, host);
+    return run(c, MODE_EVAL, keys, keysFrom, keysTo, args, argsFrom, argsTo, host);
   } finally {
     if (!resident) release(c);
   }
@@ -523,11 +532,6 @@ export function compileError(source: Buffer, chunk: ChunkName = 'user_script'): 
   if (typeof c === 'string') return c;
   release(c);
   return null;
-}
-
-/** The chunk an EVAL script is cached as: its body (only its first return value counts, which the glue keeps). */
-export function scriptChunk(body: Buffer): Buffer {
-  return body;
 }
 
 /** A library's functions, compiled once: FCALL calls them by reference. */
@@ -635,7 +639,7 @@ export function errorMessage(v: { err: Buffer; code?: Buffer; meta?: unknown }):
  * The reply text for an error a script raised: Redis appends where it happened,
  * "… script: <sha or function name>, on @user_script:<line>." (@user_function for FCALL).
  */
-export function scriptErrorText(v: { err: Buffer; code?: Buffer; meta: RaisedMeta }, origin: string, _chunk?: ChunkName): string {
+export function scriptErrorText(v: { err: Buffer; code?: Buffer; meta: RaisedMeta }, origin: string): string {
   const text = errorMessage(v);
   const meta = v.meta;
   if (meta.plain) return `ERR Error running script: ${text === OOM ? ERR_SCRIPT_OOM : text}`;

@@ -16,7 +16,7 @@ import type { ScriptValue, LibraryEngine } from './types.js';
 
 /** A script to finish (what the main thread started and found long). */
 export type WorkerJob =
-  | { kind: 'eval'; source: Buffer; sha: string; keys: string[]; args: string[]; now: number; seed: number }
+  | { kind: 'eval'; source: Buffer; keys: string[]; args: string[]; now: number; seed: number }
   | { kind: 'function'; engine: string; library: string; code: Buffer; fn: string; keys: string[]; args: string[]; now: number; seed: number };
 
 /** Worker → main messages. */
@@ -56,7 +56,7 @@ function main(): void {
       random: () => rng.next(),
     };
     let result: ScriptValue;
-    if (job.kind === 'eval') result = runLua(Buffer.from(job.source), job.keys, job.args, host, job.sha);
+    if (job.kind === 'eval') result = runLua(Buffer.from(job.source), job.keys, job.args, host);
     else {
       const engine = engines[job.engine];
       if (engine === undefined) result = { err: Buffer.from(`ERR Engine '${job.engine}' not found`) };

@@ -193,7 +193,7 @@ export class Scripting {
     // A SELECT inside the script is the script's own; the caller stays where it was. The
     // entry records the way back so the commands after it (in EXEC) replay in the right db.
     this.restoreDb(ctx, startDb);
-    if (isRaisedError(result)) ctx.reply.error(scriptErrorText(result, origin, 'user_script'));
+    if (isRaisedError(result)) ctx.reply.error(scriptErrorText(result, origin));
     else writeScriptValue(ctx.reply, result, errorMessage);
   }
 }
