@@ -73,10 +73,15 @@ export class Client {
   private paused = false;
   private processing = false;
 
+  /**
+   * `readsByCallback`: the socket was built with a shared read buffer (net/adopt.ts) and calls
+   * onRead itself; otherwise the client listens for 'data'.
+   */
   constructor(
     readonly server: ServerState,
     readonly socket: Socket,
     id: number,
+    readsByCallback = false,
   ) {
     this.id = id;
     this.createdAt = Date.now();
@@ -96,7 +101,7 @@ export class Client {
     // tcp-keepalive: seconds between TCP keepalive probes on idle connections (0 = off).
     const keepAliveSeconds = server.config.int('tcp-keepalive');
     if (keepAliveSeconds > 0) socket.setKeepAlive(true, keepAliveSeconds * 1000);
-    socket.on('data', (chunk: Buffer) => this.onData(chunk));
+    if (!readsByCallback) socket.on('data', (chunk: Buffer) => this.onData(chunk, chunk.length));
     socket.on('drain', () => this.onDrain());
     socket.on('error', () => this.close());
     socket.on('close', () => this.close());
@@ -128,11 +133,17 @@ export class Client {
     this.parser.authenticated = true;
   }
 
-  private onData(chunk: Buffer): void {
+  /** A read into the shared buffer (net/adopt.ts): the bytes are only valid during this call. */
+  onRead(length: number, buffer: Buffer): void {
+    this.onData(buffer, length);
+    this.parser.detach();
+  }
+
+  private onData(chunk: Buffer, length: number): void {
     if (this.closing || this.closed) return;
-    this.server.stats.netInputBytes += chunk.length;
+    this.server.stats.netInputBytes += length;
     this.lastInteraction = Date.now();
-    if (!this.parser.feed(chunk)) {
+    if (!this.parser.feed(chunk, length)) {
       this.server.log.warning(`Closing client that reached max query buffer length: id=${this.id} addr=${this.addr}`);
       this.close();
       return;

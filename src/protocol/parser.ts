@@ -57,22 +57,26 @@ export class RequestParser {
     return this.end - this.pos;
   }
 
-  /** Appends a received chunk. Returns false when the query buffer limit is exceeded. */
-  feed(chunk: Buffer): boolean {
+  /**
+   * Appends the first `length` bytes of a received chunk. Returns false when the query buffer
+   * limit is exceeded. A chunk whose memory will be reused (a socket's shared read buffer) must
+   * be followed by detach() once the commands in it have been taken.
+   */
+  feed(chunk: Buffer, length = chunk.length): boolean {
     const pending = this.end - this.pos;
     if (pending === 0) {
       // Nothing left over: parse straight out of the chunk, no copy.
       this.buf = chunk;
       this.pos = 0;
-      this.end = chunk.length;
+      this.end = length;
       this.ownsBuffer = false;
       return true;
     }
-    const need = pending + chunk.length;
+    const need = pending + length;
     if (need > this.limits.queryBufferBytesMax) return false;
-    if (this.ownsBuffer && this.buf.length - this.end >= chunk.length) {
-      chunk.copy(this.buf, this.end);
-      this.end += chunk.length;
+    if (this.ownsBuffer && this.buf.length - this.end >= length) {
+      chunk.copy(this.buf, this.end, 0, length);
+      this.end += length;
       return true;
     }
     let size = Math.max(need, pending * 2, 4096);
@@ -80,7 +84,7 @@ export class RequestParser {
     if (this.argsLeft > 0 && this.bulkLen >= BIG_ARG_BYTES) size = Math.max(need, this.bulkLen + 2);
     const next = Buffer.allocUnsafe(Math.max(need, Math.min(size, this.limits.queryBufferBytesMax)));
     this.buf.copy(next, 0, this.pos, this.end);
-    chunk.copy(next, pending);
+    chunk.copy(next, pending, 0, length);
     this.buf = next;
     this.ownsBuffer = true;
     this.pos = 0;
@@ -93,6 +97,28 @@ export class RequestParser {
 
   /** Whether `buf` is ours to append into (false while it is a chunk handed to us). */
   private ownsBuffer = false;
+
+  /**
+   * Copies the unconsumed bytes out of a chunk handed to feed() into a buffer of the parser's
+   * own, so the chunk's memory can be reused for the next read (a partial request, or commands
+   * a blocked or paused client has not run yet).
+   */
+  detach(): void {
+    if (this.ownsBuffer) return;
+    const pending = this.end - this.pos;
+    if (pending === 0) {
+      this.release();
+      return;
+    }
+    let size = Math.max(pending, 4096);
+    if (this.argsLeft > 0 && this.bulkLen >= BIG_ARG_BYTES) size = Math.max(size, this.bulkLen + 2);
+    const own = Buffer.allocUnsafe(Math.max(pending, Math.min(size, this.limits.queryBufferBytesMax)));
+    this.buf.copy(own, 0, this.pos, this.end);
+    this.buf = own;
+    this.pos = 0;
+    this.end = pending;
+    this.ownsBuffer = true;
+  }
 
   /** Parses the next complete command, if any. */
   next(): ParseResult {
@@ -290,6 +316,7 @@ function shortLatin1(buf: Buffer, start: number, len: number): string {
   for (let i = start; i < start + len; i++) s += String.fromCharCode(buf[i]!);
   return s;
 }
+
 
 const SKIP = Symbol('skip');
 

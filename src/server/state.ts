@@ -4,6 +4,7 @@
 // which keeps handlers free of globals and lets tests run several servers in one process.
 
 import { createServer, type Server as NetServer } from 'node:net';
+import { adoptWithSharedBuffer } from '../net/adopt.js';
 import { randomBytes } from 'node:crypto';
 import { Config } from '../config/config.js';
 import { Db, lfuTracking, lruClock } from '../keyspace/db.js';
@@ -165,7 +166,8 @@ export class ServerState {
     if (this.config.bool('appendonly')) this.aof = AppendOnlyFile.start(this);
     for (const address of addresses) {
       const host = address.startsWith('-') ? address.slice(1) : address;
-      const server = createServer({ noDelay: true }, (socket) => this.accept(socket));
+      // Paused on accept: accept() moves the connection into a socket with a shared read buffer.
+      const server = createServer({ noDelay: true, pauseOnConnect: true }, (socket) => this.accept(socket));
       await new Promise<void>((resolve, reject) => {
         server.once('error', reject);
         server.listen({ port, host, backlog: this.config.int('tcp-backlog') }, () => {
@@ -210,7 +212,10 @@ export class ServerState {
       return;
     }
     this.stats.totalConnections++;
-    const client = new Client(this, socket, this.nextClientId++);
+    let client: Client | null = null;
+    const adopted = adoptWithSharedBuffer(socket, (bytes, buffer) => client!.onRead(bytes, buffer));
+    client = new Client(this, adopted ?? socket, this.nextClientId++, adopted !== null);
+    if (adopted === null) socket.resume();
     client.writer.onError = (text) => this.stats.recordError(text);
     this.clients.set(client.id, client);
   }
