@@ -12,7 +12,7 @@ import type { CommandDef, ExecContext } from './types.js';
 import type { Value } from '../types/value.js';
 import { RedisHash } from '../types/hash.js';
 import { addLongDouble, formatHuman, parseLongDouble } from '../types/long-double.js';
-import { addInt64, parseInt64, type Int64 } from '../protocol/numbers.js';
+import { addInt64, int64Text, parseInt64, type Int64 } from '../protocol/numbers.js';
 import { ERR_NOT_FLOAT, ERR_NOT_INTEGER, ERR_OVERFLOW, ERR_SYNTAX, ERR_WRONGTYPE } from '../protocol/errors.js';
 import { globMatch } from '../util/glob.js';
 import { startCollectionScan } from './scan-args.js';
@@ -188,7 +188,7 @@ function hincrbyCommand(ctx: ExecContext, argv: string[]): void {
     ctx.reply.error(ERR_OVERFLOW);
     return;
   }
-  h.set(field, String(next));
+  h.set(field, int64Text(next));
   ctx.reply.integer(next);
   ctx.modified(key);
   ctx.notify('h', 'hincrby', key);

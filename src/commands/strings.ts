@@ -10,7 +10,7 @@
 
 import type { CommandDef, ExecContext } from './types.js';
 import { MutableString, type StringValue, type Value } from '../types/value.js';
-import { INT64_MAX, INT64_MIN, addInt64, parseInt64, type Int64 } from '../protocol/numbers.js';
+import { INT64_MAX, INT64_MIN, addInt64, int64Text, parseInt64, type Int64 } from '../protocol/numbers.js';
 import {
   ERR_INVALID_EXPIRE,
   ERR_NOT_FLOAT,
@@ -269,7 +269,7 @@ function incrDecr(ctx: ExecContext, key: string, incr: Int64): void {
     ctx.reply.error(ERR_OVERFLOW);
     return;
   }
-  ctx.db.replace(key, String(next));
+  ctx.db.replace(key, int64Text(next));
   ctx.modified(key);
   ctx.notify('$', 'incrby', key);
   ctx.dirty();

@@ -56,6 +56,19 @@ export function parseSafeInteger(s: string): number | null {
   return typeof v === 'number' ? v : null;
 }
 
+/**
+ * The decimal text of 0..9999 made once, as Redis keeps OBJ_SHARED_INTEGERS (10,000) shared
+ * integer objects: an INCR'd counter in that range stores a string that already lives in the
+ * old generation, so it costs no allocation and no copy by the young-generation GC.
+ */
+const SHARED_INTEGERS = 10_000;
+const sharedIntegerText = Array.from({ length: SHARED_INTEGERS }, (_, i) => String(i));
+
+/** String(n) for an int64, shared for 0..9999. */
+export function int64Text(n: Int64): string {
+  return typeof n === 'number' && n >= 0 && n < SHARED_INTEGERS ? sharedIntegerText[n]! : String(n);
+}
+
 /** Adds two int64 values; null on overflow (Redis: "increment or decrement would overflow"). */
 export function addInt64(a: Int64, b: Int64): Int64 | null {
   if (typeof a === 'number' && typeof b === 'number') {

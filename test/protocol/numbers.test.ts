@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { formatDouble, formatG, parseDouble, parseInt64 } from '../../src/protocol/numbers.js';
+import { formatDouble, formatG, int64Text, parseDouble, parseInt64 } from '../../src/protocol/numbers.js';
 import { REPO_ROOT } from '../helpers/servers.js';
 
 const vectors = JSON.parse(readFileSync(join(REPO_ROOT, 'test/protocol/printf-17g-vectors.json'), 'utf8')) as [string, string][];
@@ -33,4 +33,11 @@ test('parseDouble follows Redis strtod rules', () => {
   assert.equal(parseDouble('-Infinity'), -Infinity);
   assert.equal(parseDouble('0x10'), 16);
   for (const bad of ['', ' 1', '1 ', 'nan', '1e400', 'abc', '1e-400']) assert.equal(parseDouble(bad), null, bad);
+});
+
+test('int64Text is the decimal text, shared for 0..9999 like Redis shared integers', () => {
+  for (const n of [-10000, -1, 0, 1, 42, 9999, 10000, 123456789, Number.MAX_SAFE_INTEGER, -(2n ** 63n), 2n ** 63n - 1n]) {
+    assert.equal(int64Text(n), String(n));
+  }
+  for (let n = 0; n < 10000; n += 37) assert.equal(int64Text(n), String(n));
 });
