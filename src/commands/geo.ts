@@ -26,7 +26,7 @@ import {
   decodedLat,
   decodedLon,
   distance,
-  inShape,
+  ShapeFilter,
   encodeScore,
   searchBoxes,
   standardGeohash,
@@ -313,6 +313,7 @@ function boxOrReply(ctx: ExecContext, wText: string, hText: string, unit: string
 /** The members of `z` inside the shape, cell by cell (membersOfAllNeighbors); `limit` 0 = all. */
 function searchMembers(z: ZSet, shape: GeoShape, limit: number): GeoPoint[] {
   const out: GeoPoint[] = [];
+  const filter = new ShapeFilter(shape);
   for (const box of searchBoxes(shape)) {
     if (limit && out.length >= limit) break;
     const rank = z.firstInRange({ min: box.min, max: box.max, minex: false, maxex: true });
@@ -321,7 +322,7 @@ function searchMembers(z: ZSet, shape: GeoShape, limit: number): GeoPoint[] {
     z.each(rank, false, (member, score) => {
       if (!(score < max)) return false;
       decodeScoreTo(score);
-      if (inShape(shape, decodedLon, decodedLat)) out.push({ member, score, lon: decodedLon, lat: decodedLat, dist: -1 });
+      if (filter.contains(decodedLon, decodedLat)) out.push({ member, score, lon: decodedLon, lat: decodedLat, dist: -1 });
       if (limit && out.length >= limit) return false;
       return true;
     });

@@ -236,6 +236,61 @@ export function inShape(s: GeoShape, lon: number, lat: number): boolean {
   return !beyond(widthM / 2, lon, lat, s.lon, lat);
 }
 
+/**
+ * inShape for many points against one shape (GEOSEARCH's scan of its cells), with the centre's
+ * terms computed once. For a circle it decides on the haversine term a = sin²(Δlat/2) +
+ * cos(lat1)·cos(lat2)·sin²(Δlon/2), compared with the radius's own a (distance = 2R·asin(√a)
+ * is increasing in a), so a candidate costs two sines and a cosine instead of four trig calls,
+ * an asin and a sqrt; one outside the latitude band (distance ≥ R·|Δlat|) costs none. Within a
+ * relative 4e-7 of the boundary it falls back to distance(), so the answer is always
+ * distance(centre, point) > radius exactly as inShape decides it.
+ */
+export class ShapeFilter {
+  private readonly lon1r: number;
+  private readonly lat1r: number;
+  private readonly cosLat1: number;
+  private readonly limit: number;
+  /** Points further than this in latitude alone (meters, with margin) are outside. */
+  private readonly latReject: number;
+  /** a below this is inside, above aOutside outside; in between distance() decides. */
+  private readonly aInside: number;
+  private readonly aOutside: number;
+
+  constructor(private readonly shape: GeoShape) {
+    this.lon1r = degRad(shape.lon);
+    this.lat1r = degRad(shape.lat);
+    this.cosLat1 = Math.cos(this.lat1r);
+    this.limit = shape.radius * shape.conversion;
+    this.latReject = this.limit * (1 + 1e-6) + 1e-6;
+    const half = this.limit / (2 * EARTH_RADIUS_IN_METERS);
+    if (half < 1.5) {
+      const sinHalf = Math.sin(half);
+      const aLimit = sinHalf * sinHalf;
+      const margin = aLimit * 4e-7 + 1e-30;
+      this.aInside = aLimit - margin;
+      this.aOutside = aLimit + margin;
+    } else {
+      // A radius near half the Earth's circumference: leave every point to distance().
+      this.aInside = -1;
+      this.aOutside = Infinity;
+    }
+  }
+
+  contains(lon: number, lat: number): boolean {
+    const s = this.shape;
+    if (!s.circle) return inShape(s, lon, lat);
+    const lat2r = degRad(lat);
+    const dlat = lat2r - this.lat1r;
+    if (EARTH_RADIUS_IN_METERS * Math.abs(dlat) > this.latReject) return false;
+    const v = Math.sin((degRad(lon) - this.lon1r) / 2);
+    const u = Math.sin(dlat / 2);
+    const a = u * u + this.cosLat1 * Math.cos(lat2r) * v * v;
+    if (a < this.aInside) return true;
+    if (a > this.aOutside) return false;
+    return !(distance(s.lon, s.lat, lon, lat) > this.limit);
+  }
+}
+
 export function estimateStepsByRadius(rangeMeters: number, lat: number): number {
   if (rangeMeters === 0) return 26;
   let step = 1;
