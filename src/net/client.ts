@@ -7,6 +7,7 @@
 // unsent bytes exceed a high-water mark, the client stops reading until the socket drains.
 
 import type { Socket } from 'node:net';
+import { performance } from 'node:perf_hooks';
 import { RequestParser, ProtocolError, type ParserLimits } from '../protocol/parser.js';
 import { ensureSampler } from '../commands/info.js';
 import { ensureIdleCheck } from '../commands/client.js';
@@ -142,7 +143,6 @@ export class Client {
   private onData(chunk: Buffer, length: number): void {
     if (this.closing || this.closed) return;
     this.server.stats.netInputBytes += length;
-    this.lastInteraction = Date.now();
     if (!this.parser.feed(chunk, length)) {
       this.server.log.warning(`Closing client that reached max query buffer length: id=${this.id} addr=${this.addr}`);
       this.close();
@@ -158,6 +158,8 @@ export class Client {
     // Commands pipelined in one read share a clock reading, refreshed every 32 commands and
     // after any slow command, so `now` is never more than a few milliseconds stale.
     let now = this.server.clock.now();
+    // Redis updates lastinteraction on every read and write; this is the read's clock reading.
+    this.lastInteraction = now;
     let count = 0;
     // One performance.now() per command: each command's end is the next one's start.
     let started = performance.now();
