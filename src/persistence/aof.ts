@@ -7,9 +7,9 @@
 // the whole batch with one write(2) (page cache, cheap) after all the sockets that were readable
 // in that turn have been processed. Then, by `appendfsync`:
 //   always    one fdatasync per batch (group commit), and the batch's replies leave after it.
-//             While syncs are fast (the real file, each under INLINE_SYSCALL_LIMIT_US) it runs on
-//             the main thread right after the write, as Redis does: cheaper than a trip to the
-//             pool. After a slow one the syncs go to libuv's pool for a while: the next batch
+//             While syncs are fast (the real file, under INLINE_SYSCALL_LIMIT_US on average) it
+//             runs on the main thread right after the write, as Redis does: cheaper than a trip
+//             to the pool. While they are slow the syncs go to libuv's pool: the next batch
 //             accumulates meanwhile and starts its own fdatasync as soon as the previous one
 //             completes (at most one sync in flight, each covering everything written before it
 //             started). Either way replies of every client wait (Client.flush → holdReply) until
@@ -17,8 +17,8 @@
 //             included, since they may have seen the unsynced writes — in order per client.
 //   everysec  a background fdatasync once per second.
 //   no        no fdatasync: the kernel writes the page cache back when it wants.
-// The write(2) itself runs on the main thread too, unless one was slow (dirty-page throttling):
-// then on the pool for a while, replies waiting for it (everysec/no; under always the write
+// The write(2) itself runs on the main thread too, unless writes are slow on average (dirty-page
+// throttling): then on the pool, replies waiting for it (everysec/no; under always the write
 // stays on the main thread, its sync is what replies wait for).
 // Under everysec and no, replies produced in a turn leave right after that turn's write(2) (as
 // Redis writes the AOF before sending replies), so a crash of the process alone never loses an
@@ -50,14 +50,22 @@ const PENDING_BYTES_MAX = 1024 * 1024 * 1024;
 /** The everysec background sync period. */
 const EVERYSEC_INTERVAL_MS = 1000;
 /**
- * A write(2) or fdatasync on the main thread that takes longer than this sends the next ones to
+ * When the AOF's write(2)s and fdatasyncs take longer than this on average, the next ones go to
  * libuv's pool (see usePool). On the benchmark VM a batch's write takes ~5-20 µs and an
- * fdatasync ~10-50 µs, less than the pool round trip (a wake-up of the loop, a callback, replies
- * held one turn longer); a disk that needs milliseconds per sync is better left to the pool.
+ * fdatasync 43 µs at the median, 155 µs at p99 and a few ms now and then: less than the pool
+ * round trip (a wake-up of the loop, a callback, replies held one turn longer), so they stay on
+ * the main thread, as Redis's do; a disk that needs milliseconds per sync is better left to the
+ * pool. An average, not a single reading: with ~4,000 syncs a second, one over the limit every
+ * second is normal here, and switching to the pool for a second after any such one kept the
+ * writer there most of the time (appendfsync always at 0.59x Redis).
  */
 const INLINE_SYSCALL_LIMIT_US = 250;
-/** How long the pool is used after a slow syscall on the main thread before trying again. */
-const POOL_AFTER_SLOW_MS = 1000;
+/**
+ * The average is exponentially weighted, each new duration counting for 1/16. Syscalls on the
+ * pool feed it too (timed from the call to its callback), so fast ones bring the writer back to
+ * the main thread and slow ones keep it on the pool.
+ */
+const SYSCALL_MEAN_WEIGHT = 16;
 
 export class AofLoadError extends Error {}
 
@@ -237,8 +245,8 @@ export class AppendOnlyFile {
   policy: FsyncPolicy;
   lastWriteStatus: 'ok' | 'err' = 'ok';
   private syncing = false;
-  /** Until when (performance.now() ms) writes and syncs go to the pool after a slow one. */
-  private poolUntil = 0;
+  /** Weighted average duration of the AOF's write(2)s and fdatasyncs, µs (see usePool). */
+  private syscallMeanUs = 0;
   /** A write(2) runs off the main thread (everysec/no); nothing else may write meanwhile. */
   private writing = false;
   private writeDone: (() => void) | null = null;
@@ -427,7 +435,7 @@ export class AppendOnlyFile {
         this.lastWriteStatus = 'ok';
         this.server.log.warning('AOF write error looks solved, keyraft can write again.');
       }
-      this.timedInline(started);
+      this.noteSyscall(started);
     }
     if (this.policy === 'always' && !this.syncing && this.writtenBytes > this.syncedBytes && !this.usePool()) {
       // Fast storage: the batch's fdatasync here, before this turn's replies leave (as Redis
@@ -440,30 +448,29 @@ export class AppendOnlyFile {
         this.fatal(`Can't persist AOF for fsync error when the AOF fsync policy is 'always': ${(e as Error).message}`);
       }
       this.syncedBytes = this.writtenBytes;
-      this.timedInline(started);
+      this.noteSyscall(started);
     }
     if (this.heldCount > 0) this.releaseHeld();
     if (!this.syncing && this.writtenBytes > this.syncedBytes && this.policy === 'always') this.startSync();
   }
 
   /**
-   * Whether this batch's write(2) (everysec/no) or fdatasync (always) goes to libuv's pool:
-   * only after one on the main thread was slow (a disk that takes milliseconds to sync, a write
-   * throttled by dirty-page writeback), for POOL_AFTER_SLOW_MS; then the main thread tries again.
-   * Always for a port that does not allow the main thread (AofFilePort.inline).
+   * Whether this batch's write(2) (everysec/no) or fdatasync (always) goes to libuv's pool: while
+   * they are slow on average (a disk that takes milliseconds to sync, writes throttled by
+   * dirty-page writeback). Always for a port that does not allow the main thread
+   * (AofFilePort.inline).
    */
   private usePool(): boolean {
-    return this.file.inline !== true || performance.now() < this.poolUntil;
+    return this.file.inline !== true || this.syscallMeanUs > INLINE_SYSCALL_LIMIT_US;
   }
 
-  /** Notes how long a write(2) or fdatasync on the main thread took (from `started`). */
-  private timedInline(started: number): void {
-    const now = performance.now();
-    if ((now - started) * 1000 > INLINE_SYSCALL_LIMIT_US) this.poolUntil = now + POOL_AFTER_SLOW_MS;
+  /** Adds a write(2) or fdatasync that began at `started` (performance.now()) to the average. */
+  private noteSyscall(started: number): void {
+    this.syscallMeanUs += ((performance.now() - started) * 1000 - this.syscallMeanUs) / SYSCALL_MEAN_WEIGHT;
   }
 
   /**
-   * everysec/no after a slow write(2) on the main thread (usePool): the batch's write runs on
+   * everysec/no while write(2)s are slow (usePool): the batch's write runs on
    * libuv's pool, so the event loop does not wait for it; replies wait for it as they would for
    * a synchronous write. The next batch accumulates meanwhile and goes in one write when this
    * one completes. Under always the write stays synchronous: its fdatasync is what replies wait
@@ -477,7 +484,9 @@ export class AppendOnlyFile {
     this.pendingLength = this.pendingWritten = this.pendingSealed = 0;
     this.writing = true;
     const step = (from: number) => {
+      const started = performance.now();
       this.file.writeAsync(buf, from, end - from, (err, n) => {
+        this.noteSyscall(started);
         if (err) {
           this.writeFailed(err);
           const retry = setTimeout(() => step(from), EVERYSEC_INTERVAL_MS);
@@ -531,7 +540,11 @@ export class AppendOnlyFile {
     const target = this.writtenBytes;
     const port = this.file;
     this.syncingPort = port;
+    const started = performance.now();
     port.datasync((err) => {
+      // Under always this sync stands in for one on the main thread (everysec's once-a-second
+      // sync is not: it may take long without anything waiting for it).
+      if (this.policy === 'always') this.noteSyscall(started);
       this.syncing = false;
       this.syncingPort = null;
       // switchTo moved on while this ran: it left the old file for this callback to close.

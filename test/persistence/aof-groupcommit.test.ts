@@ -167,32 +167,47 @@ test('real-file port, always: a fast fdatasync runs on the main thread in the tu
   await aof.close();
 });
 
-test('real-file port, always: after a slow fdatasync on the main thread, syncs go to the pool (replies wait for them), and back later', async () => {
+test('real-file port, always: one slow fdatasync stays on the main thread; slow ones on average send syncs to the pool (replies wait for them), and fast pool syncs bring them back', async () => {
   const file = new StandInFile(undefined, true);
   const aof = writer(file, 'always');
   const a = new StandInClient();
-  file.inlineSyncMs = 2; // slower than the writer allows on the main thread
-  aof.append(set('k1'));
-  reply(aof, a, 'a1');
-  await turn();
-  assert.equal(file.inlineSyncs, 1);
-  assert.deepEqual(a.received, ['a1'], 'that sync still counts: a1 is on disk');
+  let n = 0;
+  const sent = () => Array.from({ length: n }, (_, i) => `a${i + 1}`);
+  const batch = async (): Promise<void> => {
+    n++;
+    aof.append(set(`k${n}`));
+    reply(aof, a, `a${n}`);
+    await turn();
+  };
+  // An outlier (2 ms, over the 250 µs limit but not on average) among fast syncs: no switch.
+  file.inlineSyncMs = 2;
+  await batch();
   file.inlineSyncMs = 0;
-  aof.append(set('k2'));
-  reply(aof, a, 'a2');
-  await turn();
-  assert.equal(file.inlineSyncs, 1, 'the next batch is not synced on the main thread');
+  await batch();
+  assert.equal(file.inlineSyncs, 2, 'the batch after the outlier is still synced on the main thread');
+  assert.equal(file.syncCalls, 0);
+  assert.deepEqual(a.received, sent());
+  // A sync slow enough to lift the average past the limit (8 ms / 16 = 500 µs).
+  file.inlineSyncMs = 8;
+  await batch();
+  assert.equal(file.inlineSyncs, 3);
+  assert.deepEqual(a.received, sent(), 'that sync still counts: a3 is on disk');
+  file.inlineSyncMs = 0;
+  await batch();
+  assert.equal(file.inlineSyncs, 3, 'the next batch is not synced on the main thread');
   assert.equal(file.syncCalls, 1, 'but on the pool');
-  assert.deepEqual(a.received, ['a1'], 'a2 waits for that sync');
+  assert.deepEqual(a.received, sent().slice(0, -1), 'a4 waits for that sync');
   file.completeSync();
-  assert.deepEqual(a.received, ['a1', 'a2']);
-  // Once the pool period ends (1 s), the main thread is tried again.
-  await new Promise((r) => setTimeout(r, 1100));
-  aof.append(set('k3'));
-  reply(aof, a, 'a3');
-  await turn();
-  assert.equal(file.inlineSyncs, 2);
-  assert.deepEqual(a.received, ['a1', 'a2', 'a3']);
+  assert.deepEqual(a.received, sent());
+  // Pool syncs that complete at once pull the average down: the main thread takes over again.
+  let poolBatches = 0;
+  while (file.inlineSyncs === 3) {
+    assert.ok(++poolBatches < 40, 'fast pool syncs bring the writer back to the main thread');
+    await batch();
+    if (file.inlineSyncs === 3) file.completeSync();
+    assert.deepEqual(a.received, sent());
+  }
+  assert.ok(poolBatches > 1, `the average comes down gradually (${poolBatches} batches)`);
   await aof.close();
 });
 
