@@ -60,6 +60,8 @@ const CASES: Record<string, (i: number) => string[]> = {
   SPOP: () => ['SPOP', 'myset'],
   ZADD: (i) => ['ZADD', 'myzset', String(i % 1000), `element:${i % 100000}`],
   LPUSH: () => ['LPUSH', 'mylist', 'xxx'],
+  // As bench-hll-geo's GEOADD: redis-benchmark's __rand_int__ is 12 digits.
+  GEOADD: (i) => ['GEOADD', 'geoadd', `13.${String(i % 100000).padStart(12, '0')}`, `52.${String((i * 7) % 100000).padStart(12, '0')}`, `m:${String(i % 100000).padStart(12, '0')}`],
   EVALSHA: (i) => ['EVALSHA', INCR_EXPIRE_SHA, '1', `counter:${i % 1000}`, '100'],
   FCALL: (i) => ['FCALL', 'incr_expire_lua', '1', `counter:${i % 1000}`, '100'],
   FCALL_WASM: (i) => ['FCALL', 'incr_expire', '1', `counter:${i % 1000}`, '100'],

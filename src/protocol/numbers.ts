@@ -80,6 +80,30 @@ export function addInt64(a: Int64, b: Int64): Int64 | null {
   return normalizeInt64(r);
 }
 
+/**
+ * The common case of DECIMAL_FLOAT without a regex: [+-]digits[.digits] (either side may be
+ * empty, not both), no exponent. Scores and coordinates arrive like this.
+ */
+function isPlainDecimal(s: string): boolean {
+  const n = s.length;
+  let i = 0;
+  let c = s.charCodeAt(0);
+  if (c === 43 || c === 45) i = 1;
+  let digits = 0;
+  while (i < n && (c = s.charCodeAt(i)) >= 48 && c <= 57) {
+    i++;
+    digits++;
+  }
+  if (i < n && c === 46) {
+    i++;
+    while (i < n && (c = s.charCodeAt(i)) >= 48 && c <= 57) {
+      i++;
+      digits++;
+    }
+  }
+  return i === n && digits > 0;
+}
+
 const DECIMAL_FLOAT = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
 const HEX_FLOAT = /^[+-]?0[xX](?:[0-9a-fA-F]+\.?[0-9a-fA-F]*|\.[0-9a-fA-F]+)(?:[pP][+-]?\d+)?$/;
 const INF_TEXT = /^[+-]?(?:inf|infinity)$/i;
@@ -90,7 +114,7 @@ const INF_TEXT = /^[+-]?(?:inf|infinity)$/i;
  */
 export function parseDouble(s: string): number | null {
   if (s.length === 0 || s.length > 5000) return null;
-  if (DECIMAL_FLOAT.test(s)) {
+  if (isPlainDecimal(s) || DECIMAL_FLOAT.test(s)) {
     const v = Number(s);
     if (!Number.isFinite(v)) return null;
     if (v === 0 && /[1-9]/.test(mantissaOf(s))) return null;

@@ -82,7 +82,7 @@ export interface Cell {
 function encodeCell(lon: number, lat: number, step: number, latMin: number, latMax: number): Cell | null {
   if (lon > 180 || lon < -180 || lat > 85.05112878 || lat < -85.05112878) return null;
   if (lat < latMin || lat > latMax || lon < GEO_LONG_MIN || lon > GEO_LONG_MAX) return null;
-  const scale = 2 ** step;
+  const scale = 1 << step; // step <= 26
   const latOffset = ((lat - latMin) / (latMax - latMin)) * scale;
   const lonOffset = ((lon - GEO_LONG_MIN) / (GEO_LONG_MAX - GEO_LONG_MIN)) * scale;
   return { ilat: latOffset >>> 0, ilon: lonOffset >>> 0, step };

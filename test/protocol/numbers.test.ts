@@ -2,6 +2,7 @@
 // The vectors were produced by Python's '%.17g' operator, which calls the C library's printf.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import fc from 'fast-check';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { formatDouble, formatG, int64Text, parseDouble, parseInt64 } from '../../src/protocol/numbers.js';
@@ -33,6 +34,26 @@ test('parseDouble follows Redis strtod rules', () => {
   assert.equal(parseDouble('-Infinity'), -Infinity);
   assert.equal(parseDouble('0x10'), 16);
   for (const bad of ['', ' 1', '1 ', 'nan', '1e400', 'abc', '1e-400']) assert.equal(parseDouble(bad), null, bad);
+  // Plain decimals that underflow to 0 are rejected like their exponent forms.
+  assert.equal(parseDouble(`0.${'0'.repeat(400)}1`), null);
+  assert.equal(parseDouble(`-0.${'0'.repeat(400)}`), -0);
+  for (const [text, v] of [['1.', 1], ['.5', 0.5], ['+1.5', 1.5], ['-13.000000012345', -13.000000012345], ['007', 7]] as const) assert.equal(parseDouble(text), v, text);
+  for (const bad of ['.', '+', '-', '+.', '1.2.3', '--1', '1-', '.e1']) assert.equal(parseDouble(bad), null, bad);
+});
+
+test('parseDouble: decimals without exponent parse as strtod (the regex-free path, property)', () => {
+  const reference = (s: string): number | null => {
+    if (!/^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/.test(s)) return null;
+    const v = Number(s);
+    if (!Number.isFinite(v) || (v === 0 && /[1-9]/.test(s.split(/[eE]/)[0]!))) return null;
+    return v;
+  };
+  fc.assert(
+    fc.property(fc.string({ unit: fc.constantFrom('+', '-', '.', '0', '1', '5', '9', 'e'), maxLength: 24 }), (s) => {
+      assert.equal(parseDouble(s), reference(s), JSON.stringify(s));
+    }),
+    { numRuns: 5000, seed: 5 },
+  );
 });
 
 test('int64Text is the decimal text, shared for 0..9999 like Redis shared integers', () => {
