@@ -172,3 +172,16 @@ test('same commands whatever the chunking, read into fresh or shared buffers (pr
     { numRuns: 1000, seed: 7 },
   );
 });
+
+test('a repeated key argument is reused only when every byte matches', () => {
+  // keyArg remembers a key every eighth miss and compares from the end: keys that differ only
+  // in their first byte, or only in length, must still come out as themselves.
+  const keys = ['key:000000012345', 'key:000000012345', 'Key:000000012345', 'key:00000012345', 'xey:000000012345', 'key:000000012345', 'key:00000001234\u00ff'];
+  const cmds: string[][] = [];
+  for (let round = 0; round < 12; round++) for (const k of keys) cmds.push(['SADD', k, `m${round}`]);
+  const input = Buffer.concat(cmds.map((c) => Buffer.from(`*${c.length}\r\n` + c.map((a) => `$${a.length}\r\n${a}\r\n`).join(''), 'latin1')));
+  for (const shared of [false, true]) {
+    assert.deepEqual(parse(input, () => 37, LIMITS, true, shared), cmds);
+    assert.deepEqual(parse(input, () => input.length, LIMITS, true, false), cmds);
+  }
+});
