@@ -80,28 +80,42 @@ export function addInt64(a: Int64, b: Int64): Int64 | null {
   return normalizeInt64(r);
 }
 
+/** 10^0 .. 10^22: every one exactly representable (parsed, so each is exact). */
+const POWERS_OF_TEN = Array.from({ length: 23 }, (_, k) => Number(`1e${k}`));
+
 /**
- * The common case of DECIMAL_FLOAT without a regex: [+-]digits[.digits] (either side may be
- * empty, not both), no exponent. Scores and coordinates arrive like this.
+ * The common case of DECIMAL_FLOAT without a regex or a runtime call: [+-]digits[.digits]
+ * (either side may be empty, not both), no exponent, at most 15 digits. Then the digits form an
+ * exact integer N < 2^53 and N / 10^k (k <= 15, 10^k exact) is one correctly rounded division:
+ * the same double strtod returns. NaN when the text is not of that form (the caller then takes
+ * the general path). Scores and coordinates arrive like this.
  */
-function isPlainDecimal(s: string): boolean {
+function plainDecimal(s: string): number {
   const n = s.length;
   let i = 0;
   let c = s.charCodeAt(0);
-  if (c === 43 || c === 45) i = 1;
+  const negative = c === 45;
+  if (negative || c === 43) i = 1;
+  let v = 0;
   let digits = 0;
+  let fraction = 0;
   while (i < n && (c = s.charCodeAt(i)) >= 48 && c <= 57) {
-    i++;
+    v = v * 10 + (c - 48);
     digits++;
+    i++;
   }
   if (i < n && c === 46) {
     i++;
     while (i < n && (c = s.charCodeAt(i)) >= 48 && c <= 57) {
-      i++;
+      v = v * 10 + (c - 48);
       digits++;
+      fraction++;
+      i++;
     }
   }
-  return i === n && digits > 0;
+  if (i !== n || digits === 0 || digits > 15) return NaN;
+  const r = fraction === 0 ? v : v / POWERS_OF_TEN[fraction]!;
+  return negative ? -r : r;
 }
 
 const DECIMAL_FLOAT = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
@@ -114,7 +128,9 @@ const INF_TEXT = /^[+-]?(?:inf|infinity)$/i;
  */
 export function parseDouble(s: string): number | null {
   if (s.length === 0 || s.length > 5000) return null;
-  if (isPlainDecimal(s) || DECIMAL_FLOAT.test(s)) {
+  const plain = plainDecimal(s);
+  if (plain === plain) return plain;
+  if (DECIMAL_FLOAT.test(s)) {
     const v = Number(s);
     if (!Number.isFinite(v)) return null;
     if (v === 0 && /[1-9]/.test(mantissaOf(s))) return null;

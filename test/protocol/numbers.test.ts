@@ -41,6 +41,18 @@ test('parseDouble follows Redis strtod rules', () => {
   for (const bad of ['.', '+', '-', '+.', '1.2.3', '--1', '1-', '.e1']) assert.equal(parseDouble(bad), null, bad);
 });
 
+test('parseDouble: decimals of up to 17 digits read exactly as Number() (strtod) reads them (property)', () => {
+  const digit = fc.constantFrom('0', '1', '2', '3', '4', '5', '6', '7', '8', '9');
+  fc.assert(
+    fc.property(fc.constantFrom('', '-', '+'), fc.string({ unit: digit, minLength: 1, maxLength: 17 }), fc.nat({ max: 17 }), (sign, digits, dot) => {
+      const at = Math.min(dot, digits.length);
+      const text = `${sign}${digits.slice(0, at)}.${digits.slice(at)}`;
+      for (const t of [text, `${sign}${digits}`]) assert.ok(Object.is(parseDouble(t), Number(t)), t);
+    }),
+    { numRuns: 20000, seed: 6 },
+  );
+});
+
 test('parseDouble: decimals without exponent parse as strtod (the regex-free path, property)', () => {
   const reference = (s: string): number | null => {
     if (!/^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/.test(s)) return null;
