@@ -2,10 +2,14 @@
 // free loopback ports, runs redis-benchmark against each in turn (alternating, so drift on a
 // shared machine hits both alike) and prints requests per second and the ratio keyraft / Redis.
 // Then loads 1,000,000 keys (16-byte keys, 32-byte values) into each and compares resident
-// memory. Not a test: numbers go to BENCHMARKS.md with the command that made them.
+// memory. Then runs the per-family custom-command benchmarks issue 8 adds to it, streams (XADD,
+// XRANGE of 100, XREADGROUP + XACK) and HyperLogLog/geo (PFADD, PFCOUNT over three keys, GEOADD,
+// GEOSEARCH BYRADIUS), each at -P 1 (bench-streams.js --big 0, bench-hll-geo.js). Not a test:
+// numbers go to BENCHMARKS.md with the command that made them.
 //
 // Options: --requests N (default 200000), --tests a,b,c, --rounds N (default 1), --skip-memory,
-//          --pipelines 1,16, --clients 50, --only-memory
+//          --pipelines 1,16, --clients 50, --only-memory, --skip-families (also skipped when
+//          --tests picks the tests)
 
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createServer, connect } from 'node:net';
@@ -193,6 +197,13 @@ async function main(): Promise<void> {
     } finally {
       await stop(keyraft);
       await stop(redis);
+    }
+  }
+  if (!has('skip-families') && !has('only-memory') && !has('tests')) {
+    for (const [script, extra] of [['bench-streams.js', ['--big', '0']], ['bench-hll-geo.js', []]] as const) {
+      console.log('');
+      const r = spawnSync(process.execPath, [join(import.meta.dirname, script), ...extra, '--rounds', String(ROUNDS)], { stdio: 'inherit' });
+      if (r.status !== 0) process.exitCode = 1;
     }
   }
 }
