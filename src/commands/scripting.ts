@@ -60,8 +60,20 @@ function runCached(ctx: ExecContext, argv: string[], sha: string, script: Cached
   );
 }
 
+/**
+ * EVAL/EVALSHA/FCALL (and _RO) are skip_monitor: as Redis's evalCommand and fcallCommandGeneric
+ * do, they feed MONITOR before anything else, so the commands the script runs appear after it.
+ */
+function feedMonitors(ctx: ExecContext, argv: string[]): void {
+  const client = ctx.client;
+  if (client === null || ctx.server.observers.monitors.size === 0) return;
+  const cmd = ctx.server.commands.lookup(argv[0]!);
+  if (cmd !== undefined) ctx.server.observers.scriptStarting(client, cmd, argv, ctx.db.id);
+}
+
 function evalCommand(readOnly: boolean) {
   return (ctx: ExecContext, argv: string[]): void => {
+    feedMonitors(ctx, argv);
     const cached = cacheScript(ctx, latin1(argv[1]!), false);
     if (typeof cached === 'string') {
       ctx.reply.error(cached);
@@ -73,6 +85,7 @@ function evalCommand(readOnly: boolean) {
 
 function evalshaCommand(readOnly: boolean) {
   return (ctx: ExecContext, argv: string[]): void => {
+    feedMonitors(ctx, argv);
     // Clients send the sha as SCRIPT LOAD returned it (lowercase): look that up before lowercasing.
     let sha = argv[1]!;
     let script = ctx.server.scripting.scripts.get(sha);
@@ -87,6 +100,7 @@ function evalshaCommand(readOnly: boolean) {
 
 function fcallCommand(readOnlyCommand: boolean) {
   return (ctx: ExecContext, argv: string[]): void => {
+    feedMonitors(ctx, argv);
     const fn = ctx.server.scripting.functions.lookup(argv[1]!);
     if (fn === undefined) {
       ctx.reply.error('ERR Function not found');

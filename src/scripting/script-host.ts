@@ -188,6 +188,6 @@ export class CommandHost implements WasmScriptHost, EncodingScriptHost {
     if (cmd.name === 'publish' || cmd.name === 'spublish') this.published = true;
     cmd.stats.calls++;
     cmd.stats.usec += usec;
-    if (client !== null) ctx.server.observers.afterCommand(client, cmd, argv, dbIndex, usec);
+    if (client !== null) ctx.server.observers.afterCommand(client, cmd, argv, dbIndex, usec, true);
   }
 }

@@ -80,16 +80,28 @@ export class CommandObservers {
     });
   }
 
-  /** Called after a command ran for a client. */
-  afterCommand(client: Client, cmd: Command, argv: readonly string[], dbIndex: number, usec: number): void {
-    if (this.monitors.size > 0 && !cmd.flags.has('admin') && !cmd.flags.has('skip_monitor')) this.feedMonitors(client, cmd, argv, dbIndex);
+  /**
+   * Called after a command ran for a client. `fromScript`: a redis.call of that client's script,
+   * which Redis runs as its Lua client — MONITOR shows it as `[db lua]`, SLOWLOG with client
+   * `?:0` and no name.
+   */
+  afterCommand(client: Client, cmd: Command, argv: readonly string[], dbIndex: number, usec: number, fromScript = false): void {
+    if (this.monitors.size > 0 && !cmd.flags.has('admin') && !cmd.flags.has('skip_monitor')) this.feedMonitors(fromScript ? 'lua' : client.addr, cmd, argv, dbIndex);
     const threshold = this.slowlogThresholdUsec;
-    if (threshold >= 0 && usec >= threshold && !cmd.flags.has('skip_slowlog')) this.logSlow(client, cmd, argv, usec);
+    if (threshold >= 0 && usec >= threshold && !cmd.flags.has('skip_slowlog')) this.logSlow(fromScript ? null : client, cmd, argv, usec);
   }
 
-  private feedMonitors(client: Client, cmd: Command, argv: readonly string[], dbIndex: number): void {
+  /**
+   * EVAL, EVALSHA, FCALL and their _RO forms are flagged skip_monitor; like Redis they feed
+   * MONITOR themselves before running, so the commands the script runs show after it.
+   */
+  scriptStarting(client: Client, cmd: Command, argv: readonly string[], dbIndex: number): void {
+    if (this.monitors.size > 0) this.feedMonitors(client.addr, cmd, argv, dbIndex);
+  }
+
+  private feedMonitors(source: string, cmd: Command, argv: readonly string[], dbIndex: number): void {
     const nowUs = Date.now() * 1000 + Math.floor((performance.now() % 1) * 1000);
-    let line = `${Math.floor(nowUs / 1e6)}.${String(nowUs % 1e6).padStart(6, '0')} [${dbIndex} ${client.addr}]`;
+    let line = `${Math.floor(nowUs / 1e6)}.${String(nowUs % 1e6).padStart(6, '0')} [${dbIndex} ${source}]`;
     for (let i = 0; i < argv.length; i++) line += ' ' + (redacted(cmd, argv, i) ? '"(redacted)"' : quoteRepr(argv[i]!));
     for (const m of this.monitors) {
       if (m.closed) {
@@ -101,7 +113,8 @@ export class CommandObservers {
     }
   }
 
-  private logSlow(client: Client, cmd: Command, argv: readonly string[], usec: number): void {
+  /** `client` null: a command a script ran (Redis's Lua client has no address and no name). */
+  private logSlow(client: Client | null, cmd: Command, argv: readonly string[], usec: number): void {
     const max = this.server.config.int('slowlog-max-len');
     if (max <= 0) return;
     const shown: string[] = [];
@@ -119,8 +132,8 @@ export class CommandObservers {
       timestamp: Math.floor(Date.now() / 1000),
       usec: Math.round(usec),
       argv: shown,
-      addr: client.addr,
-      name: client.name,
+      addr: client === null ? '?:0' : client.addr,
+      name: client === null ? '' : client.name,
     });
     if (this.slowlog.length > max) this.slowlog.length = max;
   }

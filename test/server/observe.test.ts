@@ -29,6 +29,13 @@ const WORKLOAD: string[][] = [
   ['EXEC'],
   ['NOSUCHCOMMAND', 'x'],
   ['PING'],
+  // Scripts feed MONITOR themselves, before the commands they run ([db lua]); even when they fail.
+  ['EVAL', "redis.call('incr', 'a') return redis.call('get', KEYS[1])", '1', 'a'],
+  ['EVAL_RO', "return redis.call('get', 'a')", '0'],
+  ['EVALSHA', 'ffffffffffffffffffffffffffffffffffffffff', '0'],
+  ['FUNCTION', 'LOAD', 'REPLACE', "#!lua name=mon\nredis.register_function('monf', function(keys) return redis.call('incr', keys[1]) end)"],
+  ['FCALL', 'monf', '1', 'a'],
+  ['FCALL_RO', 'monf', '1', 'a'],
 ];
 
 async function monitorLines(server: ServerProcess): Promise<string[]> {
@@ -41,7 +48,7 @@ async function monitorLines(server: ServerProcess): Promise<string[]> {
     const lines: string[] = [];
     for (;;) {
       const line = String((await mon.next()).value);
-      lines.push(line.replace(/^\d+\.\d{6} \[(\d+) [^\]]+\]/, 'T [$1 ADDR]'));
+      lines.push(line.replace(/^\d+\.\d{6} \[(\d+) ([^\]]+)\]/, (_, db: string, source: string) => `T [${db} ${source === 'lua' ? 'lua' : 'ADDR'}]`));
       if (line.endsWith('"ECHO" "end"')) break;
     }
     return lines;
@@ -69,6 +76,8 @@ async function slowlog(server: ServerProcess): Promise<RespValue> {
     await c.call('DEL', ...Array.from({ length: 40 }, (_, i) => `key${i}`));
     await c.call('AUTH', 'secret');
     await c.call('PING');
+    // A command a script runs is logged as Redis's Lua client's: address ?:0, no name.
+    await c.call('EVAL', "return redis.call('incr', 'n')", '0');
     const entries = (await c.value('SLOWLOG', 'GET', '-1')) as RespValue[][];
     const len = await c.value('SLOWLOG', 'LEN');
     await c.call('CONFIG', 'SET', 'slowlog-log-slower-than', '10000');
