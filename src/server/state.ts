@@ -208,6 +208,8 @@ export class ServerState {
     }
     if (this.clients.size >= this.config.int('maxclients')) {
       this.stats.rejectedConnections++;
+      // Accepted paused: read (and drop) until the peer's FIN, or the socket never closes.
+      socket.resume();
       socket.end('-ERR max number of clients reached\r\n');
       return;
     }

@@ -4,6 +4,7 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { existsSync, readdirSync } from 'node:fs';
 import { startKeyraft, startRedis, findRedisServer, type ServerProcess } from '../helpers/servers.js';
 import { RespConnection, RespError } from '../helpers/resp.js';
 
@@ -221,6 +222,23 @@ test('CONFIG SET maxclients: new connections beyond it get Redis\'s error', asyn
     assert.equal(r.value.message, 'ERR max number of clients reached');
     await refused.waitClosed();
     assert.match((await admin.value('INFO', 'stats')) as string, /\r\nrejected_connections:1\r\n/);
+    // A refused connection is closed on the server's side too (it is accepted paused: one that
+    // was never read from would keep its descriptor open after the peer left).
+    const fdDir = `/proc/${keyraft.pid}/fd`;
+    if (existsSync(fdDir)) {
+      const fdsBefore = readdirSync(fdDir).length;
+      for (let i = 0; i < 10; i++) {
+        const c = await RespConnection.open(keyraft.port);
+        await c.next();
+        await c.waitClosed();
+      }
+      let fdsAfter = readdirSync(fdDir).length;
+      for (let wait = 0; wait < 40 && fdsAfter > fdsBefore; wait++) {
+        await new Promise((r) => setTimeout(r, 25));
+        fdsAfter = readdirSync(fdDir).length;
+      }
+      assert.ok(fdsAfter <= fdsBefore, `server descriptors ${fdsBefore} -> ${fdsAfter} after 10 refused connections`);
+    }
   } finally {
     await admin.call('CONFIG', 'SET', 'maxclients', '10000');
   }
