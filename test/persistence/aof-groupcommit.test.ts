@@ -167,7 +167,7 @@ test('real-file port, always: a fast fdatasync runs on the main thread in the tu
   await aof.close();
 });
 
-test('real-file port, always: one slow fdatasync stays on the main thread; slow ones on average send syncs to the pool (replies wait for them), and fast pool syncs bring them back', async () => {
+test('real-file port, always: one slow fdatasync stays on the main thread; slow ones on average send syncs to the pool (replies wait for them), slow pool syncs keep them there, fast ones bring them back', async () => {
   const file = new StandInFile(undefined, true);
   const aof = writer(file, 'always');
   const a = new StandInClient();
@@ -199,12 +199,20 @@ test('real-file port, always: one slow fdatasync stays on the main thread; slow 
   assert.deepEqual(a.received, sent().slice(0, -1), 'a4 waits for that sync');
   file.completeSync();
   assert.deepEqual(a.received, sent());
+  // Pool syncs that stay slow keep the writer on the pool, though its writes are fast.
+  for (let i = 0; i < 20; i++) {
+    await batch();
+    await new Promise((r) => setTimeout(r, 2));
+    file.completeSync();
+    assert.deepEqual(a.received, sent());
+  }
+  assert.equal(file.inlineSyncs, 3, 'slow pool syncs keep the fdatasyncs off the main thread');
   // Pool syncs that complete at once pull the average down: the main thread takes over again.
+  file.autoCompleteSyncs = true;
   let poolBatches = 0;
   while (file.inlineSyncs === 3) {
     assert.ok(++poolBatches < 40, 'fast pool syncs bring the writer back to the main thread');
     await batch();
-    if (file.inlineSyncs === 3) file.completeSync();
     assert.deepEqual(a.received, sent());
   }
   assert.ok(poolBatches > 1, `the average comes down gradually (${poolBatches} batches)`);

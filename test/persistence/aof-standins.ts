@@ -39,9 +39,15 @@ export class StandInFile implements AofFilePort {
     // thread pool (the caller must not touch the buffer until then).
     setImmediate(() => done(null, this.write(buf, start, length)));
   }
+  /**
+   * Background syncs complete on their own as soon as the code that started them returns (a
+   * microtask): a fast disk, whatever the machine's load, for tests of timing-based choices.
+   */
+  autoCompleteSyncs = false;
   datasync(done: (err: Error | null) => void): void {
     this.syncCalls++;
     this.syncs.push({ target: this.written, done });
+    if (this.autoCompleteSyncs) queueMicrotask(() => this.completeSync());
   }
   datasyncSync(): void {
     this.inlineSyncs++;
