@@ -303,12 +303,18 @@ test('larger executed histories are linearizable; a final impossible read is cau
       const ops = executedHistory(shapes, unknowns, null);
       const r = checkKvHistory(ops, { timeoutMs: 20_000 });
       assert.equal(r.verdict, 'linearizable', JSON.stringify(ops));
-      if (ops.filter((o) => o.ret === null).length > 2) return;
+      const unknown = ops.filter((o) => o.ret === null).length;
+      if (unknown > 2) return;
       const end = Math.max(...ops.map((o) => o.ret ?? o.call)) + 1;
       const bad = checkKvHistory([...ops, { client: 999, kind: 'get', key: 'a', output: 'w', call: end, ret: end + 1 }], { timeoutMs: 20_000 });
       assert.equal(bad.verdict, 'not-linearizable', JSON.stringify(ops));
-      assert.match(bad.explanation ?? '', /client 999 {2}get -> "w"/);
+      assert.match(bad.explanation ?? '', /longest linearizable prefix: \d+ of \d+ operations[\s\S]*could not place next:/);
+      // The explanation shows a prefix the search reached, not necessarily the longest one
+      // (docs/LINCHECK.md): with unknown-outcome operations it may stop at another operation
+      // (seed 373388227: 68 of 71, at client 1's read). Without them it names the final read.
+      if (unknown === 0) assert.match(bad.explanation ?? '', /client 999 {2}get -> "w"/);
     }),
-    { numRuns: 40, endOnFailure: true },
+    // 373388227: unknown outcomes, and an explanation that stops at another read (see above).
+    { numRuns: 40, endOnFailure: true, examples: [[373388227]] },
   );
 });
