@@ -335,6 +335,7 @@ export function checkOperations<S, I, O>(
   const stackEntry: number[] = [];
   const stackState: S[] = [];
   let best: number[] = [];
+  let bestDefinite = -1;
   const stackSid: number[] = [];
   let state = model.init();
   let sid = intern(state);
@@ -380,7 +381,14 @@ export function checkOperations<S, I, O>(
           if (isKnown) remaining--;
           lift(entry);
           if (remaining === 0) return { verdict: 'linearizable', steps };
-          if (stackEntry.length > best.length) best = stackEntry.map((e) => idx[(e - 1) >> 1]!);
+          // The prefix the explanation shows: the one with the most definite operations (an
+          // unknown-outcome one may or may not have happened, so it does not count as progress),
+          // the longer one on a tie.
+          const placed = definite - remaining;
+          if (placed > bestDefinite || (placed === bestDefinite && stackEntry.length > best.length)) {
+            bestDefinite = placed;
+            best = stackEntry.map((e) => idx[(e - 1) >> 1]!);
+          }
           entry = nxt[0]!;
           unknownPass = false;
           continue;
