@@ -1,7 +1,7 @@
 // One logical database: keys, values, expiry times, and the per-key access clock.
 //
-// Layout: `index` maps a key to a slot; `keys`/`values` are parallel arrays indexed by slot;
-// freed slots are reused. Slots never move while a database is dense enough, which is what gives
+// Layout: `index` (a KeyIndex, key-index.ts) maps a key to a slot; `keys`/`values` are
+// parallel arrays indexed by slot; freed slots are reused. Slots never move while a database is dense enough, which is what gives
 // SCAN Redis's guarantee cheaply: the cursor is a slot number, and a key that stays in the
 // database for a whole iteration sits in one slot the whole time, so it is returned exactly once.
 // When the database becomes sparse (live < capacity / 4) the slots are compacted; the cursor
@@ -18,6 +18,7 @@
 // that need them, exact expiry times beyond 2^53 ms and string-encoding marks in side maps.
 
 import { ExpiryHeap } from './expiry-heap.js';
+import { KeyIndex } from './key-index.js';
 import type { Value } from '../types/value.js';
 
 /**
@@ -93,7 +94,7 @@ function lfuDecayed(packed: number, nowMinutes: number): number {
 }
 
 export class Db {
-  private index = new Map<string, number>();
+  private index = new KeyIndex();
   private slotKeys: (string | undefined)[] = [];
   private slotValues: (Value | undefined)[] = [];
   private slotAccess = new Uint32Array(64);
@@ -421,8 +422,12 @@ export class Db {
   // ----- iteration ---------------------------------------------------------------------------
 
   /** All stored keys, expired ones included (callers filter with has()). */
-  keys(): IterableIterator<string> {
-    return this.index.keys();
+  *keys(): IterableIterator<string> {
+    const keys = this.slotKeys;
+    for (let slot = 0; slot < keys.length; slot++) {
+      const key = keys[slot];
+      if (key !== undefined) yield key;
+    }
   }
 
   /**
@@ -459,7 +464,7 @@ export class Db {
       const key = this.slotKeys[Math.floor(random() * capacity)];
       if (key !== undefined && this.has(key, now)) return key;
     }
-    for (const key of this.index.keys()) if (this.has(key, now)) return key;
+    for (const key of this.keys()) if (this.has(key, now)) return key;
     return undefined;
   }
 
