@@ -867,12 +867,9 @@ static int redis_register_function(lua_State *l) {
   return 0;
 }
 
-/* The library API table and the libraries' environment (init_state, after the globals are
- * locked). */
-static void init_library_env(lua_State *l) {
-  lua_newtable(l); /* the library API */
-  lua_newtable(l); /* its redis */
-  set_field_fn(l, "register_function", redis_register_function);
+/* redis.log, redis.LOG_* and redis.REDIS_VERSION(_NUM) into the table on top of the stack: what
+ * both a script's redis table and a loading library's have. */
+static void set_log_and_version(lua_State *l) {
   set_field_fn(l, "log", redis_log);
   set_field_num(l, "LOG_DEBUG", 0);
   set_field_num(l, "LOG_VERBOSE", 1);
@@ -881,6 +878,15 @@ static void init_library_env(lua_State *l) {
   set_field_num(l, "REDIS_VERSION_NUM", 0x07000f);
   lua_pushliteral(l, "7.0.15");
   lua_setfield(l, -2, "REDIS_VERSION");
+}
+
+/* The library API table and the libraries' environment (init_state, after the globals are
+ * locked). */
+static void init_library_env(lua_State *l) {
+  lua_newtable(l); /* the library API */
+  lua_newtable(l); /* its redis */
+  set_field_fn(l, "register_function", redis_register_function);
+  set_log_and_version(l);
   lua_newtable(l);
   lua_pushcfunction(l, globals_index);
   lua_setfield(l, -2, "__index");
@@ -973,14 +979,7 @@ static int init_state(lua_State *l) {
   lua_newtable(l);
   set_field_fn(l, "call", redis_call);
   set_field_fn(l, "pcall", redis_pcall);
-  set_field_fn(l, "log", redis_log);
-  set_field_num(l, "LOG_DEBUG", 0);
-  set_field_num(l, "LOG_VERBOSE", 1);
-  set_field_num(l, "LOG_NOTICE", 2);
-  set_field_num(l, "LOG_WARNING", 3);
-  set_field_num(l, "REDIS_VERSION_NUM", 0x07000f);
-  lua_pushliteral(l, "7.0.15");
-  lua_setfield(l, -2, "REDIS_VERSION");
+  set_log_and_version(l);
   set_field_fn(l, "setresp", redis_setresp);
   set_field_fn(l, "sha1hex", redis_sha1hex);
   set_field_fn(l, "error_reply", redis_error_reply);
