@@ -323,7 +323,7 @@ export class Db {
     }
     this.slotAccess[slot] = lruClock.seconds;
     this.slotLfu[slot] = (lfuMinutes() << 8) | LFU_INIT_VAL;
-    this.index.set(key, slot);
+    this.index.add(key, slot);
     if (this.onInsert !== null) this.onInsert(key, this);
   }
 

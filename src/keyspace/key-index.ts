@@ -54,10 +54,16 @@ export class KeyIndex {
   set(key: string, slot: number): void {
     const h = keyHash(key);
     const found = this.find(key, h);
-    if (found >= 0) {
-      this.slots[found] = slot + 1;
-      return;
-    }
+    if (found >= 0) this.slots[found] = slot + 1;
+    else this.insert(key, h, slot);
+  }
+
+  /** Maps a key known to be absent (the caller has just looked) to `slot`: no second probe. */
+  add(key: string, slot: number): void {
+    this.insert(key, keyHash(key), slot);
+  }
+
+  private insert(key: string, h: number, slot: number): void {
     if ((this.size + 1) * 2 > this.slots.length) this.grow();
     this.place(key, h, slot + 1);
     this.size++;
