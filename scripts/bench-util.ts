@@ -1,7 +1,6 @@
 // Small helpers for side-by-side benchmarks of keyraft and Debian's redis-server: start either on
-// a free loopback port (no persistence), stop it by pid, and a pipelined raw-RESP client that
-// counts complete replies without decoding them. Copied in spirit from scripts/bench.ts (which
-// keeps its own copies) so benchmark scripts need not import each other.
+// a free loopback port (no persistence), stop it by pid, a pipelined raw-RESP client that counts
+// complete replies without decoding them, and the statistics every script reports (pairedRatio).
 
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createServer, connect, type Socket } from 'node:net';
@@ -178,4 +177,21 @@ export function cpuMs(pid: number): number {
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   // utime and stime are fields 14 and 15 of stat (11 and 12 after the command name), in ticks.
   return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
+}
+
+export const median = (xs: readonly number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+
+/**
+ * The ratio a/b of two series measured in the same rounds, each a[i] right next to b[i]: the
+ * median of the per-round ratios and their range, as "0.97 (0.91–1.02)". Pairing by round
+ * cancels the drift of a shared machine, which a ratio of two averages, bests or medians does
+ * not: on the benchmark VM the kernel's loopback path switches between two speeds for tens of
+ * seconds at a time (the same kernel instructions taking 1.5 or 4.5 G cycles per 200,000
+ * requests, for both servers and for redis-benchmark itself), and the disk's fdatasync time
+ * moves 2x within a minute.
+ */
+export function pairedRatio(a: readonly number[], b: readonly number[]): { median: number; text: string } {
+  const ratios = a.map((x, i) => x / b[i]!);
+  const m = median(ratios);
+  return { median: m, text: `${m.toFixed(2)} (${Math.min(...ratios).toFixed(2)}–${Math.max(...ratios).toFixed(2)})` };
 }

@@ -1,91 +1,35 @@
 // `npm run bench`: keyraft and Debian's redis-server side by side on this machine. Starts both on
-// free loopback ports, runs redis-benchmark against each in turn (alternating, so drift on a
-// shared machine hits both alike) and prints requests per second and the ratio keyraft / Redis.
+// free loopback ports, runs redis-benchmark against each in rounds, back to back, and prints the
+// median requests per second of each and the median of the per-round ratios keyraft / Redis
+// (pairedRatio in bench-util.ts says why).
 // Then loads 1,000,000 keys (16-byte keys, 32-byte values) into each and compares resident
 // memory. Then runs the per-family custom-command benchmarks issue 8 adds to it, streams (XADD,
 // XRANGE of 100, XREADGROUP + XACK) and HyperLogLog/geo (PFADD, PFCOUNT over three keys, GEOADD,
 // GEOSEARCH BYRADIUS), each at -P 1 (bench-streams.js --big 0, bench-hll-geo.js). Not a test:
 // numbers go to BENCHMARKS.md with the command that made them.
 //
-// Options: --requests N (default 200000), --tests a,b,c, --rounds N (default 1), --skip-memory,
+// Options: --requests N (per run, default 100000), --tests a,b,c, --rounds N (default 5),
+//          --skip-memory,
 //          --pipelines 1,16, --clients 50, --only-memory, --skip-families (also skipped when
 //          --tests picks the tests)
 
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { createServer, connect } from 'node:net';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { connect } from 'node:net';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { arg, median, pairedRatio, startServer as start, stopServer as stop } from './bench-util.js';
 
-const ROOT = resolve(import.meta.dirname, '../..');
-
-function arg(name: string, fallback: string): string {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 && i + 1 < process.argv.length ? process.argv[i + 1]! : fallback;
-}
 const has = (name: string) => process.argv.includes(`--${name}`);
 
-const REQUESTS = Number(arg('requests', '200000'));
+const REQUESTS = Number(arg('requests', '100000'));
 /** redis-benchmark's default set (lowercase -t names map to these row names). */
 const TESTS = arg('tests', 'PING_INLINE,PING_MBULK,SET,GET,INCR,LPUSH,RPUSH,LPOP,RPOP,SADD,HSET,SPOP,ZADD,ZPOPMIN,LRANGE_100,LRANGE_300,LRANGE_500,LRANGE_600,MSET').split(',');
 const PIPELINES = arg('pipelines', '1,16').split(',').map(Number);
 const CLIENTS = Number(arg('clients', '50'));
-const ROUNDS = Number(arg('rounds', '1'));
+const ROUNDS = Number(arg('rounds', '5'));
 
-function freePort(): Promise<number> {
-  return new Promise((res) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const a = s.address();
-      s.close(() => res(typeof a === 'object' && a ? a.port : 0));
-    });
-  });
-}
-
-interface Proc {
-  name: string;
-  port: number;
-  child: ChildProcess;
-  dir: string;
-}
-
-async function waitPort(port: number): Promise<void> {
-  for (let i = 0; i < 200; i++) {
-    const ok = await new Promise<boolean>((res) => {
-      const s = connect({ port, host: '127.0.0.1' }, () => {
-        s.destroy();
-        res(true);
-      });
-      s.on('error', () => res(false));
-    });
-    if (ok) return;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error(`port ${port} never opened`);
-}
-
-async function start(name: 'keyraft' | 'redis', extra: string[] = []): Promise<Proc> {
-  const port = await freePort();
-  const dir = mkdtempSync(join(tmpdir(), `bench-${name}-`));
-  const child =
-    name === 'keyraft'
-      ? spawn(process.execPath, [...extra, join(ROOT, 'dist/src/bin/keyraft-server.js'), '--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', ''], { stdio: 'ignore' })
-      : spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir], { stdio: 'ignore' });
-  await waitPort(port);
-  return { name, port, child, dir };
-}
-
-async function stop(p: Proc): Promise<void> {
-  if (p.child.exitCode === null) {
-    const exited = new Promise((r) => p.child.once('exit', r));
-    process.kill(p.child.pid!, 'SIGTERM');
-    await exited;
-  }
-  rmSync(p.dir, { recursive: true, force: true });
-}
-
-function benchmark(port: number, test: string, pipeline: number): { rps: number; warnings: string } {
-  const args = ['-h', '127.0.0.1', '-p', String(port), '-c', String(CLIENTS), '-n', String(REQUESTS), '-P', String(pipeline), '-t', test, '--csv'];
+function benchmark(port: number, test: string, pipeline: number, requests = REQUESTS): { rps: number; warnings: string } {
+  const args = ['-h', '127.0.0.1', '-p', String(port), '-c', String(CLIENTS), '-n', String(requests), '-P', String(pipeline), '-t', test, '--csv'];
   if (test !== 'PING_INLINE' && test !== 'PING_MBULK') args.push('-r', '100000');
   const r = spawnSync('redis-benchmark', args, { encoding: 'utf8' });
   if (r.status !== 0) throw new Error(`redis-benchmark failed: ${r.stderr}`);
@@ -156,23 +100,27 @@ async function main(): Promise<void> {
   if (!has('only-memory')) {
     const keyraft = await start('keyraft');
     const redis = await start('redis');
-    const rows: string[] = [];
+    console.log('| test | -P | keyraft rps (median) | redis rps (median) | keyraft/redis: median of rounds (range) |');
+    console.log('|---|---|---|---|---|');
     try {
       for (const pipeline of PIPELINES) {
         for (const test of TESTS) {
-          let k = 0;
-          let r = 0;
+          // A short unmeasured run of the test on each first (V8's compiler for keyraft), then
+          // rounds of the two back to back, the order flipping every round (see pairedRatio).
+          benchmark(keyraft.port, test, pipeline, Math.ceil(REQUESTS / 5));
+          benchmark(redis.port, test, pipeline, Math.ceil(REQUESTS / 5));
+          const ks: number[] = [];
+          const rs: number[] = [];
           for (let round = 0; round < ROUNDS; round++) {
-            const a = benchmark(keyraft.port, test, pipeline);
-            const b = benchmark(redis.port, test, pipeline);
-            if (a.warnings) console.log(`# keyraft warning: ${a.warnings}`);
-            k += a.rps;
-            r += b.rps;
+            const pair = round % 2 === 0 ? [keyraft, redis] : [redis, keyraft];
+            for (const server of pair) {
+              const got = benchmark(server.port, test, pipeline);
+              if (got.warnings && server === keyraft) console.log(`# keyraft warning: ${got.warnings}`);
+              (server === keyraft ? ks : rs).push(got.rps);
+            }
           }
-          k /= ROUNDS;
-          r /= ROUNDS;
-          const row = `| ${test.padEnd(11)} | ${String(pipeline).padStart(2)} | ${k.toFixed(0).padStart(9)} | ${r.toFixed(0).padStart(9)} | ${(k / r).toFixed(2)} |`;
-          rows.push(row);
+          const ratio = pairedRatio(ks, rs);
+          const row = `| ${test.padEnd(11)} | ${String(pipeline).padStart(2)} | ${median(ks).toFixed(0).padStart(9)} | ${median(rs).toFixed(0).padStart(9)} | ${ratio.text} |`;
           console.log(row);
         }
       }
