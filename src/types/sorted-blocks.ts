@@ -175,8 +175,15 @@ export class SortedBlocks {
       this.maxS[b] = score;
       this.maxM[b] = member;
     } else {
-      ms.splice(i, 0, member);
-      ss.splice(i, 0, score);
+      // Shifting by hand, not splice(i, 0, x): splice allocates the (empty) array it returns.
+      ms.push(member);
+      ss.push(score);
+      for (let k = ms.length - 1; k > i; k--) {
+        ms[k] = ms[k - 1]!;
+        ss[k] = ss[k - 1]!;
+      }
+      ms[i] = member;
+      ss[i] = score;
     }
     if (ms.length > this.blockMax) this.split(b);
     else this.fenAdd(b, 1);
@@ -209,9 +216,15 @@ export class SortedBlocks {
     if (j - i === 1 && j === ms.length) {
       ms.pop();
       ss.pop();
-    } else if (i === 0 && j === 1) {
-      ms.shift();
-      ss.shift();
+    } else if (j - i === 1) {
+      // By hand, not splice(i, 1): splice allocates the array of what it removed.
+      const last = ms.length - 1;
+      for (let k = i; k < last; k++) {
+        ms[k] = ms[k + 1]!;
+        ss[k] = ss[k + 1]!;
+      }
+      ms.pop();
+      ss.pop();
     } else {
       ms.splice(i, j - i);
       ss.splice(i, j - i);

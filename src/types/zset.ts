@@ -1,4 +1,5 @@
-// The sorted set value: a member → slot Map with scores in a slot array for O(1)
+// The sorted set value: a member → slot index (keyspace/key-index.ts: hashed in JavaScript,
+// which costs less than V8 hashing every fresh member string in C++ for a Map) with scores in a slot array for O(1)
 // ZSCORE/membership, plus an order-statistic sequence (types/sorted-blocks.ts) for order, rank and
 // ranges by rank, score or member bytes. Positions are 0-based ranks; range searches answer a
 // rank (or -1), and callers walk from it.
@@ -13,13 +14,14 @@
 // zset-max-listpack-entries (128) members nor a member longer than zset-max-listpack-value (64)
 // bytes, 'skiplist' from then on (Redis converts one way only, except that the *STORE commands
 // pick the encoding by their result's size). The layout does NOT switch: small sets use the same
-// Map + blocks (a small set is a single block, which already is a packed sorted array — a
+// index + blocks (a small set is a single block, which already is a packed sorted array — a
 // separate small encoding would buy nothing). Two listpack behaviours clients can see are
 // reproduced: a listpack stores -0 as "0", and lex ranges over members with different scores
 // (undefined territory) are answered by a linear scan as zzlFirstInLexRange does.
 
 import type { RedisCollection } from './value.js';
 import { SortedBlocks } from './sorted-blocks.js';
+import { KeyIndex } from '../keyspace/key-index.js';
 
 export const ZSET_MAX_LISTPACK_ENTRIES = 128;
 export const ZSET_MAX_LISTPACK_VALUE = 64;
@@ -86,11 +88,17 @@ const COMPACT_SLOTS_MIN = 64;
 export class ZSet implements RedisCollection {
   readonly type = 'zset' as const;
   /** Member → slot in slotMember/slotScore. */
-  private readonly index = new Map<string, number>();
+  private readonly index = new KeyIndex();
   private slotMember: (string | undefined)[] = [];
   private slotScore: number[] = [];
   private free: number[] = [];
   private epoch = 0;
+  /**
+   * The member score() last found and its slot: ZADD asks score() and then update() for the same
+   * member, and this spares update() hashing it again. Cleared whenever slots are freed or move.
+   */
+  private lastMember: string | undefined = undefined;
+  private lastSlot = 0;
   readonly seq: SortedBlocks;
   /** Whether Redis would hold this set as a skiplist (see the module comment). */
   big = false;
@@ -118,17 +126,18 @@ export class ZSet implements RedisCollection {
   private addSlot(member: string, score: number): void {
     const slot = this.free.pop();
     if (slot === undefined) {
-      this.index.set(member, this.slotMember.length);
+      this.index.add(member, this.slotMember.length);
       this.slotMember.push(member);
       this.slotScore.push(score);
     } else {
-      this.index.set(member, slot);
+      this.index.add(member, slot);
       this.slotMember[slot] = member;
       this.slotScore[slot] = score;
     }
   }
 
   private dropSlot(member: string): void {
+    this.lastMember = undefined;
     const slot = this.index.get(member)!;
     this.index.delete(member);
     this.slotMember[slot] = undefined;
@@ -140,6 +149,7 @@ export class ZSet implements RedisCollection {
 
   /** Packs live slots together (keeping their order) and starts a new cursor epoch. */
   private compact(): void {
+    this.lastMember = undefined;
     const members: string[] = [];
     const scores: number[] = [];
     for (let i = 0; i < this.slotMember.length; i++) {
@@ -183,7 +193,10 @@ export class ZSet implements RedisCollection {
 
   score(member: string): number | undefined {
     const slot = this.index.get(member);
-    return slot === undefined ? undefined : this.slotScore[slot];
+    if (slot === undefined) return undefined;
+    this.lastMember = member;
+    this.lastSlot = slot;
+    return this.slotScore[slot];
   }
 
   /** Adds a member known to be absent. */
@@ -199,20 +212,29 @@ export class ZSet implements RedisCollection {
   /** Changes the score of a present member. */
   update(member: string, oldScore: number, newScore: number): void {
     if (oldScore === newScore) return;
+    this.moveSlot(member === this.lastMember ? this.lastSlot : this.index.get(member)!, member, oldScore, newScore);
+  }
+
+  private moveSlot(slot: number, member: string, oldScore: number, newScore: number): void {
     if (newScore === 0 && !this.big) newScore = 0;
-    this.slotScore[this.index.get(member)!] = newScore;
-    this.seq.delete(oldScore, member);
-    this.seq.insert(newScore, member);
+    this.slotScore[slot] = newScore;
+    // The string already stored, not the caller's copy (a fresh one from the request): the old
+    // one compares by pointer, and storing a young string into the blocks' old arrays would cost
+    // a write barrier now and the scavenger's copy of it later.
+    const stored = this.slotMember[slot]!;
+    this.seq.delete(oldScore, stored);
+    this.seq.insert(newScore, stored);
   }
 
   /** Adds or updates; returns whether the member was new. */
   set(member: string, score: number): boolean {
-    const old = this.score(member);
-    if (old === undefined) {
+    const slot = this.index.get(member);
+    if (slot === undefined) {
       this.insert(member, score);
       return true;
     }
-    this.update(member, old, score);
+    const old = this.slotScore[slot]!;
+    if (old !== score) this.moveSlot(slot, member, old, score);
     return false;
   }
 
