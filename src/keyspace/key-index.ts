@@ -23,9 +23,12 @@ export function keyHash(key: string): number {
 }
 
 export class KeyIndex {
-  private hashes = new Int32Array(MIN_CAPACITY);
-  /** slot + 1 per bucket; 0 marks an empty bucket. */
-  private slots = new Int32Array(MIN_CAPACITY);
+  /**
+   * Two words per bucket: the entry's hash, then slot + 1 (0 marks an empty bucket). One array,
+   * so a probe's hash and slot share a cache line (two arrays cost a miss more per lookup in a
+   * table larger than the cache).
+   */
+  private table = new Int32Array(MIN_CAPACITY * 2);
   private keysAt: (string | undefined)[] = new Array<string | undefined>(MIN_CAPACITY).fill(undefined);
   private mask = MIN_CAPACITY - 1;
   size = 0;
@@ -33,17 +36,16 @@ export class KeyIndex {
   /** The bucket holding `key`, or -1. */
   private find(key: string, h: number): number {
     const mask = this.mask;
-    const slots = this.slots;
-    const hashes = this.hashes;
+    const table = this.table;
     for (let b = h & mask; ; b = (b + 1) & mask) {
-      if (slots[b] === 0) return -1;
-      if (hashes[b] === h && this.keysAt[b] === key) return b;
+      if (table[2 * b + 1] === 0) return -1;
+      if (table[2 * b] === h && this.keysAt[b] === key) return b;
     }
   }
 
   get(key: string): number | undefined {
     const b = this.find(key, keyHash(key));
-    return b < 0 ? undefined : this.slots[b]! - 1;
+    return b < 0 ? undefined : this.table[2 * b + 1]! - 1;
   }
 
   has(key: string): boolean {
@@ -54,7 +56,7 @@ export class KeyIndex {
   set(key: string, slot: number): void {
     const h = keyHash(key);
     const found = this.find(key, h);
-    if (found >= 0) this.slots[found] = slot + 1;
+    if (found >= 0) this.table[2 * found + 1] = slot + 1;
     else this.insert(key, h, slot);
   }
 
@@ -64,7 +66,7 @@ export class KeyIndex {
   }
 
   private insert(key: string, h: number, slot: number): void {
-    if ((this.size + 1) * 2 > this.slots.length) this.grow();
+    if ((this.size + 1) * 2 > this.keysAt.length) this.grow();
     this.place(key, h, slot + 1);
     this.size++;
   }
@@ -73,33 +75,41 @@ export class KeyIndex {
     let b = this.find(key, keyHash(key));
     if (b < 0) return false;
     const mask = this.mask;
-    const slots = this.slots;
-    const hashes = this.hashes;
+    const table = this.table;
     const keys = this.keysAt;
     // Backward-shift deletion: move each following entry of the run into the hole when its
     // home bucket does not lie cyclically between the hole and it.
-    for (let next = (b + 1) & mask; slots[next] !== 0; next = (next + 1) & mask) {
-      const home = hashes[next]! & mask;
+    for (let next = (b + 1) & mask; table[2 * next + 1] !== 0; next = (next + 1) & mask) {
+      const home = table[2 * next]! & mask;
       const distHole = (b - home) & mask;
       const distNext = (next - home) & mask;
       if (distHole <= distNext) {
-        slots[b] = slots[next]!;
-        hashes[b] = hashes[next]!;
+        table[2 * b] = table[2 * next]!;
+        table[2 * b + 1] = table[2 * next + 1]!;
         keys[b] = keys[next];
         b = next;
       }
     }
-    slots[b] = 0;
-    hashes[b] = 0;
+    table[2 * b] = 0;
+    table[2 * b + 1] = 0;
     keys[b] = undefined;
     this.size--;
-    if (this.size * 8 < slots.length && slots.length > MIN_CAPACITY) this.resize(slots.length / 2);
+    if (this.size * 8 < keys.length && keys.length > MIN_CAPACITY) this.resize(keys.length / 2);
     return true;
   }
 
+  /** An independent copy (same hashes: the seed is per process). */
+  clone(): KeyIndex {
+    const c = new KeyIndex();
+    c.table = this.table.slice();
+    c.keysAt = this.keysAt.slice();
+    c.mask = this.mask;
+    c.size = this.size;
+    return c;
+  }
+
   clear(): void {
-    this.hashes = new Int32Array(MIN_CAPACITY);
-    this.slots = new Int32Array(MIN_CAPACITY);
+    this.table = new Int32Array(MIN_CAPACITY * 2);
     this.keysAt = new Array<string | undefined>(MIN_CAPACITY).fill(undefined);
     this.mask = MIN_CAPACITY - 1;
     this.size = 0;
@@ -107,27 +117,26 @@ export class KeyIndex {
 
   private place(key: string, h: number, slotPlusOne: number): void {
     const mask = this.mask;
+    const table = this.table;
     let b = h & mask;
-    while (this.slots[b] !== 0) b = (b + 1) & mask;
-    this.slots[b] = slotPlusOne;
-    this.hashes[b] = h;
+    while (table[2 * b + 1] !== 0) b = (b + 1) & mask;
+    table[2 * b] = h;
+    table[2 * b + 1] = slotPlusOne;
     this.keysAt[b] = key;
   }
 
   private grow(): void {
-    this.resize(this.slots.length * 2);
+    this.resize(this.keysAt.length * 2);
   }
 
   private resize(capacity: number): void {
-    const oldSlots = this.slots;
-    const oldHashes = this.hashes;
+    const old = this.table;
     const oldKeys = this.keysAt;
-    this.slots = new Int32Array(capacity);
-    this.hashes = new Int32Array(capacity);
+    this.table = new Int32Array(capacity * 2);
     this.keysAt = new Array<string | undefined>(capacity).fill(undefined);
     this.mask = capacity - 1;
-    for (let b = 0; b < oldSlots.length; b++) {
-      if (oldSlots[b] !== 0) this.place(oldKeys[b]!, oldHashes[b]!, oldSlots[b]!);
+    for (let b = 0; b < oldKeys.length; b++) {
+      if (old[2 * b + 1] !== 0) this.place(oldKeys[b]!, old[2 * b]!, old[2 * b + 1]!);
     }
   }
 }

@@ -79,3 +79,20 @@ test('keyHash depends on every character (prefix-sharing keys spread)', () => {
   // A uniform hash fills about 1 - 1/e of 4,096 buckets with 4,096 keys (~2,589).
   assert.ok(buckets.size > 2400, `${buckets.size} of 4096 buckets used`);
 });
+
+test('KeyIndex.clone is an independent copy', () => {
+  const a = new KeyIndex();
+  for (let i = 0; i < 300; i++) a.set(`k${i}`, i);
+  const b = a.clone();
+  a.delete('k1');
+  a.set('k2', 1000);
+  b.set('new', 7);
+  assert.equal(a.get('k1'), undefined);
+  assert.equal(b.get('k1'), 1);
+  assert.equal(a.get('k2'), 1000);
+  assert.equal(b.get('k2'), 2);
+  assert.equal(a.get('new'), undefined);
+  assert.equal(b.get('new'), 7);
+  assert.equal(a.size, 299);
+  assert.equal(b.size, 301);
+});
