@@ -1,8 +1,8 @@
 // One logical database: keys, values, expiry times, and the per-key access clock.
 //
 // Layout: `index` (a KeyIndex, key-index.ts) maps a key to a slot; `keys`/`values` are
-// parallel arrays indexed by slot; freed slots are reused. Slots never move while a database is dense enough, which is what gives
-// SCAN Redis's guarantee cheaply: the cursor is a slot number, and a key that stays in the
+// parallel arrays indexed by slot; freed slots are reused. Slots never move while a database is
+// dense enough, which is what gives SCAN Redis's guarantee cheaply: the cursor is a slot number, and a key that stays in the
 // database for a whole iteration sits in one slot the whole time, so it is returned exactly once.
 // When the database becomes sparse (live < capacity / 4) the slots are compacted; the cursor
 // carries a compaction epoch, and a cursor from an older epoch restarts from slot 0 — duplicates

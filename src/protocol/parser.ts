@@ -79,17 +79,25 @@ export class RequestParser {
       this.end += length;
       return true;
     }
-    let size = Math.max(need, pending * 2, 4096);
-    // A big bulk argument in flight: size the buffer for all of it at once.
-    if (this.argsLeft > 0 && this.bulkLen >= BIG_ARG_BYTES) size = Math.max(need, this.bulkLen + 2);
-    const next = Buffer.allocUnsafe(Math.max(need, Math.min(size, this.limits.queryBufferBytesMax)));
-    this.buf.copy(next, 0, this.pos, this.end);
-    chunk.copy(next, pending, 0, length);
-    this.buf = next;
-    this.ownsBuffer = true;
-    this.pos = 0;
+    this.moveToOwnBuffer(need, Math.max(need, pending * 2, 4096));
+    chunk.copy(this.buf, pending, 0, length);
     this.end = need;
     return true;
+  }
+
+  /**
+   * Moves the unconsumed bytes to the start of a new buffer of the parser's own with room for
+   * `need` bytes, `size` preferred (bounded by the query buffer limit), or all of a big bulk
+   * argument in flight at once.
+   */
+  private moveToOwnBuffer(need: number, size: number): void {
+    if (this.argsLeft > 0 && this.bulkLen >= BIG_ARG_BYTES) size = Math.max(need, this.bulkLen + 2);
+    const own = Buffer.allocUnsafe(Math.max(need, Math.min(size, this.limits.queryBufferBytesMax)));
+    this.buf.copy(own, 0, this.pos, this.end);
+    this.buf = own;
+    this.end -= this.pos;
+    this.pos = 0;
+    this.ownsBuffer = true;
   }
 
   /** Where fastLength's line ends (valid right after it returned a number). */
@@ -114,14 +122,7 @@ export class RequestParser {
       this.release();
       return;
     }
-    let size = Math.max(pending, 4096);
-    if (this.argsLeft > 0 && this.bulkLen >= BIG_ARG_BYTES) size = Math.max(size, this.bulkLen + 2);
-    const own = Buffer.allocUnsafe(Math.max(pending, Math.min(size, this.limits.queryBufferBytesMax)));
-    this.buf.copy(own, 0, this.pos, this.end);
-    this.buf = own;
-    this.pos = 0;
-    this.end = pending;
-    this.ownsBuffer = true;
+    this.moveToOwnBuffer(pending, Math.max(pending, 4096));
   }
 
   /** Parses the next complete command, if any. */

@@ -26,6 +26,12 @@ import { KeyIndex } from '../keyspace/key-index.js';
 const COMPACT_CAPACITY_MIN = 64;
 /** Tables with more entries than this index them with a KeyIndex (never back to a Map). */
 const KEY_INDEX_ABOVE = 512;
+/** Ordered tables compact from this size on when half their slots are holes. */
+const ORDERED_COMPACT_CAPACITY_MIN = 16;
+const EPOCH_SHIFT = 2 ** 32;
+const EPOCHS = 1 << 16;
+/** Random probes before falling back to a linear walk from the last probe. */
+const RANDOM_PROBES_MAX = 64;
 
 /** What SlotTable needs of its index (a Map or a KeyIndex). */
 interface SlotIndex {
@@ -35,12 +41,6 @@ interface SlotIndex {
   set(key: string, slot: number): void;
   delete(key: string): boolean;
 }
-/** Ordered tables compact from this size on when half their slots are holes. */
-const ORDERED_COMPACT_CAPACITY_MIN = 16;
-const EPOCH_SHIFT = 2 ** 32;
-const EPOCHS = 1 << 16;
-/** Random probes before falling back to a linear walk from the last probe. */
-const RANDOM_PROBES_MAX = 64;
 
 export class SlotTable {
   index: SlotIndex = new Map<string, number>();
